@@ -1,0 +1,19 @@
+// Which native backend runs the math, and how many threads it uses.
+import { integerIn } from './errors';
+import { native, NativeBackendInfo } from './native';
+
+export type BackendInfo = NativeBackendInfo;
+
+/**
+ * gemm: 'openblas' (found at run time) or 'builtin' (DEEPNET_GEMM=builtin, or
+ * no OpenBLAS on the machine); simd: 'avx2+fma' or 'portable'; threads; the
+ * addon's version.
+ */
+export function backendInfo(): BackendInfo {
+  return native.backendInfo();
+}
+
+/** Threads for gemm and the elementwise kernels (also sets OpenBLAS's). */
+export function setNumThreads(n: number): void {
+  native.setNumThreads(integerIn('setNumThreads', 'n', n, 1, 256));
+}

@@ -1,0 +1,125 @@
+// Backward propagation: the notes' linear_backward, relu_backward,
+// sigmoid_backward, linear_activation_backward and L_model_backward.
+import { typeError } from './errors';
+import { checkOutputs } from './cost';
+import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
+import { native } from './native';
+import { Grads } from './parameters';
+import { Activation, checkActivation, LayerCache, LinearCache } from './forward';
+
+function like(m: Matrix, rows: number, cols: number): Matrix {
+  return { shape: [rows, cols], data: allocate(dtypeOf(m.data), rows * cols) };
+}
+
+function checkLinearCache(where: string, arg: string, cache: unknown): LinearCache {
+  if (!Array.isArray(cache) || cache.length !== 3) {
+    throw typeError(where, arg, 'a linear cache [APrev, W, b] as returned by linearForward', cache);
+  }
+  const A = checkMatrix(where, `${arg}[0] (APrev)`, cache[0]);
+  const W = checkMatrix(where, `${arg}[1] (W)`, cache[1]);
+  const b = checkMatrix(where, `${arg}[2] (b)`, cache[2]);
+  expectShape(where, `${arg}[0] (APrev)`, A, W.shape[1], null, `(W has ${W.shape[1]} columns)`);
+  expectShape(where, `${arg}[2] (b)`, b, W.shape[0], 1, '(one entry per row of W)');
+  return [A, W, b];
+}
+
+function linear(where: string, dZ: unknown, cache: unknown): [Matrix, Matrix, Matrix] {
+  const [A, W] = checkLinearCache(where, 'cache', cache);
+  const dz = checkMatrix(where, 'dZ', dZ);
+  const [n, k] = W.shape;
+  const m = A.shape[1];
+  expectShape(where, 'dZ', dz, n, m, '(rows of W by columns of APrev)');
+  sameDType(where, [['dZ', dz], ['APrev', A], ['W', W]]);
+  const dAPrev = like(dz, k, m);
+  const dW = like(dz, n, k);
+  const db = like(dz, n, 1);
+  native.linearBackward(dAPrev.data, dW.data, db.data, dz.data, A.data, W.data, n, k, m);
+  return [dAPrev, dW, db];
+}
+
+/**
+ * dW = dZ A_prev^T / m, db = sum(dZ, axis=1) / m, dA_prev = W^T dZ.
+ * Returns [dAPrev, dW, db].
+ */
+export function linearBackward(dZ: Matrix, cache: LinearCache): [Matrix, Matrix, Matrix] {
+  return linear('linearBackward', dZ, cache);
+}
+
+function activationBackward(where: string, dA: unknown, cache: unknown, activation: Activation): Matrix {
+  const da = checkMatrix(where, 'dA', dA);
+  const Z = checkMatrix(where, 'cache (Z)', cache);
+  expectShape(where, 'dA', da, Z.shape[0], Z.shape[1], '(the shape of Z)');
+  sameDType(where, [['dA', da], ['Z', Z]]);
+  const dZ = like(da, da.shape[0], da.shape[1]);
+  native.activationBackward(dZ.data, da.data, Z.data, activation);
+  return dZ;
+}
+
+/** dZ = dA where Z > 0, else 0. */
+export function reluBackward(dA: Matrix, cache: Matrix): Matrix {
+  return activationBackward('reluBackward', dA, cache, 'relu');
+}
+
+/** dZ = dA * s * (1 - s) with s = sigmoid(Z). */
+export function sigmoidBackward(dA: Matrix, cache: Matrix): Matrix {
+  return activationBackward('sigmoidBackward', dA, cache, 'sigmoid');
+}
+
+/** ACTIVATION backward then LINEAR backward. Returns [dAPrev, dW, db]. */
+export function linearActivationBackward(dA: Matrix, cache: LayerCache, activation: Activation): [Matrix, Matrix, Matrix] {
+  const where = 'linearActivationBackward';
+  const act = checkActivation(where, activation);
+  if (!Array.isArray(cache) || cache.length < 2) {
+    throw typeError(where, 'cache', 'a layer cache [linearCache, Z] as returned by linearActivationForward', cache);
+  }
+  const dZ = activationBackward(where, dA, cache[1], act);
+  return linear(where, dZ, cache[0]);
+}
+
+/**
+ * Backward pass of [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID from lModelForward's
+ * caches, in one native call. Returns grads with dW{l}, db{l} (l = 1..L) and
+ * dA{l} = dJ/dA^[l] for l = 0..L: dA0 is the gradient with respect to X and
+ * dA{L} is dAL. (The notes' dict shifts the dA keys by one: its dA{l} is our
+ * dA{l-1}.)
+ */
+export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[]): Grads {
+  const where = 'lModelBackward';
+  const [al, y] = checkOutputs(where, AL, Y);
+  if (!Array.isArray(caches) || caches.length === 0) {
+    throw typeError(where, 'caches', 'the caches array returned by lModelForward', caches);
+  }
+  const L = caches.length;
+  const W: Matrix[] = [];
+  const Z: Matrix[] = [];
+  const A: Matrix[] = [];
+  caches.forEach((cache, i) => {
+    if (!Array.isArray(cache) || cache.length < 2) {
+      throw typeError(where, `caches[${i}]`, 'a layer cache [linearCache, Z]', cache);
+    }
+    const [APrev, w] = checkLinearCache(where, `caches[${i}][0]`, cache[0]);
+    const z = checkMatrix(where, `caches[${i}][1] (Z)`, cache[1]);
+    expectShape(where, `caches[${i}][1] (Z)`, z, w.shape[0], al.shape[1], `(units of W${i + 1} by the m of AL)`);
+    if (i > 0) expectShape(where, `caches[${i}][0][0] (A${i})`, APrev, W[i - 1].shape[0], al.shape[1], `(units of W${i} by m)`);
+    A.push(APrev);
+    W.push(w);
+    Z.push(z);
+  });
+  expectShape(where, 'caches[0][0][0] (X)', A[0], null, al.shape[1], '(m columns, like AL)');
+  expectShape(where, `caches[${L - 1}][1] (Z${L})`, Z[L - 1], 1, null, '(a single output unit)');
+  const X = A[0];
+  const hidden = A.slice(1);  // A1 .. A{L-1}
+  const dims = [X.shape[0], ...W.map((w) => w.shape[0])];
+  sameDType(where, [['AL', al], ['X', X], ...W.map((w, i): [string, Matrix] => [`W${i + 1}`, w])]);
+  const m = al.shape[1];
+  const dA = dims.map((n) => like(al, n, m));
+  const dW = W.map((w) => like(al, w.shape[0], w.shape[1]));
+  const db = W.map((w) => like(al, w.shape[0], 1));
+  native.modelBackward(X.data, y.data, W.map((w) => w.data), Z.map((z) => z.data),
+    [...hidden.map((a) => a.data), al.data], dA.map((a) => a.data), dW.map((g) => g.data), db.map((g) => g.data), dims, m);
+  const grads: Grads = {};
+  dA.forEach((g, l) => { grads[`dA${l}`] = g; });
+  dW.forEach((g, i) => { grads[`dW${i + 1}`] = g; });
+  db.forEach((g, i) => { grads[`db${i + 1}`] = g; });
+  return grads;
+}

@@ -1,0 +1,2 @@
+export { loadCatDataset } from './cat';
+export type { CatDataset, Split } from './cat';

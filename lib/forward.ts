@@ -1,0 +1,95 @@
+// Forward propagation: the notes' linear_forward, sigmoid, relu,
+// linear_activation_forward and L_model_forward.
+import { typeError } from './errors';
+import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
+import { native } from './native';
+import { Parameters, readLayers } from './parameters';
+
+export type Activation = 'relu' | 'sigmoid';
+/** The notes' linear_cache: (A_prev, W, b). */
+export type LinearCache = [APrev: Matrix, W: Matrix, b: Matrix];
+/** The notes' activation_cache: Z. */
+export type ActivationCache = Matrix;
+/** One layer's cache: (linear_cache, activation_cache). */
+export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache];
+
+function like(m: Matrix, rows: number, cols: number): Matrix {
+  return { shape: [rows, cols], data: allocate(dtypeOf(m.data), rows * cols) };
+}
+
+/** Checks A_prev, W, b of one layer: W (n, k), A_prev (k, m), b (n, 1). */
+function checkLinear(where: string, APrev: unknown, W: unknown, b: unknown): LinearCache {
+  const A = checkMatrix(where, 'APrev', APrev);
+  const w = checkMatrix(where, 'W', W);
+  const bias = checkMatrix(where, 'b', b);
+  expectShape(where, 'APrev', A, w.shape[1], null, `(W is ${w.shape[0]}x${w.shape[1]}: its columns must equal APrev's rows)`);
+  expectShape(where, 'b', bias, w.shape[0], 1, `(one entry per row of W)`);
+  sameDType(where, [['APrev', A], ['W', w], ['b', bias]]);
+  return [A, w, bias];
+}
+
+function linear(where: string, APrev: unknown, W: unknown, b: unknown): [Matrix, LinearCache] {
+  const cache = checkLinear(where, APrev, W, b);
+  const [A, w, bias] = cache;
+  const [n, k] = w.shape;
+  const m = A.shape[1];
+  const Z = like(w, n, m);
+  native.linearForward(Z.data, w.data, A.data, bias.data, n, k, m);
+  return [Z, cache];
+}
+
+function activate(Z: Matrix, activation: Activation): [Matrix, ActivationCache] {
+  const A = like(Z, Z.shape[0], Z.shape[1]);
+  native.activationForward(A.data, Z.data, activation);
+  return [A, Z];
+}
+
+/** Z = W A_prev + b. Returns [Z, linearCache = [A_prev, W, b]]. */
+export function linearForward(APrev: Matrix, W: Matrix, b: Matrix): [Matrix, LinearCache] {
+  return linear('linearForward', APrev, W, b);
+}
+
+/** A = 1 / (1 + exp(-Z)). Returns [A, cache = Z]. */
+export function sigmoid(Z: Matrix): [Matrix, ActivationCache] {
+  return activate(checkMatrix('sigmoid', 'Z', Z), 'sigmoid');
+}
+
+/** A = max(0, Z). Returns [A, cache = Z]. */
+export function relu(Z: Matrix): [Matrix, ActivationCache] {
+  return activate(checkMatrix('relu', 'Z', Z), 'relu');
+}
+
+export function checkActivation(where: string, activation: unknown): Activation {
+  if (activation !== 'relu' && activation !== 'sigmoid') {
+    throw typeError(where, 'activation', "'relu' or 'sigmoid'", activation);
+  }
+  return activation;
+}
+
+/** LINEAR -> ACTIVATION for one layer. Returns [A, cache = [linearCache, Z]]. */
+export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, activation: Activation): [Matrix, LayerCache] {
+  const where = 'linearActivationForward';
+  const act = checkActivation(where, activation);
+  const [Z, linearCache] = linear(where, APrev, W, b);
+  const [A, activationCache] = activate(Z, act);
+  return [A, [linearCache, activationCache]];
+}
+
+/**
+ * [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID, one native call for all layers.
+ * Returns [AL, caches] with caches[l-1] = [[A_{l-1}, W_l, b_l], Z_l].
+ */
+export function lModelForward(X: Matrix, parameters: Parameters): [Matrix, LayerCache[]] {
+  const where = 'lModelForward';
+  const x = checkMatrix(where, 'X', X);
+  const layers = readLayers(where, 'parameters', parameters);
+  const { dims, W, b } = layers;
+  expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns: one row per input feature)`);
+  sameDType(where, [['X', x], ['parameters.W1', W[0]]]);
+  const m = x.shape[1];
+  const Z = dims.slice(1).map((n) => like(x, n, m));
+  const A = dims.slice(1).map((n) => like(x, n, m));
+  native.modelForward(x.data, W.map((w) => w.data), b.map((v) => v.data), Z.map((z) => z.data), A.map((a) => a.data), dims, m);
+  const caches: LayerCache[] = W.map((w, i) => [[i === 0 ? x : A[i - 1], w, b[i]], Z[i]]);
+  return [A[A.length - 1], caches];
+}

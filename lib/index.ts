@@ -1,0 +1,27 @@
+// deepnet: the notes' L-layer network at native speed.
+export { backendInfo, setNumThreads } from './backend';
+export type { BackendInfo } from './backend';
+export { matrix, toArray, zeros, asDType, dtypeOf } from './matrix';
+export type { Matrix, DType, FloatArray, NestedRows } from './matrix';
+export { RandomState } from './rng';
+export type { RandomStateState } from './rng';
+export type { Parameters, Grads } from './parameters';
+export {
+  initializeParameters,
+  initializeParametersDeep,
+  initializeParametersHe,
+  initializeParametersRandom,
+  initializeParametersXavier,
+  initializeParametersZeros,
+} from './init';
+export type { InitOptions } from './init';
+export { linearForward, sigmoid, relu, linearActivationForward, lModelForward } from './forward';
+export type { Activation, LinearCache, ActivationCache, LayerCache } from './forward';
+export { computeCost } from './cost';
+export { linearBackward, reluBackward, sigmoidBackward, linearActivationBackward, lModelBackward } from './backward';
+export { updateParameters } from './update';
+export { lLayerModel } from './train';
+export type { LLayerModelOptions, LLayerModelResult } from './train';
+export { predict } from './predict';
+export type { Prediction } from './predict';
+export * as datasets from './datasets';

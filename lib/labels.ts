@@ -1,0 +1,17 @@
+// Training and evaluation data checks shared by lLayerModel, predict and Model.
+import { checkMatrix, expectShape, Matrix, sameDType } from './matrix';
+
+/** X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite. */
+export function checkData(where: string, X: unknown, Y: unknown): [Matrix, Matrix] {
+  const x = checkMatrix(where, 'X', X);
+  const y = checkMatrix(where, 'Y', Y);
+  expectShape(where, 'Y', y, 1, x.shape[1], `(one label per example: X has m = ${x.shape[1]} columns)`);
+  sameDType(where, [['X', x], ['Y', y]]);
+  for (let i = 0; i < y.data.length; i++) {
+    const v = y.data[i];
+    if (v !== 0 && v !== 1) {
+      throw new RangeError(`${where}: Y must hold 0/1 labels; received ${v} at [0, ${i}]`);
+    }
+  }
+  return [x, y];
+}

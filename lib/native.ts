@@ -1,0 +1,76 @@
+// Loads the native addon once: a prebuild or a local build through
+// node-gyp-build, or the file named by DEEPNET_ADDON (used to test the CMake
+// and sanitizer builds of the same sources).
+import * as path from 'path';
+
+type F = Float64Array | Float32Array;
+type Arrays = F[];
+
+export interface NativeRandomState {
+  seed(s: number): void;
+  fillRand(out: Float64Array): void;
+  fillRandn(out: Float64Array): void;
+  fillUint32(out: Uint32Array): void;
+  getState(): { key: Uint32Array; pos: number; hasGauss: boolean; gauss: number };
+  setState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
+}
+
+export interface NativeBackendInfo {
+  gemm: 'openblas' | 'builtin';
+  simd: 'avx2+fma' | 'portable';
+  threads: number;
+  version: string;
+  napiVersion: number;
+  openblasLibrary?: string;
+  openblasConfig?: string;
+  openblasCore?: string;
+}
+
+export interface NativeBinding {
+  backendInfo(): NativeBackendInfo;
+  setNumThreads(n: number): void;
+  RandomState: new (seed: number) => NativeRandomState;
+  initWeights(rng: NativeRandomState, W: Float64Array, n: number, k: number, method: string, scale: number): void;
+  linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;
+  activationForward(A: F, Z: F, activation: 'relu' | 'sigmoid'): void;
+  modelForward(X: F, Ws: Arrays, bs: Arrays, Zs: Arrays, As: Arrays, dims: number[], m: number): void;
+  computeCost(AL: F, Y: F, form: 'notes' | 'course2'): number;
+  activationBackward(dZ: F, dA: F, Z: F, activation: 'relu' | 'sigmoid'): void;
+  linearBackward(
+    dAPrev: F, dW: F, db: F, dZ: F,
+    APrev: F, W: F, n: number, k: number, m: number,
+  ): void;
+  modelBackward(
+    X: F, Y: F, Ws: Arrays, Zs: Arrays, As: Arrays,
+    dAs: Arrays, dWs: Arrays, dbs: Arrays, dims: number[], m: number,
+  ): void;
+  update(Ps: Arrays, dPs: Arrays, learningRate: number): void;
+  firstNonFinite(a: F): number;
+  train(
+    X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number,
+    learningRate: number, iterations: number, logEvery: number,
+    onLog: ((iteration: number, cost: number) => boolean | void) | null, costs: Float64Array,
+  ): number;
+}
+
+const root = path.resolve(__dirname, '..');
+
+function load(): NativeBinding {
+  const override = process.env.DEEPNET_ADDON;
+  try {
+    if (override) return require(path.resolve(override)) as NativeBinding;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('node-gyp-build')(root) as NativeBinding;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `deepnet: could not load the native addon (${reason}). ` +
+        `Looked for ${override ? `DEEPNET_ADDON=${override}` : `a prebuild for ${process.platform}-${process.arch} ` +
+        `(Node-API ${process.versions.napi}) or a local build in ${path.join(root, 'build')}`}. ` +
+        'To build from source: install a C++ compiler, python3 and make, then run `npm rebuild deepnet` ' +
+        '(or `npx node-gyp rebuild` in the package directory).',
+    );
+  }
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,65 @@
+// Module entry: registers the glue of every concept and reports the backend.
+#include <napi.h>
+
+#include "addon_data.h"
+#include "args.h"
+#include "cpu.h"
+#include "gemm.h"
+#include "openblas.h"
+#include "threads.h"
+
+#ifndef DEEPNET_VERSION
+#error "DEEPNET_VERSION must be defined by the build (binding.gyp / CMakeLists.txt)"
+#endif
+
+namespace deepnet {
+namespace addon {
+
+namespace {
+
+// backendInfo(): which gemm, which SIMD level, how many threads, which build.
+Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("gemm", gemm_backend_name());
+  out.Set("simd", simd_level_name());
+  out.Set("threads", num_threads());
+  out.Set("version", DEEPNET_VERSION);
+  out.Set("napiVersion", NAPI_VERSION);
+  if (const openblas::Library* lib = openblas::library()) {
+    out.Set("openblasLibrary", lib->path);
+    if (lib->get_config) out.Set("openblasConfig", lib->get_config());
+    if (lib->get_corename) out.Set("openblasCore", lib->get_corename());
+  }
+  return out;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    int n = positive_int(info[0], "threads");
+    if (n > 256) throw_range(info.Env(), "threads must be at most 256");
+    set_num_threads(n);
+    return info.Env().Undefined();
+  });
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  exports.Set("backendInfo", Napi::Function::New(env, BackendInfo, "backendInfo"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  register_rng(env, exports);
+  register_ops(env, exports);
+  register_train(env, exports);
+  return exports;
+}
+
+}  // namespace addon
+}  // namespace deepnet
+
+// NODE_API_MODULE pastes its second argument into a name: it must be unqualified.
+static Napi::Object InitDeepnet(Napi::Env env, Napi::Object exports) {
+  return deepnet::addon::Init(env, exports);
+}
+NODE_API_MODULE(deepnet, InitDeepnet)

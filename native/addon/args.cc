@@ -1,0 +1,77 @@
+#include "args.h"
+
+#include <cmath>
+
+namespace deepnet {
+namespace addon {
+
+void throw_type(Napi::Env env, const std::string& msg) {
+  throw Napi::TypeError::New(env, "deepnet: " + msg);
+}
+
+void throw_range(Napi::Env env, const std::string& msg) {
+  throw Napi::RangeError::New(env, "deepnet: " + msg);
+}
+
+Array typed_array(const Napi::Value& v, const std::string& name) {
+  if (!v.IsTypedArray()) throw_type(v.Env(), name + " must be a Float64Array or Float32Array");
+  Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  switch (ta.TypedArrayType()) {
+    case napi_float64_array: {
+      auto a = v.As<Napi::Float64Array>();
+      return {DType::Float64, a.Data(), a.ElementLength()};
+    }
+    case napi_float32_array: {
+      auto a = v.As<Napi::Float32Array>();
+      return {DType::Float32, a.Data(), a.ElementLength()};
+    }
+    default:
+      throw_type(v.Env(), name + " must be a Float64Array or Float32Array");
+  }
+}
+
+Array typed_array(const Napi::Value& v, const std::string& name, DType dtype, size_t length) {
+  Array a = typed_array(v, name);
+  if (a.dtype != dtype) throw_type(v.Env(), name + " has a different dtype from the other arrays");
+  if (a.length != length || (length > 0 && a.data == nullptr))
+    throw_range(v.Env(), name + " has " + std::to_string(a.length) + " elements, expected " +
+                             std::to_string(length));
+  return a;
+}
+
+std::vector<Array> typed_arrays(const Napi::Value& v, const std::string& name) {
+  if (!v.IsArray()) throw_type(v.Env(), name + " must be an array of typed arrays");
+  Napi::Array list = v.As<Napi::Array>();
+  std::vector<Array> out;
+  for (uint32_t i = 0; i < list.Length(); ++i)
+    out.push_back(typed_array(list.Get(i), name + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+int positive_int(const Napi::Value& v, const std::string& name) {
+  if (!v.IsNumber()) throw_type(v.Env(), name + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1 && d <= 2147483647.0) || std::floor(d) != d)
+    throw_range(v.Env(), name + " must be an integer in [1, 2^31 - 1]");
+  return static_cast<int>(d);
+}
+
+double finite_number(const Napi::Value& v, const std::string& name) {
+  if (!v.IsNumber()) throw_type(v.Env(), name + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) throw_range(v.Env(), name + " must be finite");
+  return d;
+}
+
+std::vector<int> layer_dims(const Napi::Value& v, const std::string& name) {
+  if (!v.IsArray()) throw_type(v.Env(), name + " must be an array of layer sizes");
+  Napi::Array list = v.As<Napi::Array>();
+  if (list.Length() < 2) throw_range(v.Env(), name + " needs at least 2 entries");
+  std::vector<int> dims;
+  for (uint32_t i = 0; i < list.Length(); ++i)
+    dims.push_back(positive_int(list.Get(i), name + "[" + std::to_string(i) + "]"));
+  return dims;
+}
+
+}  // namespace addon
+}  // namespace deepnet

@@ -1,0 +1,66 @@
+// Argument helpers for the N-API glue. The TypeScript layer validates every
+// public argument first and raises the user-facing errors; these checks are
+// the second line that keeps a wrong call from ever touching memory it does
+// not own (the process must never abort, whatever it is given).
+#pragma once
+
+#include <napi.h>
+
+#include <cstddef>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace deepnet {
+namespace addon {
+
+enum class DType { Float32, Float64 };
+
+struct Array {
+  DType dtype;
+  void* data;
+  size_t length;
+  template <typename T>
+  T* as() const {
+    return static_cast<T*>(data);
+  }
+};
+
+Array typed_array(const Napi::Value& v, const std::string& name);
+// Same, and checks that its dtype is `dtype` and its length `length`.
+Array typed_array(const Napi::Value& v, const std::string& name, DType dtype, size_t length);
+// A JS array of typed arrays (one per layer).
+std::vector<Array> typed_arrays(const Napi::Value& v, const std::string& name);
+int positive_int(const Napi::Value& v, const std::string& name);
+double finite_number(const Napi::Value& v, const std::string& name);
+std::vector<int> layer_dims(const Napi::Value& v, const std::string& name);
+
+// Calls body<float>() or body<double>() for the dtype.
+template <typename Body>
+auto with_dtype(DType dtype, Body&& body) {
+  if (dtype == DType::Float32) return body(float{});
+  return body(double{});
+}
+
+[[noreturn]] void throw_type(Napi::Env env, const std::string& msg);
+[[noreturn]] void throw_range(Napi::Env env, const std::string& msg);
+
+// Runs fn and turns any C++ exception into a JavaScript error, so that no
+// exception ever unwinds into Node (which would abort the process).
+template <typename Fn>
+Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
+  Napi::Env env = info.Env();
+  try {
+    return fn();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "deepnet: out of memory");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string("deepnet: ") + e.what());
+  }
+}
+
+}  // namespace addon
+}  // namespace deepnet

@@ -1,0 +1,143 @@
+#include "rng_wrap.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "addon_data.h"
+#include "args.h"
+#include "init.h"
+
+namespace deepnet {
+namespace addon {
+
+namespace {
+
+uint32_t seed_value(const Napi::Value& v) {
+  if (!v.IsNumber()) throw_type(v.Env(), "seed must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= 4294967295.0) || std::floor(d) != d)
+    throw_range(v.Env(), "seed must be an integer in [0, 2^32 - 1]");
+  return static_cast<uint32_t>(d);
+}
+
+}  // namespace
+
+Napi::Function RandomStateWrap::Define(Napi::Env env) {
+  return DefineClass(env, "RandomState",
+                     {InstanceMethod("seed", &RandomStateWrap::Seed),
+                      InstanceMethod("fillRand", &RandomStateWrap::FillRand),
+                      InstanceMethod("fillRandn", &RandomStateWrap::FillRandn),
+                      InstanceMethod("fillUint32", &RandomStateWrap::FillUint32),
+                      InstanceMethod("getState", &RandomStateWrap::GetState),
+                      InstanceMethod("setState", &RandomStateWrap::SetState)});
+}
+
+RandomStateWrap::RandomStateWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<RandomStateWrap>(info) {
+  rs_.seed(info.Length() > 0 ? seed_value(info[0]) : 0u);
+}
+
+RandomState& RandomStateWrap::From(const Napi::Value& v, const char* name) {
+  Napi::Env env = v.Env();
+  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(addon_data(env).random_state.Value()))
+    throw_type(env, std::string(name) + " must be a native RandomState");
+  return Unwrap(v.As<Napi::Object>())->rs_;
+}
+
+Napi::Value RandomStateWrap::Seed(const Napi::CallbackInfo& info) {
+  rs_.seed(seed_value(info[0]));
+  return info.Env().Undefined();
+}
+
+// Outputs are allocated by JavaScript (a too-large request is a RangeError
+// there); here we only fill them.
+Napi::Value RandomStateWrap::FillRand(const Napi::CallbackInfo& info) {
+  Array out = typed_array(info[0], "out");
+  if (out.dtype != DType::Float64) throw_type(info.Env(), "out must be a Float64Array");
+  rs_.fill_rand(out.as<double>(), static_cast<long>(out.length));
+  return info.Env().Undefined();
+}
+
+Napi::Value RandomStateWrap::FillRandn(const Napi::CallbackInfo& info) {
+  Array out = typed_array(info[0], "out");
+  if (out.dtype != DType::Float64) throw_type(info.Env(), "out must be a Float64Array");
+  rs_.fill_randn(out.as<double>(), static_cast<long>(out.length));
+  return info.Env().Undefined();
+}
+
+Napi::Value RandomStateWrap::FillUint32(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array)
+    throw_type(info.Env(), "out must be a Uint32Array");
+  auto out = info[0].As<Napi::Uint32Array>();
+  uint32_t* data = out.Data();
+  for (size_t i = 0; i < out.ElementLength(); ++i) data[i] = rs_.next_uint32();
+  return info.Env().Undefined();
+}
+
+Napi::Value RandomStateWrap::GetState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RandomState::State s = rs_.state();
+  auto key = Napi::Uint32Array::New(env, RandomState::kN);
+  std::memcpy(key.Data(), s.key, sizeof s.key);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("key", key);
+  out.Set("pos", Napi::Number::New(env, s.pos));
+  out.Set("hasGauss", Napi::Boolean::New(env, s.has_gauss));
+  out.Set("gauss", Napi::Number::New(env, s.gauss));
+  return out;
+}
+
+// setState(key: Uint32Array(624), pos: 0..624, hasGauss: boolean, gauss: number)
+Napi::Value RandomStateWrap::SetState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+      info[0].As<Napi::Uint32Array>().ElementLength() != RandomState::kN)
+    throw_type(env, "state.key must be a Uint32Array of 624 words");
+  if (!info[1].IsNumber()) throw_type(env, "state.pos must be a number");
+  double pos = info[1].As<Napi::Number>().DoubleValue();
+  if (!(pos >= 0 && pos <= RandomState::kN) || std::floor(pos) != pos)
+    throw_range(env, "state.pos must be an integer in [0, 624]");
+  RandomState::State s;
+  std::memcpy(s.key, info[0].As<Napi::Uint32Array>().Data(), sizeof s.key);
+  s.pos = static_cast<int>(pos);
+  s.has_gauss = info[2].ToBoolean();
+  s.gauss = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0.0;
+  rs_.set_state(s);
+  return env.Undefined();
+}
+
+namespace {
+
+// initWeights(rs, W: Float64Array (n*k), n, k, method, scale): one layer's
+// weights, drawn from rs exactly as the course's initializer draws them.
+Napi::Value InitWeights(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    RandomState& rs = RandomStateWrap::From(info[0], "rng");
+    int n = positive_int(info[2], "n"), k = positive_int(info[3], "k");
+    Array W = typed_array(info[1], "W", DType::Float64, static_cast<size_t>(n) * k);
+    std::string method = info[4].ToString();
+    double scale = finite_number(info[5], "scale");
+    InitMethod m;
+    if (method == "deep") m = InitMethod::Deep;
+    else if (method == "he") m = InitMethod::He;
+    else if (method == "xavier") m = InitMethod::Xavier;
+    else if (method == "scaled") m = InitMethod::Scaled;
+    else if (method == "zeros") m = InitMethod::Zeros;
+    else throw_range(env, "unknown init method '" + method + "'");
+    init_weights(W.as<double>(), rs, n, k, m, scale);
+    return env.Undefined();
+  });
+}
+
+}  // namespace
+
+void register_rng(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = RandomStateWrap::Define(env);
+  addon_data(env).random_state = Napi::Persistent(ctor);
+  exports.Set("RandomState", ctor);
+  exports.Set("initWeights", Napi::Function::New(env, InitWeights, "initWeights"));
+}
+
+}  // namespace addon
+}  // namespace deepnet

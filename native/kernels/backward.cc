@@ -1,0 +1,145 @@
+#include "backward.h"
+
+#include <cmath>
+
+#include "gemm.h"
+#include "reduce.h"
+#include "simd.h"
+
+namespace deepnet {
+
+template <typename T>
+static inline T dal1(T a, T y) {
+  return -(y / a - (T(1) - y) / (T(1) - a));
+}
+
+namespace reference {
+
+template <typename T>
+void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
+  for (long i = 0; i < size; ++i) dZ[i] = Z[i] <= T(0) ? T(0) : dA[i];  // dZ[Z <= 0] = 0
+}
+
+template <typename T>
+void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
+  for (long i = 0; i < size; ++i) {
+    T s = T(1) / (T(1) + std::exp(-Z[i]));
+    dZ[i] = dA[i] * s * (T(1) - s);
+  }
+}
+
+template <typename T>
+void output_backward(T* dZL, const T* AL, const T* Y, long m) {
+  for (long i = 0; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
+}
+
+template <typename T>
+void divide_by(T* X, T d, long size) {
+  for (long i = 0; i < size; ++i) X[i] = X[i] / d;
+}
+
+}  // namespace reference
+
+namespace avx2 {
+
+template <typename T>
+DEEPNET_TARGET_AVX2 static void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
+  using V = simd::vec<T>;
+  const V zero = simd::splat<T>(0);
+  long i = 0;
+  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) {
+    V z = simd::load(Z + i);
+    simd::store(dZ + i, z <= zero ? zero : simd::load(dA + i));
+  }
+  for (; i < size; ++i) dZ[i] = Z[i] <= T(0) ? T(0) : dA[i];
+}
+
+template <typename T>
+DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y, long m) {
+  using V = simd::vec<T>;
+  const V one = simd::splat<T>(1);
+  long i = 0;
+  for (; i + simd::lanes<T> <= m; i += simd::lanes<T>) {
+    V a = simd::load(AL + i), y = simd::load(Y + i);
+    V dal = -(y / a - (one - y) / (one - a));
+    simd::store(dZL + i, dal * a * (one - a));
+  }
+  for (; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
+}
+
+template <typename T>
+DEEPNET_TARGET_AVX2 static void divide_by(T* X, T d, long size) {
+  using V = simd::vec<T>;
+  const V dv = simd::splat<T>(d);
+  long i = 0;
+  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) simd::store(X + i, simd::load(X + i) / dv);
+  for (; i < size; ++i) X[i] = X[i] / d;
+}
+
+}  // namespace avx2
+
+static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
+
+template <typename T>
+void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
+  if (use_avx2()) return avx2::relu_backward(dZ, dA, Z, size);
+  reference::relu_backward(dZ, dA, Z, size);
+}
+
+template <typename T>
+void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
+  // One exp per element of the (1, m) output layer; see forward.cc.
+  reference::sigmoid_backward(dZ, dA, Z, size);
+}
+
+template <typename T>
+void cost_backward(T* dAL, const T* AL, const T* Y, long m) {
+  for (long i = 0; i < m; ++i) dAL[i] = dal1(AL[i], Y[i]);
+}
+
+template <typename T>
+void output_backward(T* dZL, const T* AL, const T* Y, long m) {
+  if (use_avx2()) return avx2::output_backward(dZL, AL, Y, m);
+  reference::output_backward(dZL, AL, Y, m);
+}
+
+template <typename T>
+void divide_by(T* X, T d, long size) {
+  if (use_avx2()) return avx2::divide_by(X, d, size);
+  reference::divide_by(X, d, size);
+}
+
+template <typename T>
+void bias_backward(T* db, const T* dZ, int n, int m) {
+  for (int r = 0; r < n; ++r) {
+    const T* row = dZ + static_cast<long>(r) * m;
+    db[r] = (T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; })) / T(m);
+  }
+}
+
+template <typename T>
+void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
+                     int k, int m) {
+  gemm<T>(false, true, n, k, m, T(1), dZ, m, A_prev, m, T(0), dW, k);
+  divide_by(dW, T(m), static_cast<long>(n) * k);
+  bias_backward(db, dZ, n, m);
+  if (dA_prev) gemm<T>(true, false, k, m, n, T(1), W, k, dZ, m, T(0), dA_prev, m);
+}
+
+#define DEEPNET_INSTANTIATE(T)                                                                   \
+  template void relu_backward<T>(T*, const T*, const T*, long);                                  \
+  template void sigmoid_backward<T>(T*, const T*, const T*, long);                               \
+  template void cost_backward<T>(T*, const T*, const T*, long);                                  \
+  template void output_backward<T>(T*, const T*, const T*, long);                                \
+  template void linear_backward<T>(T*, T*, T*, const T*, const T*, const T*, int, int, int);     \
+  template void bias_backward<T>(T*, const T*, int, int);                                        \
+  template void divide_by<T>(T*, T, long);                                                       \
+  template void reference::relu_backward<T>(T*, const T*, const T*, long);                       \
+  template void reference::sigmoid_backward<T>(T*, const T*, const T*, long);                    \
+  template void reference::output_backward<T>(T*, const T*, const T*, long);                     \
+  template void reference::divide_by<T>(T*, T, long);
+DEEPNET_INSTANTIATE(float)
+DEEPNET_INSTANTIATE(double)
+#undef DEEPNET_INSTANTIATE
+
+}  // namespace deepnet

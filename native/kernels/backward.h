@@ -1,0 +1,55 @@
+// Backward propagation: ACTIVATION backward, then LINEAR backward, per layer.
+//
+// Shape legend: n = units in this layer, k = units in the previous layer,
+// m = examples. Arithmetic follows the notes' numpy code operation by
+// operation (no fused multiply-add, the same order), so results match numpy
+// to the rounding of the matrix products.
+#pragma once
+
+namespace deepnet {
+
+// dZ (size) = dA where Z > 0, else 0.                       (relu_backward)
+// dZ may alias dA (in place).
+template <typename T>
+void relu_backward(T* dZ, const T* dA, const T* Z, long size);
+
+// dZ (size) = dA * s * (1 - s), s = 1 / (1 + exp(-Z)).      (sigmoid_backward)
+template <typename T>
+void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size);
+
+// dAL (m) = -(Y / AL - (1 - Y) / (1 - AL)), the notes' derivative of the cost.
+template <typename T>
+void cost_backward(T* dAL, const T* AL, const T* Y, long m);
+
+// dZL (m) for the sigmoid output layer straight from AL (= sigmoid(ZL)):
+// the notes' form  dAL * AL * (1 - AL) with dAL as in cost_backward, fused.
+template <typename T>
+void output_backward(T* dZL, const T* AL, const T* Y, long m);
+
+// dW (n, k) = dZ (n, m) . A_prev (k, m)^T / m
+// db (n, 1) = sum over columns of dZ / m      (numpy's pairwise sum per row)
+// dA_prev (k, m) = W (n, k)^T . dZ            (skipped when dA_prev is null)
+template <typename T>
+void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
+                     int k, int m);
+
+// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m
+template <typename T>
+void bias_backward(T* db, const T* dZ, int n, int m);
+
+// X (size) = X / d, elementwise (the notes divide dW by m after the product).
+template <typename T>
+void divide_by(T* X, T d, long size);
+
+namespace reference {
+template <typename T>
+void relu_backward(T* dZ, const T* dA, const T* Z, long size);
+template <typename T>
+void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size);
+template <typename T>
+void output_backward(T* dZL, const T* AL, const T* Y, long m);
+template <typename T>
+void divide_by(T* X, T d, long size);
+}  // namespace reference
+
+}  // namespace deepnet

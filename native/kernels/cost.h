@@ -1,0 +1,19 @@
+// The cross-entropy cost of the sigmoid output layer.
+//
+// Shapes: AL (1, m) predicted probabilities, Y (1, m) labels. Terms are
+// computed and summed in double (also for float32 networks), with numpy's
+// pairwise summation.
+#pragma once
+
+namespace deepnet {
+
+// The notes' compute_cost: -np.sum(log(AL)*Y + log(1-AL)*(1-Y)) / m.
+// Infinite or NaN when some AL is exactly 0 or 1, as in numpy.
+template <typename T>
+double cross_entropy_cost(const T* AL, const T* Y, long m);
+
+// Course 2 (reg_utils.compute_cost): 1./m * np.nansum(-log(AL)*Y + -log(1-AL)*(1-Y)).
+template <typename T>
+double cross_entropy_cost_course2(const T* AL, const T* Y, long m);
+
+}  // namespace deepnet

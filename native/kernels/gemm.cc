@@ -1,0 +1,43 @@
+#include "gemm.h"
+
+#include "openblas.h"
+
+namespace deepnet {
+
+GemmBackend gemm_backend() {
+  return openblas::library() ? GemmBackend::OpenBLAS : GemmBackend::Builtin;
+}
+
+const char* gemm_backend_name() {
+  return gemm_backend() == GemmBackend::OpenBLAS ? "openblas" : "builtin";
+}
+
+namespace {
+int blas_trans(bool t) { return t ? openblas::kTrans : openblas::kNoTrans; }
+}  // namespace
+
+template <>
+void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, const double* A,
+                  int lda, const double* B, int ldb, double beta, double* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (const openblas::Library* lib = openblas::library()) {
+    lib->dgemm(openblas::kRowMajor, blas_trans(transA), blas_trans(transB), M, N, K, alpha, A,
+               lda, B, ldb, beta, C, ldc);
+  } else {
+    gemm_builtin<double>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  }
+}
+
+template <>
+void gemm<float>(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,
+                 int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (const openblas::Library* lib = openblas::library()) {
+    lib->sgemm(openblas::kRowMajor, blas_trans(transA), blas_trans(transB), M, N, K, alpha, A,
+               lda, B, ldb, beta, C, ldc);
+  } else {
+    gemm_builtin<float>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  }
+}
+
+}  // namespace deepnet

@@ -1,0 +1,40 @@
+// numpy's pairwise summation (np.sum over a contiguous axis), reproduced
+// exactly: blocks of up to 128 terms are summed with 8 interleaved
+// accumulators, longer runs are split in two at a multiple of 8, and the
+// result is added to 0.0. Matching it keeps costs and db bit-identical to
+// numpy rather than merely close.
+#pragma once
+
+namespace deepnet {
+
+// Sum of term(0) .. term(n-1), with numpy's grouping. Acc is the accumulator
+// type (numpy accumulates in the array's dtype).
+template <typename Acc, typename Term>
+Acc pairwise_sum(long n, const Term& term, long offset = 0) {
+  if (n < 8) {
+    Acc res = -0.0;  // numpy starts at -0.0 so a sum of -0.0 stays -0.0
+    for (long i = 0; i < n; ++i) res += term(offset + i);
+    return res;
+  }
+  if (n <= 128) {
+    Acc r[8];
+    for (int j = 0; j < 8; ++j) r[j] = term(offset + j);
+    long i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (int j = 0; j < 8; ++j) r[j] += term(offset + i + j);
+    Acc res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += term(offset + i);
+    return res;
+  }
+  long n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_sum<Acc>(n2, term, offset) + pairwise_sum<Acc>(n - n2, term, offset + n2);
+}
+
+// np.sum(a) for a contiguous array: the reduction starts from 0.0.
+template <typename T>
+T numpy_sum(const T* a, long n) {
+  return T(0) + pairwise_sum<T>(n, [a](long i) { return a[i]; });
+}
+
+}  // namespace deepnet

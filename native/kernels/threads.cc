@@ -1,0 +1,126 @@
+#include "threads.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "openblas.h"
+
+namespace deepnet {
+
+namespace {
+
+int default_threads() {
+  if (const char* env = std::getenv("DEEPNET_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1) return std::min(n, 256);
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(std::min(hw, 256u));
+}
+
+thread_local bool in_region = false;
+
+class Pool {
+ public:
+  // Runs fn over [0, n_tasks) with up to `threads` threads, the caller included.
+  void run(int n_tasks, int threads, const std::function<void(int)>& fn) {
+    std::unique_lock<std::mutex> region(region_mu_, std::try_to_lock);
+    if (!region.owns_lock() || in_region || threads <= 1 || n_tasks <= 1) {
+      run_serial(n_tasks, fn);
+      return;
+    }
+    int helpers = std::min(threads, n_tasks) - 1;
+    ensure_workers(helpers);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      fn_ = &fn;
+      n_tasks_ = n_tasks;
+      next_.store(0);
+      helpers_ = helpers;
+      busy_ = helpers;
+      ++generation_;
+    }
+    cv_work_.notify_all();
+    in_region = true;
+    drain();
+    in_region = false;
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_done_.wait(lk, [&] { return busy_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  static void run_serial(int n_tasks, const std::function<void(int)>& fn) {
+    for (int i = 0; i < n_tasks; ++i) fn(i);
+  }
+
+  void drain() {
+    for (int i = next_.fetch_add(1); i < n_tasks_; i = next_.fetch_add(1)) (*fn_)(i);
+  }
+
+  void ensure_workers(int n) {
+    while (static_cast<int>(workers_) < n) {
+      int id = static_cast<int>(workers_++);
+      // Detached on purpose: the pool lives as long as the process (it is
+      // never destroyed), so no exit-time join can hang or terminate.
+      std::thread([this, id] { worker(id); }).detach();
+    }
+  }
+
+  void worker(int id) {
+    in_region = true;  // a task that calls parallel_for runs it serially
+    long seen = 0;
+    for (;;) {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_work_.wait(lk, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (id >= helpers_) continue;  // not needed in this region
+      lk.unlock();
+      drain();
+      lk.lock();
+      if (--busy_ == 0) cv_done_.notify_one();
+    }
+  }
+
+  std::mutex region_mu_;
+  std::mutex mu_;
+  std::condition_variable cv_work_, cv_done_;
+  const std::function<void(int)>* fn_ = nullptr;
+  std::atomic<int> next_{0};
+  int n_tasks_ = 0;
+  int helpers_ = 0;
+  int busy_ = 0;
+  long generation_ = 0;
+  unsigned workers_ = 0;
+};
+
+Pool& pool() {
+  static Pool* p = new Pool();  // intentionally leaked, see ensure_workers
+  return *p;
+}
+
+std::atomic<int>& thread_setting() {
+  static std::atomic<int> n{default_threads()};
+  return n;
+}
+
+}  // namespace
+
+int num_threads() { return thread_setting().load(); }
+
+void set_num_threads(int n) {
+  n = std::max(1, std::min(n, 256));
+  thread_setting().store(n);
+  openblas::set_num_threads(n);
+}
+
+void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
+  pool().run(n_tasks, num_threads(), fn);
+}
+
+}  // namespace deepnet

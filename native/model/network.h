@@ -1,0 +1,75 @@
+// The L-layer network [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID.
+//
+// Shape legend: dims = [n_0 = n_x, n_1, ..., n_L], m = examples (columns).
+//   W[l] (n_l, n_{l-1})   b[l] (n_l, 1)      l = 1..L
+//   Z[l], A[l] (n_l, m)   dW[l], db[l] like W[l], b[l]
+//   X = A[0] (n_x, m), Y (1, m)
+//
+// Parameters and Workspace are views: they may point into JavaScript typed
+// arrays (the notes' single-step functions) or into an Arena, which carves
+// every array of a training iteration out of one allocation made once, so the
+// training loop never allocates.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace deepnet {
+
+// Pointers to W[l], b[l] for l = 1..L (index 0 unused).
+template <typename T>
+struct Parameters {
+  std::vector<int> dims;
+  std::vector<T*> W, b;
+  int layers() const { return static_cast<int>(dims.size()) - 1; }
+};
+
+template <typename T>
+struct Workspace {
+  int m = 0;
+  std::vector<T*> Z, A, dW, db;  // index 1..L
+  // Optional, index 0..L: when present, backward stores dJ/dA^[l] here for
+  // every l (dA[0] = dJ/dX, dA[L] = the notes' dAL), as the notes' functions
+  // return them. When empty (training), dA0 is skipped and the rest stay in
+  // scratch.
+  std::vector<T*> dA;
+  // Two (max_l n_l, m) buffers: dZ of the current layer, dA/dZ of the one below.
+  T* scratch[2] = {nullptr, nullptr};
+};
+
+// Owns one allocation holding Z, A, dW, db and scratch for (dims, m).
+template <typename T>
+class Arena {
+ public:
+  // Throws std::bad_alloc when the memory cannot be allocated.
+  Arena(const std::vector<int>& dims, int m);
+  Workspace<T>& workspace() { return ws_; }
+  size_t bytes() const { return bytes_; }
+
+  // Bytes an Arena for (dims, m) allocates, to refuse a request up front.
+  static size_t bytes_for(const std::vector<int>& dims, int m);
+
+ private:
+  struct Free {
+    void operator()(void* p) const;
+  };
+  std::unique_ptr<char, Free> memory_;
+  size_t bytes_ = 0;
+  Workspace<T> ws_;
+};
+
+// Z[l], A[l] for l = 1..L from X: the notes' L_model_forward.
+template <typename T>
+void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X);
+
+// dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A: the notes'
+// L_model_backward, with dZ_L = dAL * s * (1 - s) and dAL = -(Y/AL - (1-Y)/(1-AL)).
+template <typename T>
+void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y);
+
+// W -= learning_rate * dW, b -= learning_rate * db for every layer.
+template <typename T>
+void network_update(const Parameters<T>& p, const Workspace<T>& ws, T learning_rate);
+
+}  // namespace deepnet

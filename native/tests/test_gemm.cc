@@ -1,0 +1,281 @@
+// Tests gemm_builtin and gemm (the dispatcher) against gemm_reference, for
+// float and double, over all transpose combinations, awkward shapes, padded
+// leading dimensions and the alpha/beta special cases; and checks that the
+// built-in kernel gives bit-identical results with 1 and 2 threads.
+//
+// Runs whichever SIMD path this CPU has; run it again with
+// DEEPNET_SIMD=portable to cover the portable path (ctest does both).
+// Exits non-zero on any failure, printing each failing case.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "cpu.h"
+#include "gemm.h"
+#include "openblas.h"
+#include "threads.h"
+
+namespace {
+
+using namespace deepnet;
+
+int g_failures = 0;
+int g_checks = 0;
+
+// Deterministic inputs in [-1, 1).
+struct Lcg {
+  uint64_t s;
+  explicit Lcg(uint64_t seed) : s(seed * 6364136223846793005ull + 1442695040888963407ull) {}
+  double next() {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(s >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+  }
+};
+
+template <typename T>
+const char* type_name() {
+  return sizeof(T) == 8 ? "double" : "float";
+}
+
+struct Case {
+  bool tA, tB;
+  int M, N, K;
+  int padA, padB, padC;  // leading dimension = stored columns + pad
+  double alpha, beta;
+};
+
+std::string describe(const char* what, const char* type, const Case& c) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s<%s> tA=%d tB=%d M=%d N=%d K=%d pads=%d,%d,%d alpha=%g beta=%g",
+                what, type, c.tA, c.tB, c.M, c.N, c.K, c.padA, c.padB, c.padC, c.alpha, c.beta);
+  return buf;
+}
+
+template <typename T>
+struct Operands {
+  int lda, ldb, ldc;
+  std::vector<T> A, B, C0;  // C0: C before the call
+};
+
+// A, B filled with values, their padding with NaN (so reading it would show);
+// C0 with values, or all NaN when beta == 0 (C must then not be read).
+template <typename T>
+Operands<T> make_operands(const Case& c, uint64_t seed) {
+  Operands<T> o;
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  const int a_rows = c.tA ? c.K : c.M, a_cols = c.tA ? c.M : c.K;
+  const int b_rows = c.tB ? c.N : c.K, b_cols = c.tB ? c.K : c.N;
+  o.lda = a_cols + c.padA;
+  o.ldb = b_cols + c.padB;
+  o.ldc = c.N + c.padC;
+  Lcg rng(seed);
+  auto fill = [&](std::vector<T>& v, int rows, int cols, int ld, bool all_nan) {
+    v.assign(static_cast<size_t>(std::max(rows, 1)) * std::max(ld, 1), nan);
+    if (all_nan) return;
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) v[static_cast<size_t>(i) * ld + j] = T(rng.next());
+  };
+  fill(o.A, a_rows, a_cols, o.lda, false);
+  fill(o.B, b_rows, b_cols, o.ldb, false);
+  fill(o.C0, c.M, c.N, o.ldc, c.beta == 0);
+  return o;
+}
+
+// Error bound, per element. Both the reference and the kernel under test sum
+// K products in some order; each such sum is off from the exact one by at most
+// about K * eps * sum_k |a_ik b_kj| (the classic gamma_K bound), so their
+// difference is within 2 * K * eps * S; we allow twice that, 4 * K * eps * S,
+// scaled by |alpha|. beta * C and the final add contribute a few more
+// roundings of |beta * c|, hence 4 * eps * |beta * c|. The small absolute term
+// covers results that cancel to (near) zero or underflow.
+template <typename T>
+bool within(T got, T ref, int K, double S, double alpha, double beta_c) {
+  if (std::isnan(got) || std::isnan(ref)) return false;
+  const double eps = std::numeric_limits<T>::epsilon();
+  const double tol = 4.0 * std::max(K, 1) * eps * S * std::fabs(alpha) +
+                     4.0 * eps * std::fabs(beta_c) + 1e3 * std::numeric_limits<T>::min();
+  return std::fabs(static_cast<double>(got) - static_cast<double>(ref)) <= tol;
+}
+
+template <typename T>
+using GemmFn = void (*)(bool, bool, int, int, int, T, const T*, int, const T*, int, T, T*, int);
+
+// Runs fn on a copy of C0 and compares with the reference result.
+template <typename T>
+void check_against(const char* name, GemmFn<T> fn, const Case& c, const Operands<T>& o,
+                   const std::vector<T>& ref, const std::vector<double>& S) {
+  ++g_checks;
+  std::vector<T> C = o.C0;
+  fn(c.tA, c.tB, c.M, c.N, c.K, T(c.alpha), o.A.data(), o.lda, o.B.data(), o.ldb, T(c.beta),
+     C.data(), o.ldc);
+  int bad = 0;
+  for (int i = 0; i < c.M; ++i) {
+    for (int j = 0; j < o.ldc; ++j) {
+      const size_t p = static_cast<size_t>(i) * o.ldc + j;
+      bool ok;
+      if (j >= c.N) {  // padding of C: must be untouched (bitwise)
+        ok = std::memcmp(&C[p], &o.C0[p], sizeof(T)) == 0;
+      } else {
+        const double beta_c = c.beta == 0 ? 0.0 : c.beta * static_cast<double>(o.C0[p]);
+        ok = within<T>(C[p], ref[p], c.K, S[p], c.alpha, beta_c);
+      }
+      if (!ok && bad++ < 3) {
+        std::printf("FAIL %s: C[%d][%d] = %.9g, reference %.9g%s\n",
+                    describe(name, type_name<T>(), c).c_str(), i, j,
+                    static_cast<double>(C[p]), j < c.N ? static_cast<double>(ref[p]) : 0.0,
+                    j >= c.N ? " (padding overwritten)" : "");
+      }
+    }
+  }
+  if (bad) {
+    ++g_failures;
+    if (bad > 3) std::printf("     ... %d bad elements in all\n", bad);
+  }
+}
+
+template <typename T>
+void run_case(const Case& c, uint64_t seed) {
+  const Operands<T> o = make_operands<T>(c, seed);
+  std::vector<T> ref = o.C0;
+  gemm_reference<T>(c.tA, c.tB, c.M, c.N, c.K, T(c.alpha), o.A.data(), o.lda, o.B.data(), o.ldb,
+                    T(c.beta), ref.data(), o.ldc);
+  // S[i][j] = sum_k |op(A)[i][k]| |op(B)[k][j]|, in double, for the bound.
+  std::vector<double> absA(o.A.size()), absB(o.B.size()), S(ref.size(), 0.0);
+  for (size_t i = 0; i < o.A.size(); ++i) absA[i] = std::isnan(o.A[i]) ? 0 : std::fabs(o.A[i]);
+  for (size_t i = 0; i < o.B.size(); ++i) absB[i] = std::isnan(o.B[i]) ? 0 : std::fabs(o.B[i]);
+  gemm_reference<double>(c.tA, c.tB, c.M, c.N, c.K, 1.0, absA.data(), o.lda, absB.data(), o.ldb,
+                         0.0, S.data(), o.ldc);
+  check_against<T>("gemm_builtin", gemm_builtin<T>, c, o, ref, S);
+  check_against<T>("gemm", gemm<T>, c, o, ref, S);
+}
+
+template <typename T>
+void run_all_cases() {
+  uint64_t seed = 1;
+  const double alphas[] = {1.0, 0.5, -2.0};
+  const double betas[] = {0.0, 1.0, 0.25};
+  struct Shape {
+    int M, N, K;
+  };
+  // Small and awkward shapes: the full grid of transposes x alpha x beta x pads.
+  const Shape small[] = {{1, 1, 1},   {1, 37, 1},  {29, 1, 23}, {7, 13, 5},  {5, 3, 17},
+                         {6, 8, 4},   {6, 16, 9},  {13, 17, 19}, {12, 24, 33}, {25, 31, 40},
+                         {47, 53, 61}, {64, 64, 64}, {2, 300, 7}, {300, 2, 7}};
+  for (const Shape& s : small)
+    for (int t = 0; t < 4; ++t)
+      for (double alpha : alphas)
+        for (double beta : betas)
+          for (int pad : {0, 3}) {
+            Case c{(t & 1) != 0, (t & 2) != 0, s.M, s.N, s.K, pad, pad, pad, alpha, beta};
+            run_case<T>(c, seed++);
+          }
+  // Larger shapes: every transpose combination, alpha/beta rotating over the cases.
+  const Shape large[] = {{97, 131, 600},  {130, 70, 257}, {300, 257, 513},
+                         {257, 1031, 33}, {1031, 29, 65}, {20, 209, 1000}};
+  int r = 0;
+  for (const Shape& s : large)
+    for (int t = 0; t < 4; ++t, ++r) {
+      Case c{(t & 1) != 0, (t & 2) != 0, s.M, s.N, s.K, r % 3, (r + 1) % 4, r % 2,
+             alphas[r % 3], betas[(r / 3) % 3]};
+      run_case<T>(c, seed++);
+    }
+  // The deep-learning shapes: forward Z = W X, dW = dZ X^T, dX = W^T dZ.
+  run_case<T>(Case{false, false, 20, 209, 12288, 0, 0, 0, 1.0, 0.0}, seed++);
+  run_case<T>(Case{false, true, 20, 12288, 209, 0, 0, 0, 1.0, 0.0}, seed++);
+  run_case<T>(Case{true, false, 12288, 209, 20, 0, 0, 0, 1.0, 0.0}, seed++);
+  run_case<T>(Case{false, true, 20, 12288, 209, 1, 2, 3, 0.5, 0.25}, seed++);
+}
+
+// K == 0 and alpha == 0 leave C = beta * C (zeros when beta == 0, even over
+// NaN); M == 0 or N == 0 touch nothing.
+template <typename T>
+void run_degenerate_cases() {
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  for (GemmFn<T> fn : {GemmFn<T>(gemm_builtin<T>), GemmFn<T>(gemm<T>)}) {
+    const char* name = fn == GemmFn<T>(gemm<T>) ? "gemm" : "gemm_builtin";
+    const T A[4] = {1, 2, 3, 4}, B[4] = {5, 6, 7, 8};
+    for (double beta : {0.0, 1.0, 0.25}) {
+      for (double alpha : {1.0, 0.0}) {
+        const int K = alpha == 0 ? 2 : 0;
+        T C[4] = {beta == 0 ? nan : T(1), beta == 0 ? nan : T(-2), beta == 0 ? nan : T(4),
+                  beta == 0 ? nan : T(8)};
+        T want[4];
+        for (int i = 0; i < 4; ++i) want[i] = beta == 0 ? T(0) : T(beta) * C[i];
+        fn(false, false, 2, 2, K, T(alpha), A, 2, B, 2, T(beta), C, 2);
+        ++g_checks;
+        if (std::memcmp(C, want, sizeof C) != 0) {
+          ++g_failures;
+          std::printf("FAIL %s<%s> K=%d alpha=%g beta=%g: C = %g %g %g %g, want %g %g %g %g\n",
+                      name, type_name<T>(), K, alpha, beta, double(C[0]), double(C[1]),
+                      double(C[2]), double(C[3]), double(want[0]), double(want[1]),
+                      double(want[2]), double(want[3]));
+        }
+      }
+    }
+    T C[1] = {T(3)};
+    fn(false, false, 0, 1, 3, T(1), A, 3, B, 1, T(0), C, 1);
+    fn(false, false, 1, 0, 3, T(1), A, 3, B, 1, T(0), C, 1);
+    ++g_checks;
+    if (C[0] != T(3)) {
+      ++g_failures;
+      std::printf("FAIL %s<%s>: M == 0 or N == 0 wrote C\n", name, type_name<T>());
+    }
+  }
+}
+
+// gemm_builtin with 1 and with 2 threads must agree to the bit.
+template <typename T>
+void run_thread_determinism() {
+  struct Shape {
+    bool tA, tB;
+    int M, N, K;
+  };
+  const Shape shapes[] = {{false, false, 300, 257, 513}, {true, true, 300, 257, 513},
+                          {false, false, 20, 209, 12288}, {false, true, 20, 12288, 209},
+                          {true, false, 12288, 209, 20},  {false, false, 1031, 29, 700},
+                          {true, false, 77, 1500, 300},   {false, true, 500, 500, 1000}};
+  const int saved = num_threads();
+  uint64_t seed = 1000;
+  for (const Shape& s : shapes) {
+    const Case c{s.tA, s.tB, s.M, s.N, s.K, 1, 0, 2, 0.5, 0.25};
+    const Operands<T> o = make_operands<T>(c, seed++);
+    std::vector<T> C1 = o.C0, C2 = o.C0;
+    set_num_threads(1);
+    gemm_builtin<T>(c.tA, c.tB, c.M, c.N, c.K, T(c.alpha), o.A.data(), o.lda, o.B.data(), o.ldb,
+                    T(c.beta), C1.data(), o.ldc);
+    set_num_threads(2);
+    gemm_builtin<T>(c.tA, c.tB, c.M, c.N, c.K, T(c.alpha), o.A.data(), o.lda, o.B.data(), o.ldb,
+                    T(c.beta), C2.data(), o.ldc);
+    ++g_checks;
+    if (std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(T)) != 0) {
+      ++g_failures;
+      std::printf("FAIL %s: 1-thread and 2-thread results differ\n",
+                  describe("gemm_builtin", type_name<T>(), c).c_str());
+    }
+  }
+  set_num_threads(saved);
+}
+
+}  // namespace
+
+int main() {
+  const openblas::Library* blas = openblas::library();
+  std::printf("test_gemm: simd=%s, gemm backend=%s%s%s, threads=%d\n", simd_level_name(),
+              gemm_backend_name(), blas ? " " : "", blas ? blas->path : "", num_threads());
+  run_degenerate_cases<double>();
+  run_degenerate_cases<float>();
+  run_all_cases<double>();
+  run_all_cases<float>();
+  run_thread_determinism<double>();
+  run_thread_determinism<float>();
+  if (g_failures) {
+    std::printf("test_gemm: %d of %d checks FAILED\n", g_failures, g_checks);
+    return 1;
+  }
+  std::printf("test_gemm: all %d checks passed\n", g_checks);
+  return 0;
+}

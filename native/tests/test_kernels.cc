@@ -1,0 +1,224 @@
+// Tests every elementwise kernel against its plain reference twin (bit for
+// bit: both do the same IEEE operations in the same order), on awkward sizes
+// (1, odd, not multiples of the vector width) and special values (NaN, +-0,
+// +-Inf); and the RNG, numpy's pairwise sum and the cost against known values.
+//
+// Runs whichever SIMD path this CPU has; ctest runs it again with
+// DEEPNET_SIMD=portable. Exits non-zero on any failure.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "backward.h"
+#include "cost.h"
+#include "cpu.h"
+#include "forward.h"
+#include "reduce.h"
+#include "rng.h"
+#include "update.h"
+
+namespace {
+
+using namespace deepnet;
+
+int g_failures = 0;
+int g_checks = 0;
+
+void check(bool ok, const std::string& what) {
+  ++g_checks;
+  if (!ok) {
+    ++g_failures;
+    std::printf("FAIL %s\n", what.c_str());
+  }
+}
+
+template <typename T>
+bool same_bits(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
+
+template <typename T>
+bool same(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!same_bits(a[i], b[i])) return false;
+  return true;
+}
+
+template <typename T>
+const char* tname() {
+  return sizeof(T) == 8 ? "double" : "float";
+}
+
+// Values in [-3, 3) sprinkled with the special cases every kernel must handle.
+template <typename T>
+std::vector<T> inputs(size_t n, uint32_t seed, bool specials = true) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<double> u(-3.0, 3.0);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(u(gen));
+  if (specials) {
+    const T s[] = {T(0), -T(0), std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                   -std::numeric_limits<T>::infinity()};
+    for (size_t i = 0; i < n; i += 7) v[i] = s[(i / 7) % 5];
+  }
+  return v;
+}
+
+// Probabilities in (0, 1) and 0/1 labels, for the output layer.
+template <typename T>
+std::vector<T> probabilities(size_t n, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<double> u(0.001, 0.999);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(u(gen));
+  return v;
+}
+
+template <typename T>
+std::vector<T> labels(size_t n, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(gen() & 1u);
+  return v;
+}
+
+const int kShapes[][2] = {{1, 1}, {1, 7}, {3, 5}, {2, 8}, {5, 17}, {4, 33}, {20, 209}, {7, 1}};
+
+template <typename T>
+void test_forward() {
+  for (auto& s : kShapes) {
+    const int n = s[0], m = s[1];
+    const size_t size = static_cast<size_t>(n) * m;
+    std::string where = std::string(tname<T>()) + " " + std::to_string(n) + "x" + std::to_string(m);
+    const std::vector<T> b = inputs<T>(n, 11, false);
+    for (Activation act : {Activation::Relu, Activation::Sigmoid}) {
+      std::vector<T> Z1 = inputs<T>(size, 1), Z2 = Z1, A1(size), A2(size);
+      bias_activation_forward(Z1.data(), A1.data(), b.data(), n, m, act);
+      reference::bias_activation_forward(Z2.data(), A2.data(), b.data(), n, m, act);
+      std::string a = act == Activation::Relu ? "relu" : "sigmoid";
+      check(same(Z1, Z2), "bias_activation_forward(" + a + ") Z " + where);
+      check(same(A1, A2), "bias_activation_forward(" + a + ") A " + where);
+    }
+    std::vector<T> Z = inputs<T>(size, 2), Zb = Z, Zr = Z, A1(size), A2(size);
+    bias_add(Zb.data(), b.data(), n, m);
+    reference::bias_add(Zr.data(), b.data(), n, m);
+    check(same(Zb, Zr), "bias_add " + where);
+    relu_forward(A1.data(), Z.data(), static_cast<long>(size));
+    reference::relu_forward(A2.data(), Z.data(), static_cast<long>(size));
+    check(same(A1, A2), "relu_forward " + where);
+    sigmoid_forward(A1.data(), Z.data(), static_cast<long>(size));
+    reference::sigmoid_forward(A2.data(), Z.data(), static_cast<long>(size));
+    check(same(A1, A2), "sigmoid_forward " + where);
+  }
+  // numpy's np.maximum(0, Z): NaN propagates, -0.0 becomes +0.0.
+  const T z[] = {-T(0), std::numeric_limits<T>::quiet_NaN(), T(-2), T(3)};
+  T a[4];
+  relu_forward(a, z, 4);
+  check(same_bits(a[0], T(0)) && std::isnan(a[1]) && a[2] == T(0) && a[3] == T(3),
+        std::string("relu special values ") + tname<T>());
+}
+
+template <typename T>
+void test_backward() {
+  for (auto& s : kShapes) {
+    const int n = s[0], m = s[1];
+    const size_t size = static_cast<size_t>(n) * m;
+    std::string where = std::string(tname<T>()) + " " + std::to_string(n) + "x" + std::to_string(m);
+    std::vector<T> dA = inputs<T>(size, 3), Z = inputs<T>(size, 4), d1(size), d2(size);
+    relu_backward(d1.data(), dA.data(), Z.data(), static_cast<long>(size));
+    reference::relu_backward(d2.data(), dA.data(), Z.data(), static_cast<long>(size));
+    check(same(d1, d2), "relu_backward " + where);
+    std::vector<T> inplace = dA;
+    relu_backward(inplace.data(), inplace.data(), Z.data(), static_cast<long>(size));
+    check(same(inplace, d2), "relu_backward in place " + where);
+    for (size_t i = 0; i < size; ++i)
+      if (Z[i] == T(0)) check(d1[i] == T(0), "relu_backward dZ = 0 where Z == 0 " + where);
+
+    sigmoid_backward(d1.data(), dA.data(), Z.data(), static_cast<long>(size));
+    reference::sigmoid_backward(d2.data(), dA.data(), Z.data(), static_cast<long>(size));
+    check(same(d1, d2), "sigmoid_backward " + where);
+
+    std::vector<T> AL = probabilities<T>(size, 5), Y = labels<T>(size, 6);
+    output_backward(d1.data(), AL.data(), Y.data(), static_cast<long>(size));
+    reference::output_backward(d2.data(), AL.data(), Y.data(), static_cast<long>(size));
+    check(same(d1, d2), "output_backward " + where);
+    // The fused form equals cost_backward followed by dAL * AL * (1 - AL).
+    std::vector<T> dAL(size);
+    cost_backward(dAL.data(), AL.data(), Y.data(), static_cast<long>(size));
+    bool fused_ok = true;
+    for (size_t i = 0; i < size; ++i) fused_ok &= same_bits(d1[i], dAL[i] * AL[i] * (T(1) - AL[i]));
+    check(fused_ok, "output_backward == cost_backward then sigmoid derivative " + where);
+
+    std::vector<T> X1 = inputs<T>(size, 7), X2 = X1;
+    divide_by(X1.data(), T(m), static_cast<long>(size));
+    reference::divide_by(X2.data(), T(m), static_cast<long>(size));
+    check(same(X1, X2), "divide_by " + where);
+
+    std::vector<T> P1 = inputs<T>(size, 8), P2 = P1, dP = inputs<T>(size, 9);
+    update(P1.data(), dP.data(), T(0.0075), static_cast<long>(size));
+    reference::update(P2.data(), dP.data(), T(0.0075), static_cast<long>(size));
+    check(same(P1, P2), "update " + where);
+  }
+}
+
+void test_rng() {
+  // init_genrand(s) is std::mt19937(s): the raw outputs must agree.
+  for (uint32_t seed : {0u, 1u, 3u, 5489u, 4294967295u}) {
+    RandomState rs(seed);
+    std::mt19937 ref(seed);
+    bool ok = true;
+    for (int i = 0; i < 2000; ++i) ok &= rs.next_uint32() == ref();
+    check(ok, "next_uint32 == std::mt19937 for seed " + std::to_string(seed));
+  }
+  // numpy: np.random.seed(1); np.random.randn(2) -> 1.6243453636632417, -0.6117564136500754
+  RandomState rs(1);
+  double a = rs.randn(), b = rs.randn();
+  check(a == 1.6243453636632417 && b == -0.6117564136500754, "randn(seed 1) first pair");
+  rs.seed(1);
+  check(rs.rand() == 0.417022004702574, "rand(seed 1) first value");
+}
+
+void test_reduce_and_cost() {
+  // numpy's pairwise grouping: for n = 9, ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) + a8.
+  const double big = 1e16;
+  std::vector<double> v = {big, 1, -big, 1, 1, 1, 1, 1, 1};
+  double r[8] = {big, 1, -big, 1, 1, 1, 1, 1};
+  double grouped = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])) + 1.0;
+  check(numpy_sum(v.data(), 9) == grouped, "pairwise_sum grouping for n = 9");
+  // Long runs split at a multiple of 8 and recurse; compare with a naive sum loosely.
+  std::vector<double> w = inputs<double>(1000, 10, false);
+  double naive = 0;
+  for (double x : w) naive += x;
+  check(std::fabs(numpy_sum(w.data(), 1000) - naive) < 1e-12, "pairwise_sum n = 1000 close to naive");
+  check(same_bits(numpy_sum<double>(nullptr, 0), 0.0), "sum of nothing is +0.0");
+
+  // compute_cost for AL = 0.5 everywhere is log(2).
+  std::vector<double> AL(13, 0.5), Y = labels<double>(13, 1);
+  check(std::fabs(cross_entropy_cost(AL.data(), Y.data(), 13) - std::log(2.0)) < 1e-15, "cost at AL = 0.5");
+  check(std::fabs(cross_entropy_cost_course2(AL.data(), Y.data(), 13) - std::log(2.0)) < 1e-15, "course 2 cost at AL = 0.5");
+  // nansum: an AL of exactly 1 with label 1 gives 0 * log(0) = NaN, which Course 2 drops.
+  std::vector<double> sat = {1.0, 0.5}, y = {1.0, 1.0};
+  check(std::isnan(cross_entropy_cost(sat.data(), y.data(), 2)), "notes cost is NaN at AL = 1");
+  check(std::fabs(cross_entropy_cost_course2(sat.data(), y.data(), 2) - std::log(2.0) / 2) < 1e-15,
+        "course 2 cost skips NaN terms");
+}
+
+}  // namespace
+
+int main() {
+  std::printf("simd: %s\n", simd_level_name());
+  test_forward<double>();
+  test_forward<float>();
+  test_backward<double>();
+  test_backward<float>();
+  test_rng();
+  test_reduce_and_cost();
+  std::printf("%d checks, %d failures\n", g_checks, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}

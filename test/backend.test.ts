@@ -1,0 +1,77 @@
+// backendInfo, thread control, and both gemm backends giving the golden numbers.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { backendInfo, lModelForward, setNumThreads } from '../lib';
+import { expectClose, loadGolden, toMatrix, toParams, TOL } from './helpers/golden';
+
+const root = path.resolve(__dirname, '..');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const pkg = require('../package.json');
+
+/** Runs a snippet against the built package (dist/) in a fresh Node process: the backend is chosen at load. */
+function inChild(code: string, env: Record<string, string>): unknown {
+  const out = execFileSync(process.execPath, ['-e', code], {
+    cwd: root, env: { ...process.env, ...env }, encoding: 'utf8',
+  });
+  return JSON.parse(out);
+}
+
+describe('backendInfo', () => {
+  test('reports gemm, SIMD level, threads and the addon version', () => {
+    const info = backendInfo();
+    expect(['openblas', 'builtin']).toContain(info.gemm);
+    expect(['avx2+fma', 'portable']).toContain(info.simd);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.version).toBe(pkg.version);
+    expect(info.napiVersion).toBe(8);
+    if (process.env.DEEPNET_GEMM === 'builtin') expect(info.gemm).toBe('builtin');
+    if (info.gemm === 'openblas') expect(info.openblasConfig).toMatch(/OpenBLAS/);
+  });
+
+  test('setNumThreads changes the reported thread count', () => {
+    const before = backendInfo().threads;
+    try {
+      setNumThreads(1);
+      expect(backendInfo().threads).toBe(1);
+      setNumThreads(3);
+      expect(backendInfo().threads).toBe(3);
+    } finally {
+      setNumThreads(before);
+    }
+  });
+
+  test('one and two threads give bit-identical float64 results', () => {
+    const c = loadGolden('forward_backward').cases[1];
+    const run = (threads: number) => {
+      setNumThreads(threads);
+      return Array.from(lModelForward(toMatrix(c.X), toParams(c.parameters))[0].data);
+    };
+    const before = backendInfo().threads;
+    try {
+      expect(run(1)).toEqual(run(2));
+    } finally {
+      setNumThreads(before);
+    }
+  });
+});
+
+describe('forced backends in a child process', () => {
+  const c = loadGolden('forward_backward').cases[0];
+  const snippet = `
+    const d = require('./dist');
+    const X = d.matrix(${JSON.stringify(c.X.data)});
+    const p = ${JSON.stringify(Object.fromEntries(Object.entries(c.parameters).map(([k, v]) => [k, (v as { data: number[][] }).data])))};
+    const params = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, d.matrix(v)]));
+    const [AL] = d.lModelForward(X, params);
+    console.log(JSON.stringify({ info: d.backendInfo(), AL: Array.from(AL.data) }));`;
+
+  test.each([
+    ['DEEPNET_GEMM=builtin', { DEEPNET_GEMM: 'builtin' }, 'builtin', null],
+    ['DEEPNET_SIMD=portable', { DEEPNET_SIMD: 'portable' }, null, 'portable'],
+  ])('%s is honoured and matches the golden AL', (_name, env, gemm, simd) => {
+    const out = inChild(snippet, env as Record<string, string>) as { info: { gemm: string; simd: string }; AL: number[] };
+    if (gemm) expect(out.info.gemm).toBe(gemm);
+    if (simd) expect(out.info.simd).toBe(simd);
+    expectClose(out.AL, c.plain.forward.A3, TOL.array, 'AL');
+  });
+});
