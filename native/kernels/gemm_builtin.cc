@@ -15,7 +15,12 @@
 //
 // A task with at most MC rows (the deep-learning shapes: M = 20 units) swaps
 // the two outer loops: its whole A block is packed once per KC step and B is
-// streamed through L2 in NC_SMALL-column blocks, so nothing is packed twice.
+// streamed past it in NC_SMALL-column blocks, so nothing is packed twice.
+//
+// Threads: C is cut into one rectangle per thread (over N, or over M when
+// M > N), each a full task as above with its own pack buffers, so no task
+// waits for another. No unpacked path for tiny problems: measured, packing
+// wins even at 8x8x8.
 //
 // Packed layouts (zero-padded to whole panels, so the micro-kernel never
 // branches on edges):
@@ -25,16 +30,19 @@
 // flags cost nothing beyond the packing every call does anyway.
 //
 // Micro-kernels (MR x NR register tile, k ascending, one accumulator per C
-// element; written back through a temp tile at the right/bottom edges):
+// element). A bottom-edge panel runs a variant with fewer rows; a right-edge
+// tile is written back through a temp tile.
 //   AVX2+FMA: double 6x8, float 6x16 (12 ymm accumulators + 2 B vectors + 1
 //             broadcast of A: 15 of the 16 registers; 12 independent FMA
 //             chains hide the FMA latency on 2 FMA pipes).
-//   portable: double 4x4, float 4x8 in plain C++ (fits 16 SSE registers).
+//   portable: double 4x8, float 2x16 in plain C++ (the shapes the compiler
+//             vectorises best for baseline x86-64 SSE2, by measurement).
 //
-// Determinism: C[i][j] = sum over KC blocks, in order, of (alpha * the
-// block's k-ascending dot product), added to beta * C on the first block.
-// The KC cut depends only on K and the kernel, tasks split only M and N, so
-// the result is bit-identical whatever the thread count.
+// Determinism: for each KC block in order, C[i][j] = alpha * (the block's
+// k-ascending dot product) + (beta * C on the first block, C after). The KC
+// cut depends only on K, tasks split only M and N, and edge tiles do the same
+// arithmetic as full ones, so results are bit-identical whatever the thread
+// count (for a given SIMD path).
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
@@ -197,9 +205,13 @@ DEEPNET_TARGET_AVX2 void micro_avx2(int n, int kc, const T* A, const T* B, T* C,
   V c0[R], c1[R];
 #pragma GCC unroll 6
   for (int r = 0; r < R; ++r) c0[r] = c1[r] = Y::zero();
-  // Warm C's lines now; they are needed only after the k loop.
+  // Warm C's lines (a row of the tile may straddle two) now; they are
+  // needed only after the k loop.
 #pragma GCC unroll 6
-  for (int r = 0; r < R; ++r) _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
+  for (int r = 0; r < R; ++r) {
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(C + r * ldc + NR - 1), _MM_HINT_T0);
+  }
 #pragma GCC unroll 4
   for (int k = 0; k < kc; ++k) {
     const V b0 = Y::load(B), b1 = Y::load(B + L);
@@ -221,9 +233,10 @@ DEEPNET_TARGET_AVX2 void micro_avx2(int n, int kc, const T* A, const T* B, T* C,
   if (n < NR) {
     dst = tmp;
     ld = NR;
-    std::memset(tmp, 0, sizeof tmp);
-    if (beta != T(0))
+    if (beta != T(0)) {
+      std::memset(tmp, 0, sizeof tmp);
       for (int r = 0; r < R; ++r) std::memcpy(tmp + r * NR, C + r * ldc, n * sizeof(T));
+    }
   }
   const V va = Y::set1(alpha);
   if (beta == T(0)) {
@@ -271,7 +284,7 @@ DEEPNET_AVX2_INLINE void transpose8(const __m256 r[8], __m256 c[8]) {
     t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
   }
   for (int h = 0; h < 2; ++h) {  // rows 0-3, then rows 4-7
-    const __m256 *u = t + 4 * h;
+    const __m256* u = t + 4 * h;
     s[4 * h + 0] = _mm256_shuffle_ps(u[0], u[2], _MM_SHUFFLE(1, 0, 1, 0));
     s[4 * h + 1] = _mm256_shuffle_ps(u[0], u[2], _MM_SHUFFLE(3, 2, 3, 2));
     s[4 * h + 2] = _mm256_shuffle_ps(u[1], u[3], _MM_SHUFFLE(1, 0, 1, 0));
@@ -427,12 +440,17 @@ void pack_b(const Problem<T>& p, int p0, int kc, int j0, int n, T* Bp) {
 }
 
 // ---------------------------------------------------------------------------
-// Cache blocking, sized for a Zen/Haswell-class core (32K L1d, 512K L2):
-//   KC: a B micro-panel (KC, NR) takes half of L1 (16K), an A micro-panel
-//       (MR, KC) streams beside it.
-//   MC: the A block (MC, KC) takes about half of L2.
-//   NC: the B block (KC, NC) stays in L3 and is reused by every A block.
-//   NC_SMALL: in the few-rows order, the B block that is streamed through L2.
+// Cache blocking, sized for a Zen/Haswell-class core (32K L1d, 512K L2) and
+// then tuned by measurement on a Zen 3 (EPYC) against OpenBLAS 0.3.21:
+//   KC = 256: a B micro-panel (KC, NR) is 16K, half of L1; the A micro-panel
+//        (MR, KC) streams beside it.
+//   MC: the A block (MC, KC) is 144K (72 doubles or 144 floats a column),
+//        under a third of L2, leaving room for the B panels passing through.
+//   NC = 2048: the B block (KC, NC), 4M / 2M, stays in L3 next to the other
+//        core's block. Larger (BLIS's 4080) measured slower here: this shared
+//        L3 behaves smaller than its 32M.
+//   NC_SMALL = 1024: the few-rows order's B block. Wide, so that packing B
+//        as stored reads long runs of each row (the prefetcher streams them).
 
 struct Blocking {
   int KC, MC, NC, NC_SMALL;
@@ -440,7 +458,7 @@ struct Blocking {
 
 template <typename T>
 constexpr Blocking blocking() {
-  return sizeof(T) == 8 ? Blocking{256, 120, 4080, 128} : Blocking{256, 240, 4080, 256};
+  return sizeof(T) == 8 ? Blocking{256, 72, 2048, 1024} : Blocking{256, 144, 2048, 1024};
 }
 
 // Block size for cutting n into equal blocks of at most max (no thin last
@@ -474,7 +492,7 @@ void gemm_block(const Problem<T>& p, int i0, int i1, int j0, int j1) {
   const int m = i1 - i0, n = j1 - j0;
   if (m <= bk.MC) {
     // Few rows: pack this task's whole A block once per KC step, then stream
-    // B through L2 in NC_SMALL-column blocks.
+    // B past it in NC_SMALL-column blocks.
     const int ncb = even_block(n, bk.NC_SMALL, NR);
     T* Ap = tls_pack_a.get<T>(static_cast<size_t>(round_up(m, MR)) * kcb);
     T* Bp = tls_pack_b.get<T>(static_cast<size_t>(ncb) * kcb);
@@ -509,8 +527,9 @@ void gemm_block(const Problem<T>& p, int i0, int i1, int j0, int j1) {
   }
 }
 
-// A task should be worth a thread wake-up (tens of microseconds).
-constexpr double kMinFlopsPerTask = 4e6;
+// A task should be worth waking a thread for: measured, two threads start to
+// win at about 2 MFLOP (e.g. 64x64x256).
+constexpr double kMinFlopsPerTask = 1e6;
 
 // Splits C into one rectangle per thread and runs them. The split is over N
 // when M <= N (each task then re-packs A, the smaller operand), over M
@@ -564,9 +583,9 @@ void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int
   }
 #endif
   if (sizeof(T) == 8)
-    gemm_packed<T, PortableKernel<T, 4, 4>>(p);
-  else
     gemm_packed<T, PortableKernel<T, 4, 8>>(p);
+  else
+    gemm_packed<T, PortableKernel<T, 2, 16>>(p);
 }
 
 }  // namespace

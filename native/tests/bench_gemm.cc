@@ -74,9 +74,12 @@ void bench(const Shape& s, int reps) {
                      B.data(), b_cols, 0.0f, C.data(), s.N);
       });
     }
-    std::printf("%-26s %-6s %2d %6d %6d %6d   %8.1f   %8.1f   %6.2f\n", s.name,
-                sizeof(T) == 8 ? "f64" : "f32", threads, s.M, s.N, s.K, ours, blas,
-                blas > 0 ? ours / blas : 0.0);
+    if (lib)
+      std::printf("%-26s %-6s %2d %6d %6d %6d   %8.1f   %8.1f   %6.2f\n", s.name,
+                  sizeof(T) == 8 ? "f64" : "f32", threads, s.M, s.N, s.K, ours, blas, ours / blas);
+    else
+      std::printf("%-26s %-6s %2d %6d %6d %6d   %8.1f   %8s   %6s\n", s.name,
+                  sizeof(T) == 8 ? "f64" : "f32", threads, s.M, s.N, s.K, ours, "n/a", "n/a");
     std::fflush(stdout);
   }
 }

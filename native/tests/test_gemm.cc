@@ -174,8 +174,10 @@ void run_all_cases() {
             run_case<T>(c, seed++);
           }
   // Larger shapes: every transpose combination, alpha/beta rotating over the cases.
-  const Shape large[] = {{97, 131, 600},  {130, 70, 257}, {300, 257, 513},
-                         {257, 1031, 33}, {1031, 29, 65}, {20, 209, 1000}};
+  // (K > KC = 256; M > MC; N > NC = 2048 and > NC_SMALL = 1024 in both loop
+  // orders; odd edges everywhere.)
+  const Shape large[] = {{97, 131, 600},  {130, 70, 257},  {300, 257, 513}, {257, 1031, 33},
+                         {1031, 29, 65},  {20, 209, 1000}, {150, 2100, 40}, {37, 1500, 70}};
   int r = 0;
   for (const Shape& s : large)
     for (int t = 0; t < 4; ++t, ++r) {
