@@ -1,6 +1,7 @@
 // Backward propagation: the notes' linear_backward, relu_backward,
 // sigmoid_backward, linear_activation_backward and L_model_backward.
-import { typeError } from './errors';
+import { options, typeError } from './errors';
+import { checkKeepProb } from './dropout';
 import { checkOutputs } from './cost';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
@@ -76,15 +77,40 @@ export function linearActivationBackward(dA: Matrix, cache: LayerCache, activati
   return linear(where, dZ, cache[0]);
 }
 
+export interface BackwardOptions {
+  /** L2 strength: adds (lambd * W) / m to every dW (never to db). Default 0. */
+  lambd?: number;
+  /** The forward pass's keepProb, checked against the masks in the caches. */
+  keepProb?: number;
+}
+
+/** lambd: a finite number >= 0. */
+export function checkLambd(where: string, lambd: unknown): number {
+  if (lambd === undefined) return 0;
+  if (typeof lambd !== 'number') throw typeError(where, 'lambd', 'a finite number >= 0', lambd);
+  if (!Number.isFinite(lambd) || lambd < 0) {
+    throw new RangeError(`${where}: lambd must be a finite number >= 0; received ${lambd}`);
+  }
+  return lambd;
+}
+
 /**
  * Backward pass of [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID from lModelForward's
  * caches, in one native call. Returns grads with dW{l}, db{l} (l = 1..L) and
  * dA{l} = dJ/dA^[l] for l = 0..L: dA0 is the gradient with respect to X and
  * dA{L} is dAL. (The notes' dict shifts the dA keys by one: its dA{l} is our
  * dA{l-1}.)
+ *
+ * With { lambd }, (lambd * W) / m is added to every dW. When the forward pass
+ * used dropout, its masks (kept in the caches) are applied to every hidden
+ * dA: dA = dA * D / keepProb, and dA{l} is returned after masking, as the
+ * course stores it. A keepProb given here must equal the forward pass's.
  */
-export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[]): Grads {
+export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], opts?: BackwardOptions): Grads {
   const where = 'lModelBackward';
+  const o = options<BackwardOptions>(where, opts, ['lambd', 'keepProb']);
+  const lambd = checkLambd(where, o.lambd);
+  const keepProbGiven = o.keepProb === undefined ? undefined : checkKeepProb(where, o.keepProb);
   const [al, y] = checkOutputs(where, AL, Y);
   if (!Array.isArray(caches) || caches.length === 0) {
     throw typeError(where, 'caches', 'the caches array returned by lModelForward', caches);
@@ -112,14 +138,45 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[]): Gra
   const dims = [X.shape[0], ...W.map((w) => w.shape[0])];
   sameDType(where, [['AL', al], ['X', X], ...W.map((w, i): [string, Matrix] => [`W${i + 1}`, w])]);
   const m = al.shape[1];
+  const { keepProb, masks } = readMasks(where, caches, keepProbGiven, m);
   const dA = dims.map((n) => like(al, n, m));
   const dW = W.map((w) => like(al, w.shape[0], w.shape[1]));
   const db = W.map((w) => like(al, w.shape[0], 1));
   native.modelBackward(X.data, y.data, W.map((w) => w.data), Z.map((z) => z.data),
-    [...hidden.map((a) => a.data), al.data], dA.map((a) => a.data), dW.map((g) => g.data), db.map((g) => g.data), dims, m);
+    [...hidden.map((a) => a.data), al.data], dA.map((a) => a.data), dW.map((g) => g.data), db.map((g) => g.data), dims, m,
+    lambd, keepProb, masks.map((d) => d.data));
   const grads: Grads = {};
   dA.forEach((g, l) => { grads[`dA${l}`] = g; });
   dW.forEach((g, i) => { grads[`dW${i + 1}`] = g; });
   db.forEach((g, i) => { grads[`db${i + 1}`] = g; });
   return grads;
+}
+
+/** The dropout masks of the hidden layers' caches (all or none), checked against keepProb. */
+function readMasks(where: string, caches: LayerCache[], keepProbGiven: number | undefined, m: number): { keepProb: number; masks: Matrix[] } {
+  const hidden = caches.slice(0, -1);
+  const withMasks = hidden.filter((c) => c[2] !== undefined);
+  if (withMasks.length === 0 || hidden.length === 0) {
+    if (keepProbGiven !== undefined && keepProbGiven < 1) {
+      throw new RangeError(`${where}: keepProb is ${keepProbGiven} but the caches hold no dropout masks ` +
+        '(run lModelForward with the same keepProb)');
+    }
+    return { keepProb: 1, masks: [] };
+  }
+  if (withMasks.length !== hidden.length) throw new TypeError(`${where}: only some hidden layers' caches hold dropout masks`);
+  const keepProb = (hidden[0][2] as { keepProb: number }).keepProb;
+  const masks = hidden.map((c, i) => {
+    const d = c[2] as { D: unknown; keepProb: unknown };
+    if (d === null || typeof d !== 'object' || d.keepProb !== keepProb) {
+      throw new TypeError(`${where}: caches[${i}][2] must be the dropout cache { D, keepProb } of lModelForward`);
+    }
+    const D = checkMatrix(where, `caches[${i}][2].D`, d.D);
+    const W = c[0][1];
+    expectShape(where, `caches[${i}][2].D`, D, W.shape[0], m, '(the shape of that layer\'s activations)');
+    return D;
+  });
+  if (keepProbGiven !== undefined && keepProbGiven !== keepProb) {
+    throw new RangeError(`${where}: keepProb ${keepProbGiven} differs from the forward pass's keepProb ${keepProb}`);
+  }
+  return { keepProb, masks };
 }

@@ -1,6 +1,8 @@
 // Forward propagation: the notes' linear_forward, sigmoid, relu,
 // linear_activation_forward and L_model_forward.
-import { typeError } from './errors';
+import { options, typeError } from './errors';
+import { checkKeepProb, DropoutCache, dropoutRandomState } from './dropout';
+import { RandomState } from './rng';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
 import { Parameters, readLayers } from './parameters';
@@ -10,8 +12,20 @@ export type Activation = 'relu' | 'sigmoid';
 export type LinearCache = [APrev: Matrix, W: Matrix, b: Matrix];
 /** The notes' activation_cache: Z. */
 export type ActivationCache = Matrix;
-/** One layer's cache: (linear_cache, activation_cache). */
-export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache];
+/**
+ * One layer's cache: (linear_cache, activation_cache), plus the dropout masks
+ * of this layer's output when lModelForward ran with keepProb < 1.
+ */
+export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache, dropout?: DropoutCache];
+
+export interface ForwardOptions {
+  /** Inverted dropout on every hidden layer with this keep probability (default 1: off). */
+  keepProb?: number;
+  /** Draw the masks from a fresh RandomState(seed). seed: 1 reproduces the course. */
+  seed?: number;
+  /** Draw the masks from this RandomState (advancing it). */
+  rng?: RandomState;
+}
 
 function like(m: Matrix, rows: number, cols: number): Matrix {
   return { shape: [rows, cols], data: allocate(dtypeOf(m.data), rows * cols) };
@@ -78,9 +92,18 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
 /**
  * [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID, one native call for all layers.
  * Returns [AL, caches] with caches[l-1] = [[A_{l-1}, W_l, b_l], Z_l].
+ *
+ * With keepProb < 1, inverted dropout follows every hidden ReLU
+ * (forward_propagation_with_dropout): D = rand(n_l, m) < keepProb drawn in
+ * layer order, A = A * D / keepProb, and caches[l-1][2] = { D, keepProb }.
+ * Without seed or rng the masks come from a process-wide RandomState and are
+ * not reproducible.
  */
-export function lModelForward(X: Matrix, parameters: Parameters): [Matrix, LayerCache[]] {
+export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardOptions): [Matrix, LayerCache[]] {
   const where = 'lModelForward';
+  const o = options<ForwardOptions>(where, opts, ['keepProb', 'seed', 'rng']);
+  const keepProb = checkKeepProb(where, o.keepProb);
+  const rng = keepProb < 1 ? dropoutRandomState(where, o.seed, o.rng) : null;
   const x = checkMatrix(where, 'X', X);
   const layers = readLayers(where, 'parameters', parameters);
   const { dims, W, b } = layers;
@@ -89,7 +112,13 @@ export function lModelForward(X: Matrix, parameters: Parameters): [Matrix, Layer
   const m = x.shape[1];
   const Z = dims.slice(1).map((n) => like(x, n, m));
   const A = dims.slice(1).map((n) => like(x, n, m));
-  native.modelForward(x.data, W.map((w) => w.data), b.map((v) => v.data), Z.map((z) => z.data), A.map((a) => a.data), dims, m);
-  const caches: LayerCache[] = W.map((w, i) => [[i === 0 ? x : A[i - 1], w, b[i]], Z[i]]);
+  const D = rng ? dims.slice(1, -1).map((n) => like(x, n, m)) : [];
+  native.modelForward(x.data, W.map((w) => w.data), b.map((v) => v.data), Z.map((z) => z.data), A.map((a) => a.data),
+    dims, m, keepProb, rng ? rng.native : null, D.map((d) => d.data));
+  const caches: LayerCache[] = W.map((w, i) => {
+    const cache: LayerCache = [[i === 0 ? x : A[i - 1], w, b[i]], Z[i]];
+    if (i < D.length) cache.push({ D: D[i], keepProb });
+    return cache;
+  });
   return [A[A.length - 1], caches];
 }

@@ -25,3 +25,12 @@ export type { LLayerModelOptions, LLayerModelResult } from './train';
 export { predict } from './predict';
 export type { Prediction } from './predict';
 export * as datasets from './datasets';
+export { computeCostWithRegularization } from './l2';
+export { dictionaryToVector, vectorToDictionary, gradientsToVector, gradientCheckN, DEFAULT_THRESHOLD,
+  DEFAULT_PARAMETER_THRESHOLD } from './gradcheck';
+export type { GradientCheckOptions, GradientCheckResult, ParameterCheck } from './gradcheck';
+export type { ForwardOptions } from './forward';
+export type { BackwardOptions } from './backward';
+export type { DropoutCache } from './dropout';
+export { Model, AbortError, TrainingDivergedError } from './model';
+export type { ModelOptions, FitOptions, History, Progress, InitName } from './model';

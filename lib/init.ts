@@ -19,12 +19,12 @@ export type InitMethod = 'deep' | 'he' | 'xavier' | 'scaled' | 'zeros';
 const MAX_UNITS = 2 ** 31 - 1;
 
 /** Checks a layers_dims list: at least 2 positive integer sizes. */
-export function checkLayersDims(where: string, layersDims: unknown): number[] {
-  if (!Array.isArray(layersDims)) throw typeError(where, 'layersDims', 'an array of layer sizes like [n_x, n_1, ..., n_L]', layersDims);
+export function checkLayersDims(where: string, layersDims: unknown, name = 'layersDims'): number[] {
+  if (!Array.isArray(layersDims)) throw typeError(where, name, 'an array of layer sizes like [n_x, n_1, ..., n_L]', layersDims);
   if (layersDims.length < 2) {
-    throw new RangeError(`${where}: layersDims must have at least 2 entries (input and output sizes); received [${layersDims.join(', ')}]`);
+    throw new RangeError(`${where}: ${name} must have at least 2 entries (input and output sizes); received [${layersDims.join(', ')}]`);
   }
-  layersDims.forEach((n, i) => integerIn(where, `layersDims[${i}]`, n, 1, MAX_UNITS));
+  layersDims.forEach((n, i) => integerIn(where, `${name}[${i}]`, n, 1, MAX_UNITS));
   return layersDims as number[];
 }
 

@@ -33,7 +33,10 @@ export interface NativeBinding {
   initWeights(rng: NativeRandomState, W: Float64Array, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;
   activationForward(A: F, Z: F, activation: 'relu' | 'sigmoid'): void;
-  modelForward(X: F, Ws: Arrays, bs: Arrays, Zs: Arrays, As: Arrays, dims: number[], m: number): void;
+  modelForward(
+    X: F, Ws: Arrays, bs: Arrays, Zs: Arrays, As: Arrays, dims: number[], m: number,
+    keepProb: number, rng: NativeRandomState | null, Ds: Arrays,
+  ): void;
   computeCost(AL: F, Y: F, form: 'notes' | 'course2'): number;
   activationBackward(dZ: F, dA: F, Z: F, activation: 'relu' | 'sigmoid'): void;
   linearBackward(
@@ -43,9 +46,15 @@ export interface NativeBinding {
   modelBackward(
     X: F, Y: F, Ws: Arrays, Zs: Arrays, As: Arrays,
     dAs: Arrays, dWs: Arrays, dbs: Arrays, dims: number[], m: number,
+    lambd: number, keepProb: number, Ds: Arrays,
   ): void;
   update(Ps: Arrays, dPs: Arrays, learningRate: number): void;
   firstNonFinite(a: F): number;
+  l2Cost(Ws: Arrays, m: number, lambd: number): number;
+  gradcheckCosts(
+    X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number, lambd: number, epsilon: number,
+    index: Float64Array, Jplus: Float64Array, Jminus: Float64Array,
+  ): number;
   train(
     X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number,
     learningRate: number, iterations: number, logEvery: number,

@@ -52,6 +52,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_rng(env, exports);
   register_ops(env, exports);
   register_train(env, exports);
+  register_model(env, exports);
   return exports;
 }
 

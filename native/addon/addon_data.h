@@ -16,6 +16,7 @@ inline AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonD
 void register_rng(Napi::Env env, Napi::Object exports);
 void register_ops(Napi::Env env, Napi::Object exports);
 void register_train(Napi::Env env, Napi::Object exports);
+void register_model(Napi::Env env, Napi::Object exports);
 
 }  // namespace addon
 }  // namespace deepnet

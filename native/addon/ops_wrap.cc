@@ -11,7 +11,10 @@
 #include "backward.h"
 #include "cost.h"
 #include "forward.h"
+#include "gradcheck.h"
+#include "l2.h"
 #include "network.h"
+#include "rng_wrap.h"
 #include "update.h"
 
 namespace deepnet {
@@ -84,7 +87,34 @@ std::vector<T*> layer_views(const std::vector<void*>& data) {  // index 1..L
   return out;
 }
 
-// modelForward(X, Ws, bs, Zs, As, dims, m): the notes' L_model_forward.
+// Dropout arguments shared by modelForward and modelBackward: keepProb (1 =
+// off) and, when on, one mask array per hidden layer.
+struct DropoutArgs {
+  double keep_prob = 1.0;
+  std::vector<void*> masks;  // D[l-1] for hidden layers l = 1..L-1
+};
+
+DropoutArgs dropout_args(const Napi::Value& keep, const Napi::Value& masks, DType dtype,
+                         const std::vector<int>& dims, int m) {
+  DropoutArgs out;
+  out.keep_prob = finite_number(keep, "keepProb");
+  if (!(out.keep_prob > 0 && out.keep_prob <= 1)) throw_range(keep.Env(), "keepProb must be in (0, 1]");
+  if (out.keep_prob < 1) {
+    const int L = static_cast<int>(dims.size()) - 1;
+    out.masks = per_layer(masks, "D", dtype, L - 1, [&](int i) { return product(dims[i + 1], m); });
+  }
+  return out;
+}
+
+template <typename T>
+std::vector<T*> mask_views(const DropoutArgs& d) {  // index 1..L-1, empty when off
+  if (d.keep_prob >= 1) return {};
+  return layer_views<T>(d.masks);
+}
+
+// modelForward(X, Ws, bs, Zs, As, dims, m, keepProb, rng, Ds): the notes'
+// L_model_forward; with keepProb < 1, inverted dropout after each hidden ReLU
+// with masks drawn from rng into Ds (forward_propagation_with_dropout).
 Napi::Value ModelForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     std::vector<int> dims = layer_dims(info[5], "dims");
@@ -99,6 +129,10 @@ Napi::Value ModelForward(const Napi::CallbackInfo& info) {
     auto bs = per_layer(info[2], "b", X.dtype, L, biases);
     auto Zs = per_layer(info[3], "Z", X.dtype, L, activations);
     auto As = per_layer(info[4], "A", X.dtype, L, activations);
+    DropoutArgs dropout = dropout_args(info[7], info[9], X.dtype, dims, m);
+    Regularization reg;
+    reg.keep_prob = dropout.keep_prob;
+    if (reg.dropout()) reg.rng = &RandomStateWrap::From(info[8], "rng");
     with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
       Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs)};
@@ -106,7 +140,8 @@ Napi::Value ModelForward(const Napi::CallbackInfo& info) {
       ws.m = m;
       ws.Z = layer_views<T>(Zs);
       ws.A = layer_views<T>(As);
-      network_forward<T>(ws, p, X.as<T>());
+      ws.D = mask_views<T>(dropout);
+      network_forward<T>(ws, p, X.as<T>(), reg);
     });
     return info.Env().Undefined();
   });
@@ -165,9 +200,10 @@ Napi::Value LinearBackward(const Napi::CallbackInfo& info) {
   });
 }
 
-// modelBackward(X, Y, Ws, Zs, As, dAs, dWs, dbs, dims, m): the notes'
-// L_model_backward from the caches. As[L-1] is AL; dAs holds L + 1 arrays
-// (dA0 = dJ/dX .. dAL).
+// modelBackward(X, Y, Ws, Zs, As, dAs, dWs, dbs, dims, m, lambd, keepProb, Ds):
+// the notes' L_model_backward from the caches. As[L-1] is AL; dAs holds L + 1
+// arrays (dA0 = dJ/dX .. dAL). lambd > 0 adds the L2 gradient; keepProb < 1
+// applies the forward pass's masks Ds to the hidden layers' dA.
 Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     std::vector<int> dims = layer_dims(info[8], "dims");
@@ -185,6 +221,11 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
     auto dAs = per_layer(info[5], "dA", X.dtype, L + 1, [&](int i) { return product(dims[i], m); });
     auto dWs = per_layer(info[6], "dW", X.dtype, L, weights);
     auto dbs = per_layer(info[7], "db", X.dtype, L, biases);
+    Regularization reg;
+    reg.lambd = finite_number(info[10], "lambd");
+    if (reg.lambd < 0) throw_range(info.Env(), "lambd must be >= 0");
+    DropoutArgs dropout = dropout_args(info[11], info[12], X.dtype, dims, m);
+    reg.keep_prob = dropout.keep_prob;
     size_t widest = 0;
     for (int l = 1; l <= L; ++l) widest = std::max(widest, product(dims[l], m));
     with_dtype(X.dtype, [&](auto t) {
@@ -197,10 +238,11 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
       ws.A = layer_views<T>(As);
       ws.dW = layer_views<T>(dWs);
       ws.db = layer_views<T>(dbs);
+      ws.D = mask_views<T>(dropout);
       for (void* d : dAs) ws.dA.push_back(static_cast<T*>(d));
       ws.scratch[0] = scratch.data();
       ws.scratch[1] = scratch.data() + widest;
-      network_backward<T>(ws, p, X.as<T>(), Y.as<T>());
+      network_backward<T>(ws, p, X.as<T>(), Y.as<T>(), BackwardForm::Notes, reg);
     });
     return info.Env().Undefined();
   });
@@ -219,10 +261,58 @@ Napi::Value Update(const Napi::CallbackInfo& info) {
     for (size_t i = 0; i < Ps.size(); ++i) {
       with_dtype(Ps[i].dtype, [&](auto t) {
         using T = decltype(t);
-        update<T>(Ps[i].as<T>(), dPs[i].as<T>(), static_cast<T>(lr), static_cast<long>(Ps[i].length));
+        update<T>(Ps[i].as<T>(), Ps[i].as<T>(), dPs[i].as<T>(), static_cast<T>(lr), static_cast<long>(Ps[i].length));
       });
     }
     return info.Env().Undefined();
+  });
+}
+
+// l2Cost(Ws, m, lambd): (1/m) * (lambd/2) * (sum(W1^2) + ... + sum(WL^2)).
+Napi::Value L2Cost(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    std::vector<Array> Ws = typed_arrays(info[0], "W");
+    int m = positive_int(info[1], "m");
+    double lambd = finite_number(info[2], "lambd");
+    double squares = 0.0;
+    for (const Array& w : Ws) {
+      squares += with_dtype(w.dtype, [&](auto t) {
+        using T = decltype(t);
+        return sum_of_squares<T>(w.as<T>(), static_cast<long>(w.length));
+      });
+    }
+    return Napi::Number::New(info.Env(), l2_cost(squares, m, lambd));
+  });
+}
+
+// gradcheckCosts(X, Y, Ws, bs, dims, m, lambd, epsilon, index, Jplus, Jminus):
+// J(theta +- epsilon at theta[index[i]]) for every i; returns J(theta).
+// Ws and bs are perturbed during the call and restored exactly.
+Napi::Value GradcheckCosts(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    std::vector<int> dims = layer_dims(info[4], "dims");
+    int m = positive_int(info[5], "m");
+    const int L = static_cast<int>(dims.size()) - 1;
+    Array X = typed_array(info[0], "X");
+    typed_array(info[0], "X", X.dtype, product(dims[0], m));
+    Array Y = typed_array(info[1], "Y", X.dtype, m);
+    auto Ws = per_layer(info[2], "W", X.dtype, L, [&](int i) { return product(dims[i + 1], dims[i]); });
+    auto bs = per_layer(info[3], "b", X.dtype, L, [&](int i) { return static_cast<size_t>(dims[i + 1]); });
+    double lambd = finite_number(info[6], "lambd"), epsilon = finite_number(info[7], "epsilon");
+    Array index = typed_array(info[8], "index");
+    if (index.dtype != DType::Float64) throw_type(info.Env(), "index must be a Float64Array");
+    Array Jp = typed_array(info[9], "Jplus", DType::Float64, index.length);
+    Array Jm = typed_array(info[10], "Jminus", DType::Float64, index.length);
+    std::vector<long> idx(index.length);
+    for (size_t i = 0; i < index.length; ++i) idx[i] = static_cast<long>(index.as<double>()[i]);
+    double J = with_dtype(X.dtype, [&](auto t) {
+      using T = decltype(t);
+      Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs)};
+      Arena<T> arena(dims, m);
+      return gradcheck_costs<T>(p, arena.workspace(), X.as<T>(), Y.as<T>(), lambd, epsilon, idx.data(),
+                                static_cast<long>(idx.size()), Jp.as<double>(), Jm.as<double>());
+    });
+    return Napi::Number::New(info.Env(), J);
   });
 }
 
@@ -253,6 +343,8 @@ void register_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("modelBackward", Napi::Function::New(env, ModelBackward, "modelBackward"));
   exports.Set("update", Napi::Function::New(env, Update, "update"));
   exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite, "firstNonFinite"));
+  exports.Set("l2Cost", Napi::Function::New(env, L2Cost, "l2Cost"));
+  exports.Set("gradcheckCosts", Napi::Function::New(env, GradcheckCosts, "gradcheckCosts"));
 }
 
 }  // namespace addon

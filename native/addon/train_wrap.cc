@@ -55,7 +55,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
       return true;
     };
 
-    long done = with_dtype(arrays[0].dtype, [&](auto t) -> long {
+    TrainResult result = with_dtype(arrays[0].dtype, [&](auto t) -> TrainResult {
       using T = decltype(t);
       Parameters<T> p{dims, std::vector<T*>(L + 1), std::vector<T*>(L + 1)};
       for (int l = 1; l <= L; ++l) {
@@ -76,10 +76,10 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
           return !(keep.IsBoolean() && !keep.As<Napi::Boolean>().Value());
         };
       }
-      return train<T>(p, arena.workspace(), arrays[0].as<T>(), arrays[1].as<T>(), settings,
+      return train<T>(p, nullptr, arena.workspace(), arrays[0].as<T>(), arrays[1].as<T>(), settings,
                       arrays.back().as<double>(), log);
     });
-    return Napi::Number::New(env, static_cast<double>(done));
+    return Napi::Number::New(env, static_cast<double>(result.completed));
   });
 }
 

@@ -38,6 +38,11 @@ void divide_by(T* X, T d, long size) {
   for (long i = 0; i < size; ++i) X[i] = X[i] / d;
 }
 
+template <typename T>
+void scale_by(T* X, T s, long size) {
+  for (long i = 0; i < size; ++i) X[i] = s * X[i];
+}
+
 }  // namespace reference
 
 namespace avx2 {
@@ -76,6 +81,15 @@ DEEPNET_TARGET_AVX2 static void divide_by(T* X, T d, long size) {
   for (; i < size; ++i) X[i] = X[i] / d;
 }
 
+template <typename T>
+DEEPNET_TARGET_AVX2 static void scale_by(T* X, T s, long size) {
+  using V = simd::vec<T>;
+  const V sv = simd::splat<T>(s);
+  long i = 0;
+  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) simd::store(X + i, sv * simd::load(X + i));
+  for (; i < size; ++i) X[i] = s * X[i];
+}
+
 }  // namespace avx2
 
 static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
@@ -110,19 +124,33 @@ void divide_by(T* X, T d, long size) {
 }
 
 template <typename T>
-void bias_backward(T* db, const T* dZ, int n, int m) {
+void scale_by(T* X, T s, long size) {
+  if (use_avx2()) return avx2::scale_by(X, s, size);
+  reference::scale_by(X, s, size);
+}
+
+template <typename T>
+void output_backward_course2(T* dZL, const T* AL, const T* Y, long m) {
+  for (long i = 0; i < m; ++i) dZL[i] = AL[i] - Y[i];
+}
+
+template <typename T>
+void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form) {
+  const T inv_m = T(1) / T(m);
   for (int r = 0; r < n; ++r) {
     const T* row = dZ + static_cast<long>(r) * m;
-    db[r] = (T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; })) / T(m);
+    const T sum = T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; });
+    db[r] = form == BackwardForm::Notes ? sum / T(m) : inv_m * sum;
   }
 }
 
 template <typename T>
 void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
-                     int k, int m) {
+                     int k, int m, BackwardForm form) {
   gemm<T>(false, true, n, k, m, T(1), dZ, m, A_prev, m, T(0), dW, k);
-  divide_by(dW, T(m), static_cast<long>(n) * k);
-  bias_backward(db, dZ, n, m);
+  if (form == BackwardForm::Notes) divide_by(dW, T(m), static_cast<long>(n) * k);
+  else scale_by(dW, T(1) / T(m), static_cast<long>(n) * k);
+  bias_backward(db, dZ, n, m, form);
   if (dA_prev) gemm<T>(true, false, k, m, n, T(1), W, k, dZ, m, T(0), dA_prev, m);
 }
 
@@ -131,9 +159,13 @@ void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, con
   template void sigmoid_backward<T>(T*, const T*, const T*, long);                               \
   template void cost_backward<T>(T*, const T*, const T*, long);                                  \
   template void output_backward<T>(T*, const T*, const T*, long);                                \
-  template void linear_backward<T>(T*, T*, T*, const T*, const T*, const T*, int, int, int);     \
-  template void bias_backward<T>(T*, const T*, int, int);                                        \
+  template void output_backward_course2<T>(T*, const T*, const T*, long);                        \
+  template void linear_backward<T>(T*, T*, T*, const T*, const T*, const T*, int, int, int,      \
+                                   BackwardForm);                                                \
+  template void bias_backward<T>(T*, const T*, int, int, BackwardForm);                          \
   template void divide_by<T>(T*, T, long);                                                       \
+  template void scale_by<T>(T*, T, long);                                                        \
+  template void reference::scale_by<T>(T*, T, long);                                            \
   template void reference::relu_backward<T>(T*, const T*, const T*, long);                       \
   template void reference::sigmoid_backward<T>(T*, const T*, const T*, long);                    \
   template void reference::output_backward<T>(T*, const T*, const T*, long);                     \

@@ -8,6 +8,13 @@
 
 namespace deepnet {
 
+// Two spellings of the same gradients, equal to rounding:
+//   Notes:   dAL = -(Y/AL - (1-Y)/(1-AL)), dZL = dAL * s * (1 - s); dW = dZ A^T / m
+//   Course2: dZL = AL - Y (Course 2's backward_propagation); dW = 1./m * dZ A^T
+// The notes' functions use Notes; Model uses Course2, which never divides by
+// AL or 1 - AL (a saturated output stays finite).
+enum class BackwardForm { Notes, Course2 };
+
 // dZ (size) = dA where Z > 0, else 0.                       (relu_backward)
 // dZ may alias dA (in place).
 template <typename T>
@@ -26,20 +33,29 @@ void cost_backward(T* dAL, const T* AL, const T* Y, long m);
 template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m);
 
+// dZL (m) = AL - Y: Course 2's output layer.
+template <typename T>
+void output_backward_course2(T* dZL, const T* AL, const T* Y, long m);
+
 // dW (n, k) = dZ (n, m) . A_prev (k, m)^T / m
 // db (n, 1) = sum over columns of dZ / m      (numpy's pairwise sum per row)
 // dA_prev (k, m) = W (n, k)^T . dZ            (skipped when dA_prev is null)
+// With BackwardForm::Course2, "/ m" is "1./m *".
 template <typename T>
 void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
-                     int k, int m);
+                     int k, int m, BackwardForm form = BackwardForm::Notes);
 
-// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m
+// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m   (or 1./m * ..., Course2)
 template <typename T>
-void bias_backward(T* db, const T* dZ, int n, int m);
+void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form = BackwardForm::Notes);
 
 // X (size) = X / d, elementwise (the notes divide dW by m after the product).
 template <typename T>
 void divide_by(T* X, T d, long size);
+
+// X (size) = s * X, elementwise (Course 2 multiplies by 1./m).
+template <typename T>
+void scale_by(T* X, T s, long size);
 
 namespace reference {
 template <typename T>
@@ -50,6 +66,8 @@ template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m);
 template <typename T>
 void divide_by(T* X, T d, long size);
+template <typename T>
+void scale_by(T* X, T s, long size);
 }  // namespace reference
 
 }  // namespace deepnet

@@ -27,9 +27,23 @@ double cross_entropy_cost_course2(const T* AL, const T* Y, long m) {
   return 1.0 / static_cast<double>(m) * sum;
 }
 
+static inline double softplus(double z) { return (z > 0 ? z : 0.0) + std::log1p(std::exp(-std::fabs(z))); }
+
+template <typename T>
+double cross_entropy_cost_from_logits(const T* ZL, const T* Y, long m) {
+  auto term = [ZL, Y](long i) {
+    double z = ZL[i], y = Y[i];
+    return y * softplus(-z) + (1.0 - y) * softplus(z);
+  };
+  double sum = 0.0 + pairwise_sum<double>(m, term);
+  return 1.0 / static_cast<double>(m) * sum;
+}
+
 template double cross_entropy_cost<float>(const float*, const float*, long);
 template double cross_entropy_cost<double>(const double*, const double*, long);
 template double cross_entropy_cost_course2<float>(const float*, const float*, long);
 template double cross_entropy_cost_course2<double>(const double*, const double*, long);
+template double cross_entropy_cost_from_logits<float>(const float*, const float*, long);
+template double cross_entropy_cost_from_logits<double>(const double*, const double*, long);
 
 }  // namespace deepnet

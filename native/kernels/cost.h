@@ -16,4 +16,12 @@ double cross_entropy_cost(const T* AL, const T* Y, long m);
 template <typename T>
 double cross_entropy_cost_course2(const T* AL, const T* Y, long m);
 
+// The same cost computed stably from the output layer's pre-activation ZL:
+// (1/m) * sum(y * softplus(-z) + (1 - y) * softplus(z)), with
+// softplus(z) = max(z, 0) + log1p(exp(-|z|)). Finite for every finite ZL
+// (a saturated output gives a large cost, never NaN or Infinity), and equal
+// to the course formula to rounding wherever that one is finite.
+template <typename T>
+double cross_entropy_cost_from_logits(const T* ZL, const T* Y, long m);
+
 }  // namespace deepnet

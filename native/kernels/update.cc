@@ -6,32 +6,32 @@ namespace deepnet {
 
 namespace reference {
 template <typename T>
-void update(T* P, const T* dP, T learning_rate, long size) {
-  for (long i = 0; i < size; ++i) P[i] = P[i] - learning_rate * dP[i];
+void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
+  for (long i = 0; i < size; ++i) P_new[i] = P[i] - learning_rate * dP[i];
 }
 }  // namespace reference
 
 namespace avx2 {
 template <typename T>
-DEEPNET_TARGET_AVX2 static void update(T* P, const T* dP, T learning_rate, long size) {
+DEEPNET_TARGET_AVX2 static void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
   using V = simd::vec<T>;
   const V lr = simd::splat<T>(learning_rate);
   long i = 0;
   for (; i + simd::lanes<T> <= size; i += simd::lanes<T>)
-    simd::store(P + i, simd::load(P + i) - lr * simd::load(dP + i));
-  for (; i < size; ++i) P[i] = P[i] - learning_rate * dP[i];
+    simd::store(P_new + i, simd::load(P + i) - lr * simd::load(dP + i));
+  for (; i < size; ++i) P_new[i] = P[i] - learning_rate * dP[i];
 }
 }  // namespace avx2
 
 template <typename T>
-void update(T* P, const T* dP, T learning_rate, long size) {
-  if (simd_level() == SimdLevel::AVX2_FMA) return avx2::update(P, dP, learning_rate, size);
-  reference::update(P, dP, learning_rate, size);
+void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
+  if (simd_level() == SimdLevel::AVX2_FMA) return avx2::update(P_new, P, dP, learning_rate, size);
+  reference::update(P_new, P, dP, learning_rate, size);
 }
 
-template void update<float>(float*, const float*, float, long);
-template void update<double>(double*, const double*, double, long);
-template void reference::update<float>(float*, const float*, float, long);
-template void reference::update<double>(double*, const double*, double, long);
+template void update<float>(float*, const float*, const float*, float, long);
+template void update<double>(double*, const double*, const double*, double, long);
+template void reference::update<float>(float*, const float*, const float*, float, long);
+template void reference::update<double>(double*, const double*, const double*, double, long);
 
 }  // namespace deepnet

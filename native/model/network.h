@@ -15,7 +15,18 @@
 #include <memory>
 #include <vector>
 
+#include "backward.h"
+#include "rng.h"
+
 namespace deepnet {
+
+// Course 2's regularizers, both off by default.
+struct Regularization {
+  double lambd = 0.0;          // L2 strength; 0 = off
+  double keep_prob = 1.0;      // inverted dropout on hidden layers; 1 = off
+  RandomState* rng = nullptr;  // source of the dropout masks (needed when keep_prob < 1)
+  bool dropout() const { return keep_prob < 1.0; }
+};
 
 // Pointers to W[l], b[l] for l = 1..L (index 0 unused).
 template <typename T>
@@ -29,6 +40,8 @@ template <typename T>
 struct Workspace {
   int m = 0;
   std::vector<T*> Z, A, dW, db;  // index 1..L
+  // Dropout masks D[l] (n_l, m) of 0/1 for hidden layers l = 1..L-1, when used.
+  std::vector<T*> D;
   // Optional, index 0..L: when present, backward stores dJ/dA^[l] here for
   // every l (dA[0] = dJ/dX, dA[L] = the notes' dAL), as the notes' functions
   // return them. When empty (training), dA0 is skipped and the rest stay in
@@ -38,17 +51,18 @@ struct Workspace {
   T* scratch[2] = {nullptr, nullptr};
 };
 
-// Owns one allocation holding Z, A, dW, db and scratch for (dims, m).
+// Owns one allocation holding Z, A, dW, db, scratch (and the dropout masks
+// when `masks`) for (dims, m).
 template <typename T>
 class Arena {
  public:
   // Throws std::bad_alloc when the memory cannot be allocated.
-  Arena(const std::vector<int>& dims, int m);
+  Arena(const std::vector<int>& dims, int m, bool masks = false);
   Workspace<T>& workspace() { return ws_; }
   size_t bytes() const { return bytes_; }
 
   // Bytes an Arena for (dims, m) allocates, to refuse a request up front.
-  static size_t bytes_for(const std::vector<int>& dims, int m);
+  static size_t bytes_for(const std::vector<int>& dims, int m, bool masks = false);
 
  private:
   struct Free {
@@ -59,17 +73,25 @@ class Arena {
   Workspace<T> ws_;
 };
 
-// Z[l], A[l] for l = 1..L from X: the notes' L_model_forward.
+// Z[l], A[l] for l = from..L from X: the notes' L_model_forward. With
+// dropout, masks for the hidden layers are drawn from reg.rng into ws.D, in
+// layer order, right after each ReLU (forward_propagation_with_dropout).
+// from > 1 recomputes only layers from..L, reusing A[from-1].
 template <typename T>
-void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X);
+void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X,
+                     const Regularization& reg = Regularization(), int from = 1);
 
-// dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A: the notes'
-// L_model_backward, with dZ_L = dAL * s * (1 - s) and dAL = -(Y/AL - (1-Y)/(1-AL)).
+// dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A (and masks):
+// the notes' L_model_backward (form Notes) or Course 2's backward (Course2);
+// L2 adds (lambd * W) / m to every dW, dropout masks and scales each hidden dA.
 template <typename T>
-void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y);
+void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y,
+                      BackwardForm form = BackwardForm::Notes,
+                      const Regularization& reg = Regularization());
 
-// W -= learning_rate * dW, b -= learning_rate * db for every layer.
+// into = p - learning_rate * grads for every W and b (into may be p itself).
 template <typename T>
-void network_update(const Parameters<T>& p, const Workspace<T>& ws, T learning_rate);
+void network_update(const Parameters<T>& into, const Parameters<T>& p, const Workspace<T>& ws,
+                    T learning_rate);
 
 }  // namespace deepnet

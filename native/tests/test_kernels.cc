@@ -17,7 +17,9 @@
 #include "backward.h"
 #include "cost.h"
 #include "cpu.h"
+#include "dropout.h"
 #include "forward.h"
+#include "l2.h"
 #include "reduce.h"
 #include "rng.h"
 #include "update.h"
@@ -160,10 +162,28 @@ void test_backward() {
     reference::divide_by(X2.data(), T(m), static_cast<long>(size));
     check(same(X1, X2), "divide_by " + where);
 
+    std::vector<T> S1 = inputs<T>(size, 12), S2 = S1;
+    scale_by(S1.data(), T(1) / T(m), static_cast<long>(size));
+    reference::scale_by(S2.data(), T(1) / T(m), static_cast<long>(size));
+    check(same(S1, S2), "scale_by " + where);
+
+    std::vector<T> G1 = inputs<T>(size, 13), G2 = G1, W = inputs<T>(size, 14);
+    l2_gradient(G1.data(), W.data(), T(0.7), T(m), static_cast<long>(size));
+    reference::l2_gradient(G2.data(), W.data(), T(0.7), T(m), static_cast<long>(size));
+    check(same(G1, G2), "l2_gradient " + where);
+
+    std::vector<T> D = labels<T>(size, 15), A1 = inputs<T>(size, 16), A2 = A1;
+    dropout_apply(A1.data(), D.data(), T(0.86), static_cast<long>(size));
+    reference::dropout_apply(A2.data(), D.data(), T(0.86), static_cast<long>(size));
+    check(same(A1, A2), "dropout_apply " + where);
+
     std::vector<T> P1 = inputs<T>(size, 8), P2 = P1, dP = inputs<T>(size, 9);
-    update(P1.data(), dP.data(), T(0.0075), static_cast<long>(size));
-    reference::update(P2.data(), dP.data(), T(0.0075), static_cast<long>(size));
+    std::vector<T> P3(size);
+    update(P3.data(), P1.data(), dP.data(), T(0.0075), static_cast<long>(size));
+    update(P1.data(), P1.data(), dP.data(), T(0.0075), static_cast<long>(size));
+    reference::update(P2.data(), P2.data(), dP.data(), T(0.0075), static_cast<long>(size));
     check(same(P1, P2), "update " + where);
+    check(same(P3, P2), "update out of place " + where);
   }
 }
 
@@ -182,6 +202,19 @@ void test_rng() {
   check(a == 1.6243453636632417 && b == -0.6117564136500754, "randn(seed 1) first pair");
   rs.seed(1);
   check(rs.rand() == 0.417022004702574, "rand(seed 1) first value");
+}
+
+// Masks are U < keep_prob with U the generator's rand() stream, in order.
+void test_dropout_masks() {
+  std::vector<double> A(37, 1.0), D(37);
+  RandomState rs(1), ref(1);
+  dropout_forward(A.data(), D.data(), rs, 0.5, 37);
+  bool ok = true;
+  for (int i = 0; i < 37; ++i) {
+    const bool keep = ref.rand() < 0.5;
+    ok &= D[i] == (keep ? 1.0 : 0.0) && A[i] == (keep ? 2.0 : 0.0);
+  }
+  check(ok, "dropout_forward draws D = rand() < keep_prob in order and scales by 1/keep_prob");
 }
 
 void test_reduce_and_cost() {
@@ -207,6 +240,16 @@ void test_reduce_and_cost() {
   check(std::isnan(cross_entropy_cost(sat.data(), y.data(), 2)), "notes cost is NaN at AL = 1");
   check(std::fabs(cross_entropy_cost_course2(sat.data(), y.data(), 2) - std::log(2.0) / 2) < 1e-15,
         "course 2 cost skips NaN terms");
+  // From logits: equal to the course formula where that is finite, finite where it is not.
+  std::vector<double> Z = {-3.0, 0.5, 2.0}, Yz = {0.0, 1.0, 0.0}, Az(3);
+  sigmoid_forward(Az.data(), Z.data(), 3);
+  check(std::fabs(cross_entropy_cost_from_logits(Z.data(), Yz.data(), 3) -
+                  cross_entropy_cost_course2(Az.data(), Yz.data(), 3)) < 1e-15, "cost from logits == course formula");
+  std::vector<double> z800 = {800.0}, y0 = {0.0};
+  check(cross_entropy_cost_from_logits(z800.data(), y0.data(), 1) == 800.0, "cost from logits at z = 800, y = 0 is 800");
+  // L2: (1/m) * (lambd/2) * sum of squares.
+  std::vector<double> w3 = {1.0, -2.0, 3.0};
+  check(sum_of_squares(w3.data(), 3) == 14.0 && l2_cost(14.0, 7, 0.7) == 1.0 / 7.0 * 0.35 * 14.0, "l2 cost");
 }
 
 }  // namespace
@@ -218,6 +261,7 @@ int main() {
   test_backward<double>();
   test_backward<float>();
   test_rng();
+  test_dropout_masks();
   test_reduce_and_cost();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;

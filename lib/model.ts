@@ -1,0 +1,322 @@
+// Model: the typed API for production code, on the same native kernels.
+// It trains the course's model: stable cost from ZL (plus the L2 term),
+// dZL = AL - Y, L2 and inverted dropout as Course 2, and stops (keeping the
+// last finite parameters) if training diverges.
+import { checkLambd } from './backward';
+import { checkKeepProb } from './dropout';
+import { integerIn, options, positiveNumber, typeError } from './errors';
+import { checkLayersDims } from './init';
+import { checkData } from './labels';
+import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix } from './matrix';
+import { native } from './native';
+import { Parameters, readLayers } from './parameters';
+
+export type InitName = 'deep' | 'he' | 'random' | 'zeros' | 'xavier';
+
+export interface ModelOptions {
+  /** [n_x, n_1, ..., n_L] with n_L = 1. */
+  layers: number[];
+  /**
+   * 'deep' (randn / sqrt(n_prev), the notes; default), 'he' (randn * sqrt(2 / n_prev)),
+   * 'xavier' (randn * sqrt(1 / n_prev)), 'random' (randn * 10, the course's), 'zeros'.
+   * Each draws exactly as its notes counterpart.
+   */
+  init?: InitName;
+  /** Seed of the initialization (default 3, as the course); dropout masks continue the same stream. */
+  seed?: number;
+  dtype?: DType;
+  /** L2 strength lambd (default 0). */
+  l2?: number;
+  /** Inverted dropout on hidden layers (default 1: off). */
+  keepProb?: number;
+  /**
+   * Re-seed the dropout generator with this seed before every forward pass,
+   * as the course's forward_propagation_with_dropout does (every iteration
+   * then uses the same masks). Without it, masks are fresh every iteration.
+   */
+  dropoutSeed?: number;
+}
+
+export interface Progress {
+  iteration: number;
+  cost: number;
+  iterations: number;
+}
+
+export interface FitOptions {
+  /** Default 0.0075. */
+  learningRate?: number;
+  /** Default 3000. */
+  iterations?: number;
+  /** onProgress runs every logEvery iterations (default 100). */
+  logEvery?: number;
+  onProgress?: (progress: Progress) => void;
+  /** fit() only: stops at the next iteration boundary; fit() rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface History {
+  /** The cost of every iteration, computed before that iteration's update. */
+  costs: number[];
+  /** Iterations completed (their updates applied). */
+  iterations: number;
+}
+
+/** fit() was aborted: the model holds the parameters of the last finished iteration. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+  constructor(message: string, readonly history: History) {
+    super(message);
+  }
+}
+
+/** Training produced a non-finite cost, gradient or parameter; the model kept the last finite parameters. */
+export class TrainingDivergedError extends Error {
+  override readonly name = 'TrainingDivergedError';
+  constructor(message: string, readonly iteration: number, readonly history: History) {
+    super(message);
+  }
+}
+
+interface NativeModel {
+  readParameters(out: Float64Array | Float32Array): void;
+  writeParameters(input: Float64Array | Float32Array): void;
+  fitSync(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number, lr: number, iterations: number,
+    logEvery: number, onProgress: ((i: number, cost: number) => void) | null, costs: Float64Array): NativeResult;
+  fit(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number, lr: number, iterations: number,
+    logEvery: number, onProgress: ((i: number, cost: number) => void) | null, costs: Float64Array): Promise<NativeResult>;
+  cancel(): void;
+  predictProba(X: Float64Array | Float32Array, m: number, AL: Float64Array | Float32Array): void;
+  cost(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number): number;
+}
+
+interface NativeResult {
+  completed: number;
+  stop: 'finished' | 'cancelled' | 'callback' | 'diverged';
+  diverged?: 'cost' | 'gradient' | 'parameters';
+}
+
+const INITS: Record<InitName, { method: string; scale: number }> = {
+  deep: { method: 'deep', scale: 1 },
+  he: { method: 'he', scale: 1 },
+  xavier: { method: 'xavier', scale: 1 },
+  random: { method: 'scaled', scale: 10 },
+  zeros: { method: 'zeros', scale: 1 },
+};
+
+export class Model {
+  readonly layers: readonly number[];
+  readonly init: InitName;
+  readonly seed: number;
+  readonly dtype: DType;
+  readonly l2: number;
+  readonly keepProb: number;
+  readonly dropoutSeed: number | undefined;
+  private readonly native: NativeModel;
+  private fitting = false;
+
+  constructor(opts: ModelOptions) {
+    const where = 'Model';
+    if (opts === null || typeof opts !== 'object') throw typeError(where, 'options', 'an object { layers, ... }', opts);
+    const o = options<ModelOptions>(where, opts, ['layers', 'init', 'seed', 'dtype', 'l2', 'keepProb', 'dropoutSeed']);
+    const layers = checkLayersDims(where, o.layers, 'layers');
+    if (layers[layers.length - 1] !== 1) {
+      throw new RangeError(`${where}: the last layer must have 1 unit (one sigmoid output); received layers [${layers}]`);
+    }
+    const init = o.init ?? 'deep';
+    if (!(init in INITS)) throw typeError(where, 'init', `one of ${Object.keys(INITS).map((k) => `'${k}'`).join(', ')}`, init);
+    const dtype = o.dtype ?? 'float64';
+    if (dtype !== 'float64' && dtype !== 'float32') throw typeError(where, 'dtype', "'float64' or 'float32'", dtype);
+    this.layers = Object.freeze([...layers]);
+    this.init = init;
+    this.seed = integerIn(where, 'seed', o.seed ?? 3, 0, 2 ** 32 - 1);
+    this.dtype = dtype;
+    this.l2 = checkLambd(where, o.l2);
+    this.keepProb = checkKeepProb(where, o.keepProb);
+    this.dropoutSeed = o.dropoutSeed === undefined ? undefined : integerIn(where, 'dropoutSeed', o.dropoutSeed, 0, 2 ** 32 - 1);
+    const NativeModelClass = (native as unknown as { NativeModel: new (config: object) => NativeModel }).NativeModel;
+    this.native = new NativeModelClass({
+      dims: layers, dtype, init: INITS[init].method, scale: INITS[init].scale, seed: this.seed,
+      lambd: this.l2, keepProb: this.keepProb, dropoutSeed: this.dropoutSeed ?? -1,
+    });
+  }
+
+  /** Number of parameters (every W and b). */
+  get size(): number {
+    return this.layers.slice(1).reduce((sum, n, i) => sum + n * (this.layers[i] + 1), 0);
+  }
+
+  /** Trains on X (n_x, m), Y (1, m) on the calling thread. */
+  fitSync(X: Matrix, Y: Matrix, opts?: FitOptions): History {
+    const where = 'Model.fitSync';
+    const run = this.prepareFit(where, X, Y, opts, false);
+    this.fitting = true;
+    try {
+      const result = this.native.fitSync(run.x, run.y, run.m, run.learningRate, run.iterations, run.logEvery, run.onProgress, run.costs);
+      return this.finish(where, result, run.costs);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  /**
+   * Trains on a worker thread of the addon: the event loop stays free,
+   * progress callbacks arrive on the main thread. X and Y are copied first,
+   * so the caller may reuse them right away.
+   */
+  async fit(X: Matrix, Y: Matrix, opts?: FitOptions): Promise<History> {
+    const where = 'Model.fit';
+    const run = this.prepareFit(where, X, Y, opts, true);
+    const signal = run.signal;
+    if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, { costs: [], iterations: 0 });
+    this.fitting = true;
+    const onAbort = () => this.native.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await this.native.fit(run.x, run.y, run.m, run.learningRate, run.iterations, run.logEvery, run.onProgress, run.costs);
+      return this.finish(where, result, run.costs);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.fitting = false;
+    }
+  }
+
+  /** AL (1, m): the predicted probabilities, without dropout. */
+  predictProba(X: Matrix): Matrix {
+    const where = 'Model.predictProba';
+    this.ensureIdle(where);
+    const x = this.checkX(where, X);
+    const AL = allocate(this.dtype, x.shape[1]);
+    this.native.predictProba(x.data, x.shape[1], AL);
+    return { shape: [1, x.shape[1]], data: AL };
+  }
+
+  /** (1, m) of 0/1: 1 where AL > 0.5. */
+  predict(X: Matrix): Matrix {
+    const AL = this.predictProba(X);
+    const p = allocate(this.dtype, AL.data.length);
+    AL.data.forEach((a, i) => { p[i] = a > 0.5 ? 1 : 0; });
+    return { shape: AL.shape, data: p };
+  }
+
+  /** The training objective without dropout (cross-entropy + L2 term) and the accuracy on (X, Y). */
+  evaluate(X: Matrix, Y: Matrix): { cost: number; accuracy: number } {
+    const where = 'Model.evaluate';
+    this.ensureIdle(where);
+    const [x, y] = checkData(where, X, Y);
+    this.checkX(where, x);
+    const cost = this.native.cost(x.data, y.data, x.shape[1]);
+    const p = this.predict(x);
+    let correct = 0;
+    p.data.forEach((v, i) => { if (v === y.data[i]) correct++; });
+    return { cost, accuracy: correct / x.shape[1] };
+  }
+
+  /** A copy of the parameters { W1, b1, ..., WL, bL }. */
+  getParameters(): Parameters {
+    this.ensureIdle('Model.getParameters');
+    const flat = allocate(this.dtype, this.size);
+    this.native.readParameters(flat);
+    const out: Parameters = {};
+    let at = 0;
+    for (let l = 1; l < this.layers.length; l++) {
+      const [n, k] = [this.layers[l], this.layers[l - 1]];
+      out[`W${l}`] = { shape: [n, k], data: flat.slice(at, at + n * k) };
+      at += n * k;
+      out[`b${l}`] = { shape: [n, 1], data: flat.slice(at, at + n) };
+      at += n;
+    }
+    return out;
+  }
+
+  /** Replaces the parameters (shapes must match the layers, dtype the model's). */
+  setParameters(parameters: Parameters): void {
+    const where = 'Model.setParameters';
+    this.ensureIdle(where);
+    const { dims, W, b, dtype } = readLayers(where, 'parameters', parameters);
+    if (dims.length !== this.layers.length || dims.some((d, i) => d !== this.layers[i])) {
+      throw new RangeError(`${where}: parameters have layers [${dims}] but the model has [${this.layers}]`);
+    }
+    if (dtype !== this.dtype) throw new TypeError(`${where}: parameters are ${dtype} but the model is ${this.dtype}`);
+    const flat = allocate(this.dtype, this.size);
+    let at = 0;
+    W.forEach((w, i) => {
+      flat.set(w.data, at);
+      at += w.data.length;
+      flat.set(b[i].data, at);
+      at += b[i].data.length;
+    });
+    this.native.writeParameters(flat);
+  }
+
+  /** A table of the layers, their shapes and parameter counts, and the settings. */
+  summary(): string {
+    const rows = [['layer', 'units', 'activation', 'W shape', 'parameters']];
+    rows.push(['0 (input)', String(this.layers[0]), '', '', '']);
+    for (let l = 1; l < this.layers.length; l++) {
+      const [n, k] = [this.layers[l], this.layers[l - 1]];
+      rows.push([String(l), String(n), l === this.layers.length - 1 ? 'sigmoid' : 'relu', `(${n}, ${k})`, String(n * (k + 1))]);
+    }
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+    const dropout = this.keepProb < 1 ? `keepProb ${this.keepProb}${this.dropoutSeed === undefined ? '' : ` (masks re-seeded with ${this.dropoutSeed})`}` : 'no dropout';
+    lines.push(`${this.size} parameters, ${this.dtype}, init '${this.init}' (seed ${this.seed}), ` +
+      `${this.l2 > 0 ? `L2 lambd ${this.l2}` : 'no L2'}, ${dropout}`);
+    return lines.join('\n');
+  }
+
+  private ensureIdle(where: string): void {
+    if (this.fitting) throw new Error(`${where}: this model is fitting; wait for fit() to finish (or abort it) first`);
+  }
+
+  private checkX(where: string, X: unknown): Matrix {
+    const x = checkMatrix(where, 'X', X);
+    expectShape(where, 'X', x, this.layers[0], null, `(the model's input layer has ${this.layers[0]} units)`);
+    if (dtypeOf(x.data) !== this.dtype) {
+      throw new TypeError(`${where}: X is ${dtypeOf(x.data)} but the model is ${this.dtype} (convert with asDType)`);
+    }
+    return x;
+  }
+
+  private prepareFit(where: string, X: Matrix, Y: Matrix, opts: FitOptions | undefined, async: boolean) {
+    if (this.fitting) throw new Error(`${where}: this model is already fitting; wait for that fit to finish (or abort it)`);
+    const o = options<FitOptions>(where, opts, async
+      ? ['learningRate', 'iterations', 'logEvery', 'onProgress', 'signal']
+      : ['learningRate', 'iterations', 'logEvery', 'onProgress']);
+    const [x, y] = checkData(where, X, Y);
+    this.checkX(where, x);
+    const learningRate = positiveNumber(where, 'learningRate', o.learningRate ?? 0.0075);
+    const iterations = integerIn(where, 'iterations', o.iterations ?? 3000, 0, 2 ** 31 - 1);
+    const logEvery = integerIn(where, 'logEvery', o.logEvery ?? 100, 1, 2 ** 31 - 1);
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw typeError(where, 'onProgress', 'a function', o.onProgress);
+    if (o.signal !== undefined && !isAbortSignal(o.signal)) throw typeError(where, 'signal', 'an AbortSignal', o.signal);
+    const user = o.onProgress;
+    const onProgress = user ? (iteration: number, cost: number) => user({ iteration, cost, iterations }) : null;
+    return { x: x.data, y: y.data, m: x.shape[1], learningRate, iterations, logEvery, onProgress,
+      costs: new Float64Array(iterations), signal: o.signal };
+  }
+
+  private finish(where: string, result: NativeResult, costs: Float64Array): History {
+    const completed = result.completed;
+    if (result.stop === 'diverged') {
+      const history = { costs: Array.from(costs.subarray(0, completed + 1)), iterations: completed };
+      throw new TrainingDivergedError(
+        `${where}: training diverged at iteration ${completed} (non-finite ${result.diverged}); ` +
+        `the model keeps the parameters after iteration ${completed - 1}` +
+        (completed === 0 ? ' (its initial parameters)' : '') + '. Try a smaller learningRate.',
+        completed, history);
+    }
+    const history = { costs: Array.from(costs.subarray(0, completed)), iterations: completed };
+    if (result.stop === 'cancelled') {
+      throw new AbortError(`${where}: aborted after ${completed} iterations; the model keeps their parameters`, history);
+    }
+    return history;
+  }
+}
+
+/** Duck-typed, so a signal from another realm (a vm context, jest) is accepted. */
+function isAbortSignal(x: unknown): x is AbortSignal {
+  return x !== null && typeof x === 'object' && typeof (x as AbortSignal).addEventListener === 'function' &&
+    typeof (x as AbortSignal).aborted === 'boolean';
+}

@@ -1,0 +1,52 @@
+#include "dropout.h"
+
+#include "simd.h"
+
+namespace deepnet {
+
+namespace reference {
+template <typename T>
+void dropout_apply(T* A, const T* D, T keep_prob, long size) {
+  for (long i = 0; i < size; ++i) {
+    T a = A[i] * D[i];  // two roundings, as numpy: A = A * D; A = A / keep_prob
+    A[i] = a / keep_prob;
+  }
+}
+}  // namespace reference
+
+namespace avx2 {
+template <typename T>
+DEEPNET_TARGET_AVX2 static void dropout_apply(T* A, const T* D, T keep_prob, long size) {
+  using V = simd::vec<T>;
+  const V kp = simd::splat<T>(keep_prob);
+  long i = 0;
+  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>)
+    simd::store(A + i, (simd::load(A + i) * simd::load(D + i)) / kp);
+  for (; i < size; ++i) {
+    T a = A[i] * D[i];
+    A[i] = a / keep_prob;
+  }
+}
+}  // namespace avx2
+
+template <typename T>
+void dropout_apply(T* A, const T* D, T keep_prob, long size) {
+  if (simd_level() == SimdLevel::AVX2_FMA) return avx2::dropout_apply(A, D, keep_prob, size);
+  reference::dropout_apply(A, D, keep_prob, size);
+}
+
+template <typename T>
+void dropout_forward(T* A, T* D, RandomState& rs, double keep_prob, long size) {
+  for (long i = 0; i < size; ++i) D[i] = rs.rand() < keep_prob ? T(1) : T(0);
+  dropout_apply(A, D, static_cast<T>(keep_prob), size);
+}
+
+#define DEEPNET_INSTANTIATE(T)                                         \
+  template void dropout_forward<T>(T*, T*, RandomState&, double, long); \
+  template void dropout_apply<T>(T*, const T*, T, long);               \
+  template void reference::dropout_apply<T>(T*, const T*, T, long);
+DEEPNET_INSTANTIATE(float)
+DEEPNET_INSTANTIATE(double)
+#undef DEEPNET_INSTANTIATE
+
+}  // namespace deepnet
