@@ -9,14 +9,32 @@ const spec = JSON.parse(process.argv[2]);
 const { layers, m } = spec;
 const dtype = spec.dtype || 'float64';
 const rng = new deepnet.RandomState(0);
-const X = deepnet.asDType(rng.rand(layers[0], m), dtype);
-const Y = deepnet.asDType({ shape: [1, m], data: rng.rand(1, m).data.map((u) => (u > 0.5 ? 1 : 0)) }, dtype);
+// The runtime's baseline: Node with deepnet loaded and its gemm warmed up
+// (OpenBLAS allocates its work buffers on first use) on a tiny problem.
+{
+  const A = deepnet.zeros(64, 64, dtype);
+  deepnet.linearForward(A, A, deepnet.zeros(64, 1, dtype));
+}
 const baselineRss = process.resourceUsage().maxRSS * 1024;
+
+/**
+ * A (rows, cols) matrix of uniforms in the dtype, drawn row by row through one
+ * reused buffer, so that no garbage inflates the peak memory measured below.
+ */
+function uniform(rows, cols) {
+  const out = deepnet.zeros(rows, cols, dtype);
+  const row = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    rng.native.fillRand(row);
+    out.data.set(row, r * cols);
+  }
+  return out;
+}
 
 if (spec.peak) {
   // Peak gemm: C = A B for square n x n operands, through linearForward.
   const n = spec.peak;
-  const A = deepnet.asDType(rng.rand(n, n), dtype);
+  const A = uniform(n, n);
   const b = deepnet.zeros(n, 1, dtype);
   deepnet.linearForward(A, A, b);
   const times = [];
@@ -30,6 +48,9 @@ if (spec.peak) {
   process.exit(0);
 }
 
+const X = uniform(layers[0], m);
+const Y = uniform(1, m);
+Y.data.forEach((u, i) => { Y.data[i] = u > 0.5 ? 1 : 0; });
 const run = (iterations) => deepnet.lLayerModel(X, Y, layers, { numIterations: iterations, learningRate: 0.0075 });
 run(Math.max(1, Math.min(spec.iterations, 3)));  // warm-up: page in X, start the threads
 const perIteration = [];
@@ -39,10 +60,19 @@ for (let r = 0; r < spec.reps; r++) {
   perIteration.push(Number(process.hrtime.bigint() - t) / 1e6 / spec.iterations);
 }
 const sorted = [...perIteration].sort((a, c) => a - c);
+// What the notes' model must hold: X, Y, parameters, gradients and the cached Z and A.
+const bytes = dtype === 'float32' ? 4 : 8;
+let weights = 0;
+let activations = 0;
+for (let l = 1; l < layers.length; l++) {
+  weights += layers[l] * (layers[l - 1] + 1);
+  activations += 2 * layers[l] * m;
+}
 console.log(JSON.stringify({
   median_ms: sorted[Math.floor(sorted.length / 2)],
   times_ms: perIteration,
   peak_rss: process.resourceUsage().maxRSS * 1024,
   baseline_rss: baselineRss,
+  model_bytes: bytes * ((layers[0] + 1) * m + 2 * weights + activations),
   backend: deepnet.backendInfo(),
 }));

@@ -5,6 +5,7 @@
 #include "gemm.h"
 #include "reduce.h"
 #include "simd.h"
+#include "threads.h"
 
 namespace deepnet {
 
@@ -94,16 +95,23 @@ DEEPNET_TARGET_AVX2 static void scale_by(T* X, T s, long size) {
 
 static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
 
+// The public kernels split large arrays over the thread pool (threads.h);
+// each chunk runs the AVX2 kernel or the reference one.
+
 template <typename T>
 void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
-  if (use_avx2()) return avx2::relu_backward(dZ, dA, Z, size);
-  reference::relu_backward(dZ, dA, Z, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::relu_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+    reference::relu_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+  });
 }
 
 template <typename T>
 void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
   // One exp per element of the (1, m) output layer; see forward.cc.
-  reference::sigmoid_backward(dZ, dA, Z, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    reference::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+  });
 }
 
 template <typename T>
@@ -113,20 +121,26 @@ void cost_backward(T* dAL, const T* AL, const T* Y, long m) {
 
 template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m) {
-  if (use_avx2()) return avx2::output_backward(dZL, AL, Y, m);
-  reference::output_backward(dZL, AL, Y, m);
+  parallel_range(m, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::output_backward(dZL + i0, AL + i0, Y + i0, i1 - i0);
+    reference::output_backward(dZL + i0, AL + i0, Y + i0, i1 - i0);
+  });
 }
 
 template <typename T>
 void divide_by(T* X, T d, long size) {
-  if (use_avx2()) return avx2::divide_by(X, d, size);
-  reference::divide_by(X, d, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::divide_by(X + i0, d, i1 - i0);
+    reference::divide_by(X + i0, d, i1 - i0);
+  });
 }
 
 template <typename T>
 void scale_by(T* X, T s, long size) {
-  if (use_avx2()) return avx2::scale_by(X, s, size);
-  reference::scale_by(X, s, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::scale_by(X + i0, s, i1 - i0);
+    reference::scale_by(X + i0, s, i1 - i0);
+  });
 }
 
 template <typename T>
@@ -137,11 +151,13 @@ void output_backward_course2(T* dZL, const T* AL, const T* Y, long m) {
 template <typename T>
 void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form) {
   const T inv_m = T(1) / T(m);
-  for (int r = 0; r < n; ++r) {
-    const T* row = dZ + static_cast<long>(r) * m;
-    const T sum = T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; });
-    db[r] = form == BackwardForm::Notes ? sum / T(m) : inv_m * sum;
-  }
+  parallel_rows(n, m, [&](long r0, long r1) {
+    for (long r = r0; r < r1; ++r) {
+      const T* row = dZ + r * m;
+      const T sum = T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; });
+      db[r] = form == BackwardForm::Notes ? sum / T(m) : inv_m * sum;
+    }
+  });
 }
 
 template <typename T>

@@ -1,6 +1,7 @@
 #include "dropout.h"
 
 #include "simd.h"
+#include "threads.h"
 
 namespace deepnet {
 
@@ -31,13 +32,15 @@ DEEPNET_TARGET_AVX2 static void dropout_apply(T* A, const T* D, T keep_prob, lon
 
 template <typename T>
 void dropout_apply(T* A, const T* D, T keep_prob, long size) {
-  if (simd_level() == SimdLevel::AVX2_FMA) return avx2::dropout_apply(A, D, keep_prob, size);
-  reference::dropout_apply(A, D, keep_prob, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (simd_level() == SimdLevel::AVX2_FMA) return avx2::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
+    reference::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
+  });
 }
 
 template <typename T>
 void dropout_forward(T* A, T* D, RandomState& rs, double keep_prob, long size) {
-  for (long i = 0; i < size; ++i) D[i] = rs.rand() < keep_prob ? T(1) : T(0);
+  rs.draw_rand(size, [D, keep_prob](long i, double u) { D[i] = u < keep_prob ? T(1) : T(0); });
   dropout_apply(A, D, static_cast<T>(keep_prob), size);
 }
 

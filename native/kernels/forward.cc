@@ -4,6 +4,7 @@
 
 #include "gemm.h"
 #include "simd.h"
+#include "threads.h"
 
 namespace deepnet {
 
@@ -102,29 +103,43 @@ DEEPNET_TARGET_AVX2 static void bias_add(T* Z, const T* b, int n, int m) {
 
 static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
 
+// The public kernels split large arrays over the thread pool (threads.h);
+// each chunk runs the AVX2 kernel or the reference one.
+
 template <typename T>
 void bias_activation_forward(T* Z, T* A, const T* b, int n, int m, Activation act) {
-  if (!use_avx2()) return reference::bias_activation_forward(Z, A, b, n, m, act);
-  if (act == Activation::Relu) return avx2::bias_relu(Z, A, b, n, m);
-  avx2::bias_add(Z, b, n, m);
-  sigmoid_forward(A, Z, static_cast<long>(n) * m);
+  parallel_rows(n, m, [&](long r0, long r1) {
+    const long at = r0 * m;
+    const int rows = static_cast<int>(r1 - r0);
+    if (!use_avx2()) return reference::bias_activation_forward(Z + at, A + at, b + r0, rows, m, act);
+    if (act == Activation::Relu) return avx2::bias_relu(Z + at, A + at, b + r0, rows, m);
+    avx2::bias_add(Z + at, b + r0, rows, m);
+    reference::sigmoid_forward(A + at, Z + at, static_cast<long>(rows) * m);
+  });
 }
 
 template <typename T>
 void bias_add(T* Z, const T* b, int n, int m) {
-  if (use_avx2()) return avx2::bias_add(Z, b, n, m);
-  reference::bias_add(Z, b, n, m);
+  parallel_rows(n, m, [&](long r0, long r1) {
+    const long at = r0 * m;
+    const int rows = static_cast<int>(r1 - r0);
+    if (use_avx2()) return avx2::bias_add(Z + at, b + r0, rows, m);
+    reference::bias_add(Z + at, b + r0, rows, m);
+  });
 }
 
 template <typename T>
 void relu_forward(T* A, const T* Z, long size) {
-  if (use_avx2()) return avx2::relu_row(A, Z, size);
-  reference::relu_forward(A, Z, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::relu_row(A + i0, Z + i0, i1 - i0);
+    reference::relu_forward(A + i0, Z + i0, i1 - i0);
+  });
 }
 
 template <typename T>
 void sigmoid_forward(T* A, const T* Z, long size) {
-  reference::sigmoid_forward(A, Z, size);  // exp per element, see sigmoid1
+  // exp per element, see sigmoid1
+  parallel_range(size, 64, [&](long i0, long i1) { reference::sigmoid_forward(A + i0, Z + i0, i1 - i0); });
 }
 
 template <typename T>

@@ -13,30 +13,18 @@ void RandomState::seed(uint32_t s) {
   gauss_ = 0.0;
 }
 
+// The standard MT19937 state update, in three runs so that no index wraps.
 void RandomState::regenerate() {
   constexpr int kM = 397;
-  constexpr uint32_t kMatrixA = 0x9908b0dfu, kUpper = 0x80000000u, kLower = 0x7fffffffu;
-  for (int i = 0; i < kN; ++i) {
-    uint32_t y = (mt_[i] & kUpper) | (mt_[(i + 1) % kN] & kLower);
-    mt_[i] = mt_[(i + kM) % kN] ^ (y >> 1) ^ ((y & 1u) ? kMatrixA : 0u);
-  }
+  auto twist = [](uint32_t upper, uint32_t lower, uint32_t far) {
+    const uint32_t y = (upper & 0x80000000u) | (lower & 0x7fffffffu);
+    return far ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+  };
+  int i = 0;
+  for (; i < kN - kM; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM]);
+  for (; i < kN - 1; ++i) mt_[i] = twist(mt_[i], mt_[i + 1], mt_[i + kM - kN]);
+  mt_[kN - 1] = twist(mt_[kN - 1], mt_[0], mt_[kM - 1]);
   pos_ = 0;
-}
-
-uint32_t RandomState::next_uint32() {
-  if (pos_ == kN) regenerate();
-  uint32_t y = mt_[pos_++];
-  y ^= y >> 11;
-  y ^= (y << 7) & 0x9d2c5680u;
-  y ^= (y << 15) & 0xefc60000u;
-  y ^= y >> 18;
-  return y;
-}
-
-double RandomState::rand() {
-  uint32_t a = next_uint32() >> 5;  // drawn first: order matters
-  uint32_t b = next_uint32() >> 6;
-  return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
 double RandomState::randn() {
@@ -59,7 +47,7 @@ double RandomState::randn() {
 }
 
 void RandomState::fill_rand(double* out, long n) {
-  for (long i = 0; i < n; ++i) out[i] = rand();
+  draw_rand(n, [out](long i, double u) { out[i] = u; });
 }
 
 void RandomState::fill_randn(double* out, long n) {

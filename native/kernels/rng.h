@@ -10,6 +10,7 @@
 // which is what numpy calls.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace deepnet {
@@ -21,13 +22,43 @@ class RandomState {
   explicit RandomState(uint32_t seed = 0) { this->seed(seed); }
 
   void seed(uint32_t s);
-  uint32_t next_uint32();
-  double rand();
+  // Inline: dropout draws one rand() per activation, in its hot loop.
+  uint32_t next_uint32() {
+    if (pos_ == kN) regenerate();
+    return temper(mt_[pos_++]);
+  }
+  double rand() {
+    uint32_t a = next_uint32() >> 5;  // drawn first: the order matters
+    uint32_t b = next_uint32() >> 6;
+    return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);  // exact: a power of two
+  }
   double randn();
 
   // out (n): successive draws, as numpy fills a C-order array.
   void fill_rand(double* out, long n);
   void fill_randn(double* out, long n);
+
+  // sink(i, u) for n successive rand() draws u, i = 0..n-1: the same stream as
+  // calling rand() n times, with the per-draw refill check hoisted out of the
+  // inner loop (dropout draws one uniform per activation).
+  template <typename Sink>
+  void draw_rand(long n, Sink&& sink) {
+    long i = 0;
+    while (i < n) {
+      if (pos_ >= kN - 1) {  // a pair that straddles a refill: the slow path
+        sink(i++, rand());
+        continue;
+      }
+      const long pairs = std::min<long>((kN - pos_) / 2, n - i);
+      const uint32_t* mt = mt_ + pos_;
+      for (long p = 0; p < pairs; ++p) {
+        const uint32_t a = temper(mt[2 * p]) >> 5, b = temper(mt[2 * p + 1]) >> 6;
+        sink(i + p, (a * 67108864.0 + b) * (1.0 / 9007199254740992.0));
+      }
+      pos_ += static_cast<int>(2 * pairs);
+      i += pairs;
+    }
+  }
 
   // The full state, as numpy's get_state() gives it: key, pos, has_gauss, gauss.
   struct State {
@@ -40,6 +71,12 @@ class RandomState {
   void set_state(const State& s);
 
  private:
+  static uint32_t temper(uint32_t y) {
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
   void regenerate();
   uint32_t mt_[kN];
   int pos_ = kN;

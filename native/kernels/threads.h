@@ -21,4 +21,16 @@ int num_threads();
 void set_num_threads(int n);
 void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 
+// Elementwise work over [0, n): fn(begin, end) on one contiguous chunk per
+// thread (chunk bounds are multiples of `align`), or on all of [0, n) at
+// once when n < kParallelMin, where a thread hand-off would cost more than
+// the work. Results never depend on the split: each element is computed by
+// the same operations whoever computes it.
+constexpr long kParallelMin = 1L << 16;
+void parallel_range(long n, long align, const std::function<void(long begin, long end)>& fn);
+
+// The same over n_rows rows of row_len elements (for per-row work: bias add,
+// row sums): fn(row_begin, row_end), split over rows.
+void parallel_rows(long n_rows, long row_len, const std::function<void(long begin, long end)>& fn);
+
 }  // namespace deepnet

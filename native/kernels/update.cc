@@ -1,6 +1,7 @@
 #include "update.h"
 
 #include "simd.h"
+#include "threads.h"
 
 namespace deepnet {
 
@@ -25,8 +26,11 @@ DEEPNET_TARGET_AVX2 static void update(T* P_new, const T* P, const T* dP, T lear
 
 template <typename T>
 void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
-  if (simd_level() == SimdLevel::AVX2_FMA) return avx2::update(P_new, P, dP, learning_rate, size);
-  reference::update(P_new, P, dP, learning_rate, size);
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (simd_level() == SimdLevel::AVX2_FMA)
+      return avx2::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
+    reference::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
+  });
 }
 
 template void update<float>(float*, const float*, const float*, float, long);

@@ -22,22 +22,24 @@ size_t padded_bytes(size_t count, size_t elem) {
   return (count * elem + kAlign - 1) / kAlign * kAlign;
 }
 
-// Visits every view of the arena in layout order: (layer, kind, count).
+// Visits every view of the lean arena in layout order: (layer, kind, count).
+// 'A' of a hidden layer also serves as its Z.
 template <typename Visit>
 void layout(const std::vector<int>& dims, int m, bool masks, Visit visit) {
   const int L = static_cast<int>(dims.size()) - 1;
-  size_t widest = 0;
+  size_t widest_hidden = 0;
   for (int l = 1; l <= L; ++l) {
     const size_t n = dims[l], k = dims[l - 1];
-    visit(l, 'Z', n * m);
+    if (l == L) visit(l, 'Z', n * m);
     visit(l, 'A', n * m);
     visit(l, 'W', n * k);
     visit(l, 'b', n);
-    if (masks && l < L) visit(l, 'D', n * m);
-    widest = std::max(widest, n * m);
+    if (l < L) {
+      if (masks) visit(l, 'D', n * m);
+      widest_hidden = std::max(widest_hidden, n * m);
+    }
   }
-  visit(0, 's', widest);
-  visit(1, 's', widest);
+  if (widest_hidden > 0) visit(0, 's', widest_hidden);
 }
 
 }  // namespace
@@ -74,7 +76,7 @@ Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
     cursor += padded_bytes(count, sizeof(T));
     switch (what) {
       case 'Z': ws_.Z[l] = view; break;
-      case 'A': ws_.A[l] = view; break;
+      case 'A': ws_.A[l] = view; if (l < L) ws_.Z[l] = view; break;
       case 'W': ws_.dW[l] = view; break;
       case 'b': ws_.db[l] = view; break;
       case 'D': ws_.D[l] = view; break;
@@ -102,12 +104,13 @@ template <typename T>
 void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y,
                       BackwardForm form, const Regularization& reg) {
   const int L = p.layers(), m = ws.m;
-  const bool keep_dA = !ws.dA.empty();
-  T* dZ = ws.scratch[0];
-  T* below = ws.scratch[1];
+  const bool keep = !ws.dA.empty();
+  // dZ of the output layer: in scratch (keep), or in place of AL (lean: AL
+  // is not needed once the cost is known).
+  T* dZ = keep ? ws.scratch[0] : ws.A[L];
   if (form == BackwardForm::Course2) {
     output_backward_course2(dZ, ws.A[L], Y, m);
-  } else if (keep_dA) {
+  } else if (keep) {
     cost_backward(ws.dA[L], ws.A[L], Y, m);
     sigmoid_backward(dZ, ws.dA[L], ws.Z[L], m);
   } else {
@@ -115,16 +118,18 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
   }
   for (int l = L; l >= 1; --l) {
     const int n = p.dims[l], k = p.dims[l - 1];
-    const long below_size = static_cast<long>(k) * m;
+    const long below = static_cast<long>(k) * m;
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    T* dA_prev = keep_dA ? ws.dA[l - 1] : (l == 1 ? nullptr : below);
+    T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 ? nullptr : ws.scratch[0]);
     linear_backward(dA_prev, ws.dW[l], ws.db[l], dZ, A_prev, p.W[l], n, k, m, form);
     if (reg.lambd > 0)
       l2_gradient(ws.dW[l], p.W[l], static_cast<T>(reg.lambd), T(m), static_cast<long>(n) * k);
     if (l > 1) {
-      if (reg.dropout()) dropout_backward(dA_prev, ws.D[l - 1], static_cast<T>(reg.keep_prob), below_size);
-      relu_backward(below, dA_prev, ws.Z[l - 1], below_size);
-      std::swap(dZ, below);
+      if (reg.dropout()) dropout_backward(dA_prev, ws.D[l - 1], static_cast<T>(reg.keep_prob), below);
+      // Lean: dZ_{l-1} replaces A_{l-1} (its mask, read before each write).
+      T* dZ_prev = keep ? (dZ == ws.scratch[0] ? ws.scratch[1] : ws.scratch[0]) : ws.A[l - 1];
+      relu_backward(dZ_prev, dA_prev, ws.Z[l - 1], below);
+      dZ = dZ_prev;
     }
   }
 }

@@ -42,17 +42,22 @@ struct Workspace {
   std::vector<T*> Z, A, dW, db;  // index 1..L
   // Dropout masks D[l] (n_l, m) of 0/1 for hidden layers l = 1..L-1, when used.
   std::vector<T*> D;
-  // Optional, index 0..L: when present, backward stores dJ/dA^[l] here for
-  // every l (dA[0] = dJ/dX, dA[L] = the notes' dAL), as the notes' functions
-  // return them. When empty (training), dA0 is skipped and the rest stay in
-  // scratch.
+  // Two ways to run backward:
+  //  - keep (dA set, index 0..L): the notes' functions. Nothing is overwritten;
+  //    dJ/dA^[l] is stored for every l (dA[0] = dJ/dX, dA[L] = the notes'
+  //    dAL); scratch[0] and scratch[1] are (max_l n_l, m) buffers.
+  //  - lean (dA empty): training. Hidden layers' Z[l] and A[l] share one
+  //    buffer (relu_backward masks on Z <= 0, which is A <= 0), each layer's
+  //    dZ overwrites its A once A is no longer needed, dA0 is skipped, and one
+  //    scratch[0] of (max_{l<L} n_l, m) holds dA of the layer below. This
+  //    halves the memory of the cached activations.
   std::vector<T*> dA;
-  // Two (max_l n_l, m) buffers: dZ of the current layer, dA/dZ of the one below.
   T* scratch[2] = {nullptr, nullptr};
 };
 
-// Owns one allocation holding Z, A, dW, db, scratch (and the dropout masks
-// when `masks`) for (dims, m).
+// Owns one allocation holding a lean Workspace (see above): A (= Z for hidden
+// layers), Z and A of the output layer, dW, db, one scratch buffer, and the
+// dropout masks when `masks`, for (dims, m).
 template <typename T>
 class Arena {
  public:

@@ -22,6 +22,7 @@
 #include "l2.h"
 #include "reduce.h"
 #include "rng.h"
+#include "threads.h"
 #include "update.h"
 
 namespace {
@@ -90,7 +91,8 @@ std::vector<T> labels(size_t n, uint32_t seed) {
   return v;
 }
 
-const int kShapes[][2] = {{1, 1}, {1, 7}, {3, 5}, {2, 8}, {5, 17}, {4, 33}, {20, 209}, {7, 1}};
+// The last two are above kParallelMin: the public kernels split them over threads.
+const int kShapes[][2] = {{1, 1}, {1, 7}, {3, 5}, {2, 8}, {5, 17}, {4, 33}, {20, 209}, {7, 1}, {3, 30001}, {257, 300}};
 
 template <typename T>
 void test_forward() {
@@ -255,6 +257,7 @@ void test_reduce_and_cost() {
 }  // namespace
 
 int main() {
+  set_num_threads(2);  // the large shapes run split over two threads, against serial twins
   std::printf("simd: %s\n", simd_level_name());
   test_forward<double>();
   test_forward<float>();
