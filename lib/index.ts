@@ -33,4 +33,5 @@ export type { ForwardOptions } from './forward';
 export type { BackwardOptions } from './backward';
 export type { DropoutCache } from './dropout';
 export { Model, AbortError, TrainingDivergedError } from './model';
-export type { ModelOptions, FitOptions, History, Progress, InitName } from './model';
+export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions } from './model';
+export { SafetensorsError } from './io/safetensors';

@@ -2,6 +2,7 @@
 // worker thread (progress events come back to the main thread, a cancel flag
 // stops it at an iteration boundary).
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 #include <memory>
@@ -61,7 +62,9 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                         InstanceMethod("fit", &ModelWrap::Fit),
                         InstanceMethod("cancel", &ModelWrap::Cancel),
                         InstanceMethod("predictProba", &ModelWrap::PredictProba),
-                        InstanceMethod("cost", &ModelWrap::Cost)});
+                        InstanceMethod("cost", &ModelWrap::Cost),
+                        InstanceMethod("getRngState", &ModelWrap::GetRngState),
+                        InstanceMethod("setRngState", &ModelWrap::SetRngState)});
   }
 
   // new NativeModel({ dims, dtype, init, scale, seed, lambd, keepProb, dropoutSeed })
@@ -93,7 +96,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
  private:
   template <typename Fn>
-  auto with_model(Fn&& fn) {
+  decltype(auto) with_model(Fn&& fn) {
     if (dtype_ == DType::Float32) return fn(*f32_);
     return fn(*f64_);
   }
@@ -322,6 +325,48 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
         return model.cost(X.as<T>(), Y.as<T>(), m);
       });
       return Napi::Number::New(info.Env(), c);
+    });
+  }
+
+  RandomState& rng() {
+    return with_model([](auto& model) -> RandomState& { return model.rng(); });
+  }
+
+  // getRngState() -> { key: Uint32Array(624), pos, hasGauss, gauss }: the
+  // dropout generator, saved in checkpoints so a resumed run draws the same masks.
+  Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      Napi::Env env = info.Env();
+      ensure_idle(env);
+      RandomState::State s = rng().state();
+      auto key = Napi::Uint32Array::New(env, RandomState::kN);
+      std::memcpy(key.Data(), s.key, sizeof s.key);
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("key", key);
+      out.Set("pos", s.pos);
+      out.Set("hasGauss", s.has_gauss);
+      out.Set("gauss", s.gauss);
+      return out;
+    });
+  }
+
+  // setRngState(key, pos, hasGauss, gauss)
+  Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      Napi::Env env = info.Env();
+      ensure_idle(env);
+      if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+          info[0].As<Napi::Uint32Array>().ElementLength() != RandomState::kN)
+        throw_type(env, "rng key must be a Uint32Array of 624 words");
+      double pos = finite_number(info[1], "pos");
+      if (!(pos >= 0 && pos <= RandomState::kN) || std::floor(pos) != pos) throw_range(env, "pos must be in [0, 624]");
+      RandomState::State s;
+      std::memcpy(s.key, info[0].As<Napi::Uint32Array>().Data(), sizeof s.key);
+      s.pos = static_cast<int>(pos);
+      s.has_gauss = info[2].ToBoolean();
+      s.gauss = finite_number(info[3], "gauss");
+      rng().set_state(s);
+      return env.Undefined();
     });
   }
 

@@ -1,0 +1,166 @@
+// The safetensors file format (https://github.com/huggingface/safetensors):
+//   8 bytes   N, the header length (unsigned 64-bit little-endian)
+//   N bytes   a JSON header: { "__metadata__": { string: string },
+//                              name: { dtype, shape, data_offsets: [begin, end] }, ... }
+//   the rest  the tensors' bytes, little-endian, offsets relative to this buffer,
+//             covering it exactly (no holes, no overlaps)
+// Reading validates every length, offset, shape and dtype against the file
+// size before it allocates anything, so a truncated, corrupted or hostile file
+// gives a clear error, never a crash or a huge allocation.
+import * as fs from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+
+export type TensorDType = 'F64' | 'F32' | 'U32';
+
+export interface Tensor {
+  dtype: TensorDType;
+  shape: number[];
+  data: Float64Array | Float32Array | Uint32Array;
+}
+
+export interface SafetensorsFile {
+  metadata: Record<string, string>;
+  tensors: Map<string, Tensor>;
+}
+
+const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
+/** Headers larger than this are refused (the format's reference reader uses the same bound). */
+const MAX_HEADER = 100 * 1024 * 1024;
+
+export class SafetensorsError extends Error {
+  override readonly name = 'SafetensorsError';
+}
+
+/** Serializes tensors (in the given order) and string metadata. */
+export function encode(tensors: [string, Tensor][], metadata: Record<string, string>): Buffer {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const bytes = t.data.length * BYTES[t.dtype];
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);  // tensors start 8-byte aligned
+  const head = Buffer.from(json, 'utf8');
+  const out = Buffer.alloc(8 + head.length + offset);
+  out.writeBigUInt64LE(BigInt(head.length), 0);
+  head.copy(out, 8);
+  let at = 8 + head.length;
+  for (const [, t] of tensors) {
+    const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    bytes.copy(out, at);  // typed arrays are little-endian on every platform Node supports
+    at += bytes.length;
+  }
+  return out;
+}
+
+/** Parses and validates a safetensors image; `file` names it in errors. */
+export function decode(bytes: Buffer, file: string): SafetensorsFile {
+  const fail = (why: string): never => {
+    throw new SafetensorsError(`${file}: not a valid safetensors file: ${why}`);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);
+  const n = bytes.readBigUInt64LE(0);
+  if (n > BigInt(bytes.length - 8)) fail(`the header length ${n} runs past the end of the file (${bytes.length} bytes)`);
+  if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
+  const headerEnd = 8 + Number(n);
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.subarray(8, headerEnd).toString('utf8'));
+  } catch (err) {
+    fail(`the header is not JSON (${(err as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
+  const entries = header as Record<string, unknown>;
+  const bufferLength = bytes.length - headerEnd;
+  const metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  const tensors = new Map<string, Tensor>();
+  for (const [name, value] of Object.entries(entries)) {
+    if (name === '__metadata__') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('__metadata__ is not an object');
+      for (const [k, v] of Object.entries(value as object)) {
+        if (typeof v !== 'string') fail(`__metadata__.${k} is not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const t = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (t === null || typeof t !== 'object') fail(`tensor ${name} is not an object`);
+    if (t.dtype !== 'F64' && t.dtype !== 'F32' && t.dtype !== 'U32') {
+      fail(`tensor ${name} has dtype ${JSON.stringify(t.dtype)} (deepnet reads F64, F32 and U32)`);
+    }
+    const dtype = t.dtype as TensorDType;
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      fail(`tensor ${name} has a malformed shape ${JSON.stringify(t.shape)}`);
+    }
+    const shape = t.shape as number[];
+    const offsets = t.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      fail(`tensor ${name} has malformed data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const [begin, end] = offsets as number[];
+    if (begin > end || end > bufferLength) {
+      fail(`tensor ${name} spans bytes [${begin}, ${end}) outside the ${bufferLength}-byte data buffer`);
+    }
+    const count = shape.reduce((a, d) => a * d, 1);
+    if (count * BYTES[dtype] !== end - begin) {
+      fail(`tensor ${name} of shape [${shape}] and dtype ${dtype} needs ${count * BYTES[dtype]} bytes, its offsets hold ${end - begin}`);
+    }
+    if (begin % BYTES[dtype] !== 0) fail(`tensor ${name} starts at byte ${begin}, not a multiple of ${BYTES[dtype]}`);
+    spans.push([begin, end, name]);
+    tensors.set(name, { dtype, shape, data: new Float64Array(0) });
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin !== covered) fail(begin < covered ? `tensor ${name} overlaps another tensor` : `a hole before tensor ${name}`);
+    covered = end;
+  }
+  if (covered !== bufferLength) fail(`${bufferLength - covered} bytes after the last tensor are not indexed`);
+  // Every check passed: copy each tensor out (aligned, and independent of the file buffer).
+  for (const [begin, end, name] of spans) {
+    const t = tensors.get(name)!;
+    const raw = bytes.subarray(headerEnd + begin, headerEnd + end);
+    const copy = new Uint8Array(raw.length);
+    copy.set(raw);
+    t.data = t.dtype === 'F64' ? new Float64Array(copy.buffer) : t.dtype === 'F32' ? new Float32Array(copy.buffer) : new Uint32Array(copy.buffer);
+  }
+  return { metadata, tensors };
+}
+
+/**
+ * Writes `bytes` to `file` atomically: a temporary file in the same
+ * directory, fsync, rename over the target, fsync of the directory. A crash
+ * at any point leaves either the old file or the new one, never a mix.
+ */
+export function writeFileAtomic(file: string, bytes: Buffer): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd = -1;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o644);
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    if (fd >= 0) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dirFd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch {
+    // Some filesystems refuse to fsync a directory; the rename itself is still atomic.
+  }
+}
