@@ -35,3 +35,4 @@ export type { DropoutCache } from './dropout';
 export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions } from './model';
 export { SafetensorsError } from './io/safetensors';
+export * as plot from './plot';

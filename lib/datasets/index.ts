@@ -1,2 +1,13 @@
 export { loadCatDataset } from './cat';
 export type { CatDataset, Split } from './cat';
+export { readMat, parseMat } from './mat';
+export type { MatArray, MatClass } from './mat';
+export { loadFootballDataset, makeFootball } from './football';
+export type { FootballDataset, MakeFootballOptions } from './football';
+export { makeCircles, makeMoons } from './sklearn';
+export type { MakeCirclesOptions, MakeMoonsOptions } from './sklearn';
+export { makePlanarFlower } from './planar';
+export type { MakePlanarFlowerOptions } from './planar';
+export { loadCsv } from './csv';
+export type { CsvDataset, CsvOptions } from './csv';
+export type { SeedOptions } from './seeding';

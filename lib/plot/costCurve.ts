@@ -1,0 +1,79 @@
+// The course's cost curve: plt.plot(np.squeeze(costs)), ylabel 'cost', xlabel
+// 'iterations (per hundreds)', title "Learning rate =" + str(learning_rate).
+import type { TopLevelSpec } from 'vega-lite';
+import { options, positiveNumber, typeError } from '../errors';
+import { plotOptions } from './inputs';
+import { renderSvg } from './render';
+import { FONT, LINE_COLOR, PLOT_OPTION_KEYS, PlotOptions, VEGA_LITE_SCHEMA } from './style';
+
+export interface CostCurveOptions extends PlotOptions {
+  /** Shown as the course's title "Learning rate =<learningRate>" when no title is given. */
+  learningRate?: number;
+  /** Iterations between two recorded costs: 100 (default) for lLayerModel's costs, 1 for Model's History.costs. */
+  every?: number;
+}
+
+const KEYS = [...PLOT_OPTION_KEYS, 'learningRate', 'every'] as const;
+
+/** How many non-finite costs the note lists by iteration before it abbreviates. */
+const NOTE_LISTED = 3;
+
+/**
+ * Vega-Lite spec of the cost curve: x = iteration (i * every), y = costs[i].
+ * NaN and ±Infinity costs (a diverging run, the course's x10 initialization)
+ * cannot be placed on an axis: they are left out, the line joins the finite
+ * neighbours, and a subtitle says which iterations were dropped and why.
+ */
+export function costCurveSpec(costs: readonly number[], opts?: CostCurveOptions): TopLevelSpec {
+  return buildCostCurveSpec('costCurveSpec', costs, opts);
+}
+
+/** SVG of the cost curve (see costCurveSpec). */
+export async function plotCostCurve(costs: readonly number[], opts?: CostCurveOptions): Promise<string> {
+  return renderSvg(buildCostCurveSpec('plotCostCurve', costs, opts));
+}
+
+function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLevelSpec {
+  const o = options<CostCurveOptions>(where, opts, KEYS);
+  const { title, width, height } = plotOptions(where, o);
+  const every = positiveNumber(where, 'options.every', o.every ?? 100);
+  const learningRate = o.learningRate === undefined ? undefined : positiveNumber(where, 'options.learningRate', o.learningRate);
+  if (!Array.isArray(costs)) throw typeError(where, 'costs', 'an array of numbers', costs);
+  if (costs.length === 0) throw new RangeError(`${where}: costs must hold at least one cost; received an empty array`);
+
+  const points: { iteration: number; cost: number }[] = [];
+  const dropped: string[] = [];
+  costs.forEach((cost: unknown, i) => {
+    if (typeof cost !== 'number') throw typeError(where, `costs[${i}]`, 'a number', cost);
+    if (Number.isFinite(cost)) points.push({ iteration: i * every, cost });
+    else dropped.push(`${cost} at iteration ${i * every}`);
+  });
+  const listed = dropped.slice(0, NOTE_LISTED).join(', ') + (dropped.length > NOTE_LISTED ? ', ...' : '');
+  if (points.length === 0) {
+    throw new RangeError(`${where}: costs must hold at least one finite cost; received ${costs.length} non-finite (${listed})`);
+  }
+
+  const text = title ?? (learningRate === undefined ? undefined : `Learning rate =${learningRate}`);
+  const note = dropped.length === 0 ? undefined
+    : `${dropped.length} non-finite cost${dropped.length > 1 ? 's' : ''} not shown: ${listed}`;
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...titleOf(text, note),
+    width,
+    height,
+    data: { values: points },
+    // A lone cost would be an invisible line: mark it with a point.
+    mark: { type: 'line', color: LINE_COLOR, point: points.length === 1 },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: every === 100 ? 'iterations (per hundreds)' : `iterations (per ${every})` },
+      y: { field: 'cost', type: 'quantitative', title: 'cost', scale: { zero: false } },
+    },
+    config: { font: FONT },
+  };
+}
+
+/** The title property: the title, the note as its subtitle, either alone, or none. */
+function titleOf(text: string | undefined, note: string | undefined) {
+  if (text === undefined) return note === undefined ? {} : { title: note };
+  return { title: note === undefined ? text : { text, subtitle: note } };
+}

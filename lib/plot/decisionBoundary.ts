@@ -1,0 +1,132 @@
+// The course's plot_decision_boundary: the model's 0/1 prediction over a grid
+// covering the data with a margin (filled regions), and the data points on top.
+import type { TopLevelSpec } from 'vega-lite';
+import { integerIn, options, positiveNumber, typeError } from '../errors';
+import { allocate, checkMatrix, dtypeOf, expectShape, Matrix } from '../matrix';
+import { pointLayer } from './dataset';
+import { checkBinary, checkPoints, plotOptions } from './inputs';
+import { renderSvg } from './render';
+import { FONT, PLOT_OPTION_KEYS, PlotOptions, REGION_COLORS, VEGA_LITE_SCHEMA } from './style';
+
+export interface DecisionBoundaryOptions extends PlotOptions {
+  /** Grid cells along each axis (default 200); predict sees resolution² columns. */
+  resolution?: number;
+  /**
+   * Space around the data on each side: a number in data units (default 1, as
+   * the course's X.min() - 1, X.max() + 1), or { fraction } of each axis's range.
+   */
+  margin?: number | { fraction: number };
+}
+
+/** Maps a (2, N) matrix of points (one per column) to a (1, N) matrix of 0/1 predictions. */
+export type Predictor = (X: Matrix) => Matrix;
+
+const KEYS = [...PLOT_OPTION_KEYS, 'resolution', 'margin'] as const;
+
+/**
+ * Vega-Lite spec of the decision boundary. Calls predict once, on a (2, resolution²)
+ * grid of cell centres in X's dtype. Each grid row's runs of equal prediction become
+ * one rectangle, so the regions are exact to the grid yet cost a few hundred marks.
+ */
+export function decisionBoundarySpec(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): TopLevelSpec {
+  return buildDecisionBoundarySpec('decisionBoundarySpec', predict, X, Y, opts);
+}
+
+/** SVG of the decision boundary (see decisionBoundarySpec). */
+export async function plotDecisionBoundary(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): Promise<string> {
+  return renderSvg(buildDecisionBoundarySpec('plotDecisionBoundary', predict, X, Y, opts));
+}
+
+function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+  const o = options<DecisionBoundaryOptions>(where, opts, KEYS);
+  const { title, width, height } = plotOptions(where, o);
+  const resolution = integerIn(where, 'options.resolution', o.resolution ?? 200, 2, 1000);
+  if (typeof predict !== 'function') throw typeError(where, 'predict', 'a function (X: Matrix) => Matrix', predict);
+  const [x, y] = checkPoints(where, X, Y);
+
+  const m = x.shape[1];
+  const margin = marginOf(where, o.margin);
+  const x1 = extent(x.data.subarray(0, m), margin);
+  const x2 = extent(x.data.subarray(m, 2 * m), margin);
+  const step1 = (x1[1] - x1[0]) / resolution;
+  const step2 = (x2[1] - x2[0]) / resolution;
+
+  // Column k = row * resolution + col, x1 varying fastest (np.c_[xx.ravel(), yy.ravel()].T).
+  const n = resolution * resolution;
+  const grid: Matrix = { shape: [2, n], data: allocate(dtypeOf(x.data), 2 * n) };
+  for (let row = 0; row < resolution; row++) {
+    for (let col = 0; col < resolution; col++) {
+      grid.data[row * resolution + col] = x1[0] + (col + 0.5) * step1;
+      grid.data[n + row * resolution + col] = x2[0] + (row + 0.5) * step2;
+    }
+  }
+  const predicted = checkMatrix(where, 'predict(grid)', (predict as Predictor)(grid));
+  expectShape(where, 'predict(grid)', predicted, 1, n, `(one prediction per column of the (2, ${n}) grid)`);
+  checkBinary(where, 'predict(grid)', predicted, ' (threshold probabilities, e.g. AL > 0.5)');
+
+  const regions: { x: number; x2: number; y: number; y2: number; prediction: number }[] = [];
+  for (let row = 0; row < resolution; row++) {
+    const p = predicted.data.subarray(row * resolution, (row + 1) * resolution);
+    for (let start = 0, col = 1; col <= resolution; col++) {
+      if (col < resolution && p[col] === p[start]) continue;
+      regions.push({
+        x: x1[0] + start * step1, x2: x1[0] + col * step1,
+        y: x2[0] + row * step2, y2: x2[0] + (row + 1) * step2, prediction: p[start],
+      });
+      start = col;
+    }
+  }
+
+  const regionScale = { domain: [0, 1], range: [...REGION_COLORS] };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(title === undefined ? {} : { title }),
+    width,
+    height,
+    layer: [
+      {
+        data: { values: regions },
+        // A 1px stroke in the fill's color covers the anti-aliased seams between rows;
+        // no per-rectangle ARIA label (a background of hundreds of cells).
+        mark: { type: 'rect', strokeWidth: 1, clip: true, aria: false },
+        encoding: {
+          x: { field: 'x', type: 'quantitative', scale: { domain: x1, nice: false, zero: false } },
+          x2: { field: 'x2' },
+          y: { field: 'y', type: 'quantitative', scale: { domain: x2, nice: false, zero: false } },
+          y2: { field: 'y2' },
+          color: { field: 'prediction', type: 'nominal', title: 'prediction', scale: regionScale },
+          stroke: { field: 'prediction', type: 'nominal', scale: regionScale, legend: null },
+        },
+      },
+      pointLayer(x, y, { x1, x2 }),
+    ],
+    resolve: { scale: { color: 'independent' } },
+    config: { font: FONT },
+  };
+}
+
+/** The margin option as a function of an axis's data range. */
+function marginOf(where: string, margin: unknown): (range: number) => number {
+  if (margin === undefined) return () => 1;
+  if (typeof margin === 'number') {
+    const absolute = positiveNumber(where, 'options.margin', margin);
+    return () => absolute;
+  }
+  if (margin !== null && typeof margin === 'object' && Object.keys(margin).join() === 'fraction') {
+    const fraction = positiveNumber(where, 'options.margin.fraction', (margin as { fraction: unknown }).fraction);
+    // A constant coordinate has no range: take 1 as its range so the grid is not empty.
+    return (range) => fraction * (range > 0 ? range : 1);
+  }
+  throw typeError(where, 'options.margin', 'a positive number or { fraction: positive number }', margin);
+}
+
+function extent(values: ArrayLike<number>, margin: (range: number) => number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  const pad = margin(hi - lo);
+  return [lo - pad, hi + pad];
+}

@@ -1,0 +1,244 @@
+// Plots: Vega-Lite specs rendered to SVG in Node, and PNG through resvg. The
+// SVGs are checked by their marks (vega writes one <g class="mark-..."> group
+// per mark, holding one <path> per item) and texts.
+import { matrix, Matrix, Model } from '../lib';
+import {
+  costCurveSpec, datasetSpec, decisionBoundarySpec, plotCostCurve, plotDataset, plotDecisionBoundary, svgToPng,
+} from '../lib/plot';
+
+/** The inner markup of the first <g> whose class attribute starts with cls (mark groups hold no nested <g>). */
+function markGroup(svg: string, cls: string): string {
+  const match = new RegExp(`<g class="${cls}[^"]*"[^>]*>(.*?)</g>`, 's').exec(svg);
+  if (!match) throw new Error(`no <g class="${cls}..."> in the SVG`);
+  return match[1];
+}
+
+const count = (text: string, what: string) => text.split(what).length - 1;
+
+/** The texts of all <text> elements. */
+const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+/** Points of the polyline path data of a line mark ("M x,y L x,y ..."). */
+const vertices = (d: string) => d.split(/[ML]/).filter(Boolean).map((p) => p.split(',').map(Number));
+
+const pathData = (group: string) => [...group.matchAll(/ d="([^"]*)"/g)].map((m) => m[1]);
+
+// Well-formed as far as a real SVG parser (resvg) is concerned, and an <svg> document.
+function expectSvg(svg: string): void {
+  expect(svg.startsWith('<svg')).toBe(true);
+  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  expect(() => svgToPng(svg, { width: 50 })).not.toThrow();
+}
+
+// Four points per class, on either side of the line x1 + x2 = 0.
+const X = matrix([[-2, -1, -1.5, -0.5, 1, 2, 0.5, 1.5], [-1, -2, -0.5, -1, 1, 0.5, 2, 1]]);
+const Y = matrix([[0, 0, 0, 0, 1, 1, 1, 1]]);
+const POINT_COLORS = ['#d7191c', '#2b83ba'];
+const REGION_COLORS = ['#fdae9b', '#a6cee3'];
+
+/** Predicts 1 where x1 + x2 > 0.05 (off the grid's cell centres, so no ties), recording each call's grid. */
+function linearClassifier() {
+  const calls: Matrix[] = [];
+  const predict = (G: Matrix): Matrix => {
+    calls.push(G);
+    const n = G.shape[1];
+    const p = new Float64Array(n);
+    for (let i = 0; i < n; i++) p[i] = G.data[i] + G.data[n + i] > 0.05 ? 1 : 0;
+    return { shape: [1, n], data: p };
+  };
+  return { predict, calls };
+}
+
+describe('cost curve', () => {
+  const costs = [0.69, 0.6, 0.45, 0.3, 0.2, 0.15];
+
+  test('the course figure: cost against iterations, axis titles and "Learning rate =" title', async () => {
+    const svg = await plotCostCurve(costs, { learningRate: 0.0075 });
+    expectSvg(svg);
+    const t = texts(svg);
+    expect(t).toEqual(expect.arrayContaining(['cost', 'iterations (per hundreds)', 'Learning rate =0.0075']));
+    const [d] = pathData(markGroup(svg, 'mark-line role-mark'));
+    const points = vertices(d);
+    expect(points).toHaveLength(costs.length);
+    // Screen y grows downwards: a falling cost is a rising y.
+    points.slice(1).forEach(([, y], i) => expect(y).toBeGreaterThan(points[i][1]));
+  });
+
+  test('x is the iteration i * every', () => {
+    const spec = costCurveSpec(costs, { every: 50, title: 'run 1' }) as { data: { values: unknown[] }; title: unknown };
+    expect(spec.data.values).toEqual(costs.map((cost, i) => ({ iteration: 50 * i, cost })));
+    expect(spec.title).toBe('run 1');
+  });
+
+  test('non-finite costs are left out and listed in a subtitle', async () => {
+    const svg = await plotCostCurve([NaN, 0.7, Infinity, 0.5, 0.4], { learningRate: 0.1 });
+    const [d] = pathData(markGroup(svg, 'mark-line role-mark'));
+    expect(vertices(d)).toHaveLength(3);
+    expect(texts(svg)).toEqual(expect.arrayContaining([
+      'Learning rate =0.1', '2 non-finite costs not shown: NaN at iteration 0, Infinity at iteration 200',
+    ]));
+  });
+
+  test('a single cost is drawn as a point', async () => {
+    const svg = await plotCostCurve([0.69]);
+    expect(count(markGroup(svg, 'mark-symbol role-mark'), '<path')).toBe(1);
+  });
+});
+
+describe('dataset', () => {
+  test('one point per example, colored by label', async () => {
+    const svg = await plotDataset(X, Y, { title: 'linear' });
+    expectSvg(svg);
+    const points = markGroup(svg, 'mark-symbol role-mark');
+    expect(count(points, '<path')).toBe(8);
+    expect(count(points, `fill="${POINT_COLORS[0]}"`)).toBe(4);
+    expect(count(points, `fill="${POINT_COLORS[1]}"`)).toBe(4);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['linear', 'x1', 'x2']));
+  });
+
+  test('the spec holds the points as rows', () => {
+    const spec = datasetSpec(X, Y) as { data: { values: unknown[] } };
+    expect(spec.data.values[4]).toEqual({ x1: 1, x2: 1, label: 1 });
+  });
+});
+
+describe('decision boundary', () => {
+  test('predict is called once, on a (2, resolution²) grid covering the data with a margin of 1', async () => {
+    const { predict, calls } = linearClassifier();
+    const svg = await plotDecisionBoundary(predict, X, Y, { resolution: 40, title: 'boundary' });
+    expectSvg(svg);
+    expect(calls).toHaveLength(1);
+    const [G] = calls;
+    expect(G.shape).toEqual([2, 1600]);
+    // Cell centres of [-3, 3] x [-3, 3] in 40 steps of 0.15.
+    const row0 = Array.from(G.data.subarray(0, 1600));
+    const row1 = Array.from(G.data.subarray(1600));
+    expect(Math.min(...row0)).toBeCloseTo(-3 + 0.075, 12);
+    expect(Math.max(...row0)).toBeCloseTo(3 - 0.075, 12);
+    expect(Math.min(...row1)).toBeCloseTo(-3 + 0.075, 12);
+    expect(Math.max(...row1)).toBeCloseTo(3 - 0.075, 12);
+
+    const regions = markGroup(svg, 'mark-rect role-mark');
+    expect(count(regions, `fill="${REGION_COLORS[0]}"`)).toBeGreaterThan(0);
+    expect(count(regions, `fill="${REGION_COLORS[1]}"`)).toBeGreaterThan(0);
+    expect(count(markGroup(svg, 'mark-symbol role-mark'), '<path')).toBe(8);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['boundary', 'prediction', 'label']));
+  });
+
+  test('regions are runs of equal prediction that tile the grid exactly', () => {
+    const { predict } = linearClassifier();
+    const spec = decisionBoundarySpec(predict, X, Y, { resolution: 30 }) as unknown as {
+      layer: { data: { values: { x: number; x2: number; y: number; y2: number; prediction: number }[] } }[];
+    };
+    const regions = spec.layer[0].data.values;
+    const area = regions.reduce((a, r) => a + (r.x2 - r.x) * (r.y2 - r.y), 0);
+    expect(area).toBeCloseTo(36, 9);
+    // The boundary splits every row into two runs but the lowest, all class 0.
+    expect(regions).toHaveLength(1 + 2 * 29);
+    const step = 0.2;
+    for (const r of regions) {
+      for (const x of [r.x + step / 2, r.x2 - step / 2]) {
+        expect(x + (r.y + step / 2) > 0.05 ? 1 : 0).toBe(r.prediction);
+      }
+    }
+  });
+
+  test('margin as a fraction of the range; the grid has X\'s dtype', () => {
+    const { predict, calls } = linearClassifier();
+    const X32: Matrix = { shape: X.shape, data: Float32Array.from(X.data) };
+    decisionBoundarySpec(predict, X32, Y, { resolution: 10, margin: { fraction: 0.5 } });
+    const G = calls[0];
+    expect(G.data).toBeInstanceOf(Float32Array);
+    // Range 4 on each axis, 2 on each side: [-4, 4] in 10 cells of 0.8.
+    expect(G.data[0]).toBeCloseTo(-3.6, 5);
+    expect(G.data[9]).toBeCloseTo(3.6, 5);
+  });
+
+  test('works with a trained Model\'s predict', async () => {
+    const model = new Model({ layers: [2, 4, 1], init: 'he', seed: 1 });
+    model.fitSync(X, Y, { learningRate: 0.5, iterations: 300 });
+    expect(model.evaluate(X, Y).accuracy).toBe(1);
+    const svg = await plotDecisionBoundary((G) => model.predict(G), X, Y, { resolution: 30 });
+    const regions = markGroup(svg, 'mark-rect role-mark');
+    expect(count(regions, `fill="${REGION_COLORS[0]}"`)).toBeGreaterThan(0);
+    expect(count(regions, `fill="${REGION_COLORS[1]}"`)).toBeGreaterThan(0);
+  });
+});
+
+describe('PNG', () => {
+  /** Width and height from the IHDR chunk, after checking the PNG signature. */
+  function pngSize(png: Buffer): [number, number] {
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.toString('latin1', 12, 16)).toBe('IHDR');
+    return [png.readUInt32BE(16), png.readUInt32BE(20)];
+  }
+
+  test('a PNG of the requested width, keeping the aspect ratio', async () => {
+    const svg = await plotDataset(X, Y);
+    const [w, h] = /width="(\d+)" height="(\d+)"/.exec(svg)!.slice(1).map(Number);
+    expect(pngSize(svgToPng(svg))).toEqual([w, h]);
+    expect(pngSize(svgToPng(svg, { width: 2 * w }))).toEqual([2 * w, 2 * h]);
+  });
+
+  test('text is drawn with the packaged font', () => {
+    const page = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">${body}</svg>`;
+    const blank = svgToPng(page(''));
+    const text = svgToPng(page('<text x="5" y="30" font-family="DejaVu Sans, sans-serif" font-size="20">cost</text>'));
+    const generic = svgToPng(page('<text x="5" y="30" font-family="sans-serif" font-size="20">cost</text>'));
+    expect(text.equals(blank)).toBe(false);
+    expect(generic.equals(text)).toBe(true);
+  });
+});
+
+describe('bad input', () => {
+  test('X must be (2, m) and Y (1, m) of 0/1 labels', async () => {
+    await expect(plotDataset(matrix([[1, 2], [3, 4], [5, 6]]), matrix([[0, 1]])))
+      .rejects.toThrow(new RangeError('plotDataset: X.shape must be (2, any) (two features per example, one example per column); received (3, 2)'));
+    await expect(plotDataset(X, matrix([[0, 1, 1]])))
+      .rejects.toThrow(/^plotDataset: Y\.shape must be \(1, 8\) \(one label per example: X has m = 8 columns\); received \(1, 3\)$/);
+    await expect(plotDataset(X, matrix([[0, 2, 1, 1, 0, 0, 1, 1]])))
+      .rejects.toThrow('plotDataset: Y must hold 0/1 labels; received 2 at [0, 1]');
+    expect(() => datasetSpec([[1, 2]] as unknown as Matrix, Y)).toThrow(TypeError);
+    await expect(plotDecisionBoundary(linearClassifier().predict, matrix([[1, 2, 3]]), matrix([[0, 1, 0]])))
+      .rejects.toThrow(/^plotDecisionBoundary: X\.shape must be \(2, any\).*received \(1, 3\)$/);
+  });
+
+  test('costs: empty, all non-finite, not numbers', () => {
+    expect(() => costCurveSpec([])).toThrow(new RangeError('costCurveSpec: costs must hold at least one cost; received an empty array'));
+    expect(() => costCurveSpec([NaN, Infinity])).toThrow(
+      'costCurveSpec: costs must hold at least one finite cost; received 2 non-finite (NaN at iteration 0, Infinity at iteration 100)');
+    expect(() => costCurveSpec([0.5, '0.4' as unknown as number])).toThrow('costCurveSpec: costs[1] must be a number; received the string "0.4"');
+    expect(() => costCurveSpec(new Float64Array(3) as unknown as number[])).toThrow(/costs must be an array of numbers/);
+  });
+
+  test('options are checked', async () => {
+    expect(() => costCurveSpec([1], { every: 0 })).toThrow('costCurveSpec: options.every must be a finite positive number; received 0');
+    expect(() => costCurveSpec([1], { learningrate: 0.1 } as never)).toThrow(/costCurveSpec: unknown option 'learningrate'/);
+    await expect(plotDecisionBoundary(linearClassifier().predict, X, Y, { resolution: 1 }))
+      .rejects.toThrow('plotDecisionBoundary: options.resolution must be an integer in [2, 1000]; received 1');
+    expect(() => decisionBoundarySpec(linearClassifier().predict, X, Y, { margin: { fraction: -1 } }))
+      .toThrow('decisionBoundarySpec: options.margin.fraction must be a finite positive number; received -1');
+    expect(() => decisionBoundarySpec(linearClassifier().predict, X, Y, { margin: '10%' as never }))
+      .toThrow(/options\.margin must be a positive number or \{ fraction: positive number \}/);
+  });
+
+  test('predict must be a function returning (1, N) of 0/1', async () => {
+    const grid = 20 * 20;
+    const returning = (f: (n: number) => Matrix) => (G: Matrix) => f(G.shape[1]);
+    await expect(plotDecisionBoundary(returning((n) => ({ shape: [2, n / 2], data: new Float64Array(n) })), X, Y, { resolution: 20 }))
+      .rejects.toThrow(`plotDecisionBoundary: predict(grid).shape must be (1, ${grid}) (one prediction per column of the (2, ${grid}) grid); received (2, ${grid / 2})`);
+    await expect(plotDecisionBoundary(returning((n) => ({ shape: [1, n], data: new Float64Array(n).fill(0.7) })), X, Y, { resolution: 20 }))
+      .rejects.toThrow('plotDecisionBoundary: predict(grid) must hold 0/1 labels (threshold probabilities, e.g. AL > 0.5); received 0.7 at [0, 0]');
+    await expect(plotDecisionBoundary(returning(() => [1, 0] as unknown as Matrix), X, Y))
+      .rejects.toThrow(/plotDecisionBoundary: predict\(grid\) must be a Matrix/);
+    expect(() => decisionBoundarySpec(undefined as never, X, Y))
+      .toThrow('decisionBoundarySpec: predict must be a function (X: Matrix) => Matrix; received undefined');
+  });
+
+  test('svgToPng needs an SVG document', () => {
+    expect(() => svgToPng('<html></html>')).toThrow(/^svgToPng: svg must be an SVG document; resvg could not parse it/);
+    expect(() => svgToPng(42 as unknown as string)).toThrow('svgToPng: svg must be an SVG document string; received the number 42');
+    expect(() => svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', { width: 0 }))
+      .toThrow('svgToPng: options.width must be an integer in [1, 16384]; received 0');
+  });
+});
