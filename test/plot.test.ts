@@ -56,12 +56,20 @@ describe('cost curve', () => {
     const svg = await plotCostCurve(costs, { learningRate: 0.0075 });
     expectSvg(svg);
     const t = texts(svg);
-    expect(t).toEqual(expect.arrayContaining(['cost', 'iterations (per hundreds)', 'Learning rate =0.0075']));
+    expect(t).toEqual(expect.arrayContaining(['cost', 'iterations', 'Learning rate =0.0075']));
     const [d] = pathData(markGroup(svg, 'mark-line role-mark'));
     const points = vertices(d);
     expect(points).toHaveLength(costs.length);
     // Screen y grows downwards: a falling cost is a rising y.
     points.slice(1).forEach(([, y], i) => expect(y).toBeGreaterThan(points[i][1]));
+  });
+
+  test('a flat curve (zeros initialization) gets a padded axis around its value', () => {
+    const spec = costCurveSpec([0.6931, 0.6931, 0.6931]) as { encoding: { y: { scale: { domain: number[] } } } };
+    const [lo, hi] = spec.encoding.y.scale.domain;
+    expect(lo).toBeLessThan(0.6931);
+    expect(hi).toBeGreaterThan(0.6931);
+    expect(hi - lo).toBeLessThan(0.1);
   });
 
   test('x is the iteration i * every', () => {

@@ -1,5 +1,6 @@
-// The course's cost curve: plt.plot(np.squeeze(costs)), ylabel 'cost', xlabel
-// 'iterations (per hundreds)', title "Learning rate =" + str(learning_rate).
+// The course's cost curve: plt.plot(np.squeeze(costs)), ylabel 'cost', title
+// "Learning rate =" + str(learning_rate). The x axis counts iterations (the
+// course plots the index of every hundredth cost, labelled "per hundreds").
 import type { TopLevelSpec } from 'vega-lite';
 import { options, positiveNumber, typeError } from '../errors';
 import { plotOptions } from './inputs';
@@ -54,6 +55,11 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
   }
 
   const text = title ?? (learningRate === undefined ? undefined : `Learning rate =${learningRate}`);
+  // A flat curve (zeros initialization) would get a degenerate axis: pad it.
+  const lo = Math.min(...points.map((p) => p.cost));
+  const hi = Math.max(...points.map((p) => p.cost));
+  const pad = Math.max(Math.abs(lo) * 0.05, 1e-3);
+  const scale = lo === hi ? { zero: false, domain: [lo - pad, hi + pad] } : { zero: false };
   const note = dropped.length === 0 ? undefined
     : `${dropped.length} non-finite cost${dropped.length > 1 ? 's' : ''} not shown: ${listed}`;
   return {
@@ -65,8 +71,8 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
     // A lone cost would be an invisible line: mark it with a point.
     mark: { type: 'line', color: LINE_COLOR, point: points.length === 1 },
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: every === 100 ? 'iterations (per hundreds)' : `iterations (per ${every})` },
-      y: { field: 'cost', type: 'quantitative', title: 'cost', scale: { zero: false } },
+      x: { field: 'iteration', type: 'quantitative', title: 'iterations' },
+      y: { field: 'cost', type: 'quantitative', title: 'cost', scale },
     },
     config: { font: FONT },
   };

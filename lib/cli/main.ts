@@ -1,0 +1,70 @@
+// The deepnet command line: npx deepnet <command> [options].
+import { backendInfo } from '../backend';
+import { demo, DEMO_HELP } from './demo';
+import { gradcheck, GRADCHECK_HELP } from './gradcheck';
+import { evaluate, EVALUATE_HELP, predict, PREDICT_HELP } from './predict';
+import { train, TRAIN_HELP } from './train';
+import { parse, UsageError } from './usage';
+
+const HELP = `Usage: deepnet <command> [options]
+
+Deep fully-connected networks from the deeplearning.ai notes, at native speed.
+
+Commands:
+  demo        run the notes' experiments on generated data and write an HTML report
+  train       train a model on a data file or a generated dataset
+  predict     predictions of a saved model
+  evaluate    cost and accuracy of a saved model
+  gradcheck   check backpropagation with central differences
+  info        the native backend: gemm, SIMD level, threads, version
+
+Run deepnet <command> --help for its options. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.`;
+
+const INFO_HELP = `Usage: deepnet info [--json]
+
+Prints which gemm (OpenBLAS or built-in), SIMD level and thread count the
+native addon uses, and its version.`;
+
+function info(argv: string[]): number {
+  const a = parse('info', argv, {});
+  if (a.help) {
+    process.stdout.write(`${INFO_HELP}\n`);
+    return 0;
+  }
+  const b = backendInfo();
+  if (a.json) process.stdout.write(`${JSON.stringify(b)}\n`);
+  else {
+    process.stdout.write(`deepnet ${b.version} (Node-API ${b.napiVersion})\n` +
+      `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
+      `simd     ${b.simd}\nthreads  ${b.threads}\n`);
+  }
+  return 0;
+}
+
+const COMMANDS: Record<string, { run: (argv: string[]) => number | Promise<number>; help: string }> = {
+  demo: { run: demo, help: DEMO_HELP },
+  train: { run: train, help: TRAIN_HELP },
+  predict: { run: predict, help: PREDICT_HELP },
+  evaluate: { run: evaluate, help: EVALUATE_HELP },
+  gradcheck: { run: gradcheck, help: GRADCHECK_HELP },
+  info: { run: info, help: INFO_HELP },
+};
+
+/** Runs the CLI; resolves to the exit code. Errors print one line (a stack trace with --verbose). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const verbose = argv.includes('--verbose');
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${HELP}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    const entry = COMMANDS[command];
+    if (!entry) throw new UsageError(`deepnet: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await entry.run(rest);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    process.stderr.write(`${verbose && e.stack ? e.stack : `${e instanceof UsageError ? '' : 'deepnet: '}${e.message}`}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,137 @@
+// deepnet train: fit a Model on a data file or a generated dataset, with
+// progress, and save the model, its cost curve and decision boundary.
+import { AbortError, Model, InitName } from '../model';
+import { plotCostCurve, plotDecisionBoundary } from '../plot';
+import { DType } from '../matrix';
+import { Data, generate, GENERATED, readDataFile } from './data';
+import { checkFigurePath, writeFigure } from './output';
+import { progressSink } from './progress';
+import { intList, number, nonNegativeInt, oneOf, parse, positiveInt, UsageError } from './usage';
+
+export const TRAIN_HELP = `Usage: deepnet train (--data FILE | --dataset NAME) [options]
+
+Trains [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID with batch gradient descent.
+
+Data (one of):
+  --data FILE             a CSV file (header row, a 0/1 label column named label, y or
+                          target, else the last column), a .mat file with X, y, Xval, yval
+                          (the course's data.mat), or a directory with the cat .h5 files
+  --dataset NAME          a generated dataset: ${GENERATED.join(', ')} (test set: seed + 1)
+  --samples N             examples to generate (default: the course's size)
+  --noise X               noise of circles/moons
+
+Model:
+  --hidden LIST           hidden layer sizes (default 20,7,5: the notes' model)
+  --layers LIST           all layer sizes instead, e.g. 2,20,3,1 (first = features, last = 1)
+  --init NAME             deep, he, xavier, random, zeros (default he)
+  --learning-rate X       (default 0.0075)
+  --iterations N          (default 3000)
+  --l2 LAMBD              L2 regularization (default 0)
+  --keep-prob P           inverted dropout on hidden layers (default 1: none)
+  --seed N                seed of the initialization and of generated data (default 3)
+  --dtype T               float64 (default) or float32
+
+Output:
+  --out FILE              save the trained model (safetensors; Ctrl-C saves the model so far)
+  --checkpoint-every N    also save it to --out every N iterations
+  --plot FILE             the cost curve (.svg or .png)
+  --boundary FILE         the decision boundary over the data (2-D data only; .svg or .png)
+  --log-every N           progress every N iterations (default 100)
+  --json                  JSON lines on stdout (the default when stdout is not a terminal)
+  --verbose               stack traces on errors
+  -h, --help              this help
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage.`;
+
+const INITS: readonly InitName[] = ['deep', 'he', 'xavier', 'random', 'zeros'];
+
+export async function train(argv: string[]): Promise<number> {
+  const c = 'train';
+  const a = parse(c, argv, {
+    data: { type: 'string' }, dataset: { type: 'string' }, samples: { type: 'string' }, noise: { type: 'string' },
+    hidden: { type: 'string' }, layers: { type: 'string' }, init: { type: 'string' }, 'learning-rate': { type: 'string' },
+    iterations: { type: 'string' }, l2: { type: 'string' }, 'keep-prob': { type: 'string' }, seed: { type: 'string' },
+    dtype: { type: 'string' }, out: { type: 'string' }, 'checkpoint-every': { type: 'string' }, plot: { type: 'string' },
+    boundary: { type: 'string' }, 'log-every': { type: 'string' },
+  });
+  if (a.help) {
+    process.stdout.write(`${TRAIN_HELP}\n`);
+    return 0;
+  }
+  if ((a.data === undefined) === (a.dataset === undefined)) throw new UsageError('deepnet train: give --data FILE or --dataset NAME (one of them)');
+  const seed = number(c, 'seed', a.seed, (n) => nonNegativeInt(n) && n < 2 ** 32, 'an integer in [0, 2^32 - 1]') ?? 3;
+  const iterations = number(c, 'iterations', a.iterations, nonNegativeInt, 'a non-negative integer') ?? 3000;
+  const learningRate = number(c, 'learning-rate', a['learning-rate'], (n) => n > 0, 'a positive number') ?? 0.0075;
+  const l2 = number(c, 'l2', a.l2, (n) => n >= 0, 'a number >= 0') ?? 0;
+  const keepProb = number(c, 'keep-prob', a['keep-prob'], (n) => n > 0 && n <= 1, 'a number in (0, 1]') ?? 1;
+  const logEvery = number(c, 'log-every', a['log-every'], positiveInt, 'a positive integer') ?? 100;
+  const checkpointEvery = number(c, 'checkpoint-every', a['checkpoint-every'], positiveInt, 'a positive integer');
+  const init = oneOf(c, 'init', a.init, INITS) ?? 'he';
+  const dtype: DType = oneOf(c, 'dtype', a.dtype, ['float64', 'float32'] as const) ?? 'float64';
+  const out = a.out as string | undefined;
+  if (checkpointEvery !== undefined && out === undefined) throw new UsageError('deepnet train: --checkpoint-every needs --out FILE');
+  checkFigurePath(c, 'plot', a.plot as string | undefined);
+  checkFigurePath(c, 'boundary', a.boundary as string | undefined);
+  if (a.hidden !== undefined && a.layers !== undefined) throw new UsageError('deepnet train: give --hidden or --layers, not both');
+
+  const data: Data = a.data !== undefined
+    ? readDataFile(c, a.data as string)
+    : generate(oneOf(c, 'dataset', a.dataset, GENERATED)!,
+      number(c, 'samples', a.samples, (n) => positiveInt(n) && n >= 2, 'an integer >= 2'),
+      number(c, 'noise', a.noise, (n) => n >= 0, 'a number >= 0'), seed);
+  const nx = data.train.X.shape[0];
+  const layers = intList(c, 'layers', a.layers) ?? [nx, ...(intList(c, 'hidden', a.hidden) ?? [20, 7, 5]), 1];
+  if (layers[0] !== nx) throw new UsageError(`deepnet train: --layers must start with the number of features, ${nx}; received ${layers[0]}`);
+  if (layers[layers.length - 1] !== 1) throw new UsageError(`deepnet train: --layers must end with 1 (one output unit); received ${layers[layers.length - 1]}`);
+  const convert = (s: typeof data.train) => (dtype === 'float64' ? s : {
+    X: { shape: s.X.shape, data: Float32Array.from(s.X.data) }, Y: { shape: s.Y.shape, data: Float32Array.from(s.Y.data) },
+  });
+  const trainSet = convert(data.train);
+  const testSet = data.test && convert(data.test);
+
+  const model = new Model({ layers, init, seed, dtype, l2, keepProb });
+  const json = Boolean(a.json) || !process.stdout.isTTY;
+  if (!json) process.stderr.write(`training ${model.summary().split('\n').pop()}\non ${data.name}: m = ${trainSet.X.shape[1]}\n`);
+  const progress = progressSink(iterations, json);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let history;
+  let interrupted = false;
+  try {
+    history = await model.fit(trainSet.X, trainSet.Y, {
+      learningRate, iterations, logEvery, signal: controller.signal,
+      onProgress: ({ iteration, cost }) => progress.update(iteration, cost),
+      ...(checkpointEvery !== undefined && out ? { checkpoint: { path: out, every: checkpointEvery } } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof AbortError)) throw err;
+    history = err.history;
+    interrupted = true;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const trainEval = model.evaluate(trainSet.X, trainSet.Y);
+  const testEval = testSet ? model.evaluate(testSet.X, testSet.Y) : undefined;
+  if (out) model.save(out);
+  if (a.plot) writeFigure(a.plot as string, await plotCostCurve(history.costs, { learningRate, every: 1 }));
+  if (a.boundary) {
+    if (nx !== 2) throw new UsageError(`deepnet train: --boundary needs 2-D data; this data has ${nx} features`);
+    writeFigure(a.boundary as string, await plotDecisionBoundary((G) => model.predict(G), trainSet.X, trainSet.Y));
+  }
+  const summary = {
+    iterations: history.iterations, interrupted, cost: history.costs[history.costs.length - 1],
+    trainAccuracy: trainEval.accuracy, ...(testEval ? { testAccuracy: testEval.accuracy } : {}),
+    ...(out ? { model: out } : {}), ...(a.plot ? { plot: a.plot } : {}), ...(a.boundary ? { boundary: a.boundary } : {}),
+  };
+  progress.done(summary);
+  if (!json) {
+    process.stdout.write(`${interrupted ? `interrupted after ${history.iterations} iterations; ` : ''}` +
+      `train accuracy ${trainEval.accuracy.toFixed(4)}${testEval ? `, test accuracy ${testEval.accuracy.toFixed(4)}` : ''}` +
+      `, final cost ${Number(summary.cost ?? NaN).toFixed(6)}\n`);
+    for (const [what, file] of [['model', out], ['cost curve', a.plot], ['decision boundary', a.boundary]]) {
+      if (file) process.stdout.write(`${what} saved to ${file}\n`);
+    }
+  }
+  return interrupted ? 1 : 0;
+}

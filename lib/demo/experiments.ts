@@ -1,0 +1,152 @@
+// The notes' experiments on data deepnet generates itself: initialization
+// (zeros / large random / He), regularization (none / L2 / dropout), an
+// L-layer model trained with the notes' own functions, and a gradient check
+// of correct and deliberately broken backpropagation.
+import { lModelBackward } from '../backward';
+import { lModelForward } from '../forward';
+import { makeCircles, makeFootball, makePlanarFlower } from '../datasets';
+import { Split } from '../datasets/cat';
+import { gradientCheckN, GradientCheckResult } from '../gradcheck';
+import { initializeParametersHe } from '../init';
+import { Matrix } from '../matrix';
+import { Model, ModelOptions } from '../model';
+import { Grads, Parameters } from '../parameters';
+import { predict } from '../predict';
+import { RandomState } from '../rng';
+import { lLayerModel } from '../train';
+
+export interface Dataset {
+  id: string;
+  title: string;
+  train: Split;
+  test: Split;
+}
+
+export interface Run {
+  id: string;
+  title: string;
+  dataset: Dataset;
+  settings: string;
+  costs: number[];
+  /** Costs are recorded every `every` iterations. */
+  every: number;
+  learningRate: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  seconds: number;
+  predict: (X: Matrix) => Matrix;
+}
+
+export interface GradientCheck {
+  title: string;
+  result: GradientCheckResult;
+}
+
+export interface DemoResults {
+  datasets: Dataset[];
+  sections: { id: string; title: string; text: string; runs: Run[] }[];
+  gradientChecks: GradientCheck[];
+}
+
+export function demoDatasets(): Dataset[] {
+  return [
+    { id: 'circles', title: 'Circles (the Initialization notebook\'s data, regenerated)',
+      train: makeCircles({ nSamples: 300, noise: 0.05, seed: 1 }), test: makeCircles({ nSamples: 100, noise: 0.05, seed: 2 }) },
+    { id: 'football', title: 'Football-like 2-D data (generated, as the Regularization notebook\'s)',
+      train: makeFootball({ nSamples: 211, seed: 1 }), test: makeFootball({ nSamples: 200, seed: 2 }) },
+    { id: 'flower', title: 'Planar flower (the course\'s 2-class flower)',
+      train: makePlanarFlower({ m: 400, seed: 1 }), test: makePlanarFlower({ m: 400, seed: 2 }) },
+  ];
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const value = fn();
+  return [value, Number(process.hrtime.bigint() - start) / 1e9];
+}
+
+function modelRun(id: string, title: string, dataset: Dataset, options: ModelOptions, learningRate: number, iterations: number,
+  settings: string): Run {
+  const model = new Model(options);
+  const [history, seconds] = timed(() => model.fitSync(dataset.train.X, dataset.train.Y, { learningRate, iterations }));
+  return {
+    id, title, dataset, settings, costs: history.costs.filter((_, i) => i % 100 === 0), every: 100, learningRate, seconds,
+    trainAccuracy: model.evaluate(dataset.train.X, dataset.train.Y).accuracy,
+    testAccuracy: model.evaluate(dataset.test.X, dataset.test.Y).accuracy,
+    predict: (X) => model.predict(X),
+  };
+}
+
+/** An L-layer model trained with the notes' L_layer_model and predict. */
+function notesRun(dataset: Dataset): Run {
+  const layers = [2, 20, 7, 5, 1];
+  const learningRate = 0.0075;  // the notes' default; 0.03 already drives AL to exactly 1 and the notes' dAL to NaN
+  const [{ parameters, costs }, seconds] = timed(() =>
+    lLayerModel(dataset.train.X, dataset.train.Y, layers, { learningRate, numIterations: 10000, seed: 3 }));
+  const accuracy = (s: Split) => predict(s.X, s.Y, parameters).accuracy;
+  return {
+    id: 'l-layer', title: 'L-layer model with the notes\' functions', dataset, costs, every: 100, learningRate, seconds,
+    settings: `lLayerModel, layers [${layers}], learning rate ${learningRate}, 10000 iterations, deep init`,
+    trainAccuracy: accuracy(dataset.train), testAccuracy: accuracy(dataset.test),
+    predict: (X) => {
+      const [AL] = lModelForward(X, parameters);
+      return { shape: AL.shape, data: AL.data.map((a) => (a > 0.5 ? 1 : 0)) };
+    },
+  };
+}
+
+/** The course's gradient_check_n setting: random data and weights, correct and with its planted bugs. */
+function gradientChecks(): GradientCheck[] {
+  const rng = new RandomState(1);
+  const X = rng.randn(4, 3);
+  const Y: Matrix = { shape: [1, 3], data: new Float64Array([1, 1, 0]) };
+  const parameters: Parameters = initializeParametersHe([4, 5, 3, 1], { seed: 1 });
+  const [AL, caches] = lModelForward(X, parameters);
+  const grads = lModelBackward(AL, Y, caches);
+  const times = (g: Grads[string], k: number) => ({ shape: g.shape, data: g.data.map((v) => v * k) });
+  const buggy: Grads = { ...grads, dW2: times(grads.dW2, 2), db1: times(grads.db1, 4) };
+  return [
+    { title: 'deepnet\'s backward pass', result: gradientCheckN(parameters, grads, X, Y) },
+    { title: 'with the course\'s planted bugs (dW2 doubled, db1 four times too large)', result: gradientCheckN(parameters, buggy, X, Y) },
+  ];
+}
+
+export function runExperiments(log: (line: string) => void = () => undefined): DemoResults {
+  const datasets = demoDatasets();
+  const [circles, football, flower] = datasets;
+  const say = (r: Run) => {
+    log(`${r.dataset.id.padEnd(9)} ${r.title.padEnd(22)} train ${r.trainAccuracy.toFixed(4)}  test ${r.testAccuracy.toFixed(4)}  (${r.seconds.toFixed(2)} s)`);
+    return r;
+  };
+  const init = [
+    say(modelRun('init-zeros', 'zeros', circles, { layers: [2, 10, 5, 1], init: 'zeros' }, 0.01, 15000,
+      'layers [2,10,5,1], W = 0, learning rate 0.01, 15000 iterations')),
+    say(modelRun('init-random', 'large random (x10)', circles, { layers: [2, 10, 5, 1], init: 'random', seed: 3 }, 0.01, 15000,
+      'layers [2,10,5,1], W = randn * 10 (seed 3), learning rate 0.01, 15000 iterations')),
+    say(modelRun('init-he', 'He', circles, { layers: [2, 10, 5, 1], init: 'he', seed: 3 }, 0.01, 15000,
+      'layers [2,10,5,1], W = randn * sqrt(2 / n_prev) (seed 3), learning rate 0.01, 15000 iterations')),
+  ];
+  const reg = [
+    say(modelRun('reg-none', 'no regularization', football, { layers: [2, 20, 3, 1], seed: 3 }, 0.3, 30000,
+      'layers [2,20,3,1], deep init (seed 3), learning rate 0.3, 30000 iterations')),
+    say(modelRun('reg-l2', 'L2 (lambd 0.7)', football, { layers: [2, 20, 3, 1], seed: 3, l2: 0.7 }, 0.3, 30000,
+      'as above, with L2 regularization, lambd = 0.7')),
+    say(modelRun('reg-dropout', 'dropout (keep 0.86)', football, { layers: [2, 20, 3, 1], seed: 3, keepProb: 0.86, dropoutSeed: 1 }, 0.3, 30000,
+      'as above, with inverted dropout, keep_prob = 0.86 (masks re-seeded with 1, as the course)')),
+  ];
+  const deep = [say(notesRun(flower))];
+  const checks = gradientChecks();
+  for (const c of checks) log(`gradient check ${c.title}: difference ${c.result.difference.toExponential(3)} ${c.result.passed ? '(passed)' : '(mistake found)'}`);
+  return {
+    datasets,
+    sections: [
+      { id: 'initialization', title: 'Initialization', runs: init,
+        text: 'Zeros never break the symmetry between units; large random weights saturate the sigmoid and train slowly; He initialization separates the classes quickly.' },
+      { id: 'regularization', title: 'Regularization', runs: reg,
+        text: 'Without regularization the boundary overfits the training data; L2 and dropout smooth it, trading some training accuracy for test accuracy.' },
+      { id: 'l-layer', title: 'An L-layer network', runs: deep,
+        text: 'The notes\' [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID model, trained with lLayerModel and evaluated with predict.' },
+    ],
+    gradientChecks: checks,
+  };
+}

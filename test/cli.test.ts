@@ -1,0 +1,148 @@
+// The command line, run as a user runs it: node bin/deepnet.js (built dist/).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Model } from '../lib';
+import { DATASETS } from './helpers/golden';
+
+const root = path.resolve(__dirname, '..');
+const bin = path.join(root, 'bin', 'deepnet.js');
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deepnet-cli-')); });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function deepnet(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function csv(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('help and usage errors', () => {
+  test('deepnet --help lists the commands; no command is a usage error', () => {
+    const help = deepnet('--help');
+    expect(help.code).toBe(0);
+    for (const c of ['demo', 'train', 'predict', 'evaluate', 'gradcheck', 'info']) expect(help.out).toContain(`  ${c}`);
+    expect(deepnet().code).toBe(2);
+  });
+
+  test.each(['demo', 'train', 'predict', 'evaluate', 'gradcheck', 'info'])('deepnet %s --help', (command) => {
+    const r = deepnet(command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^Usage: deepnet ${command}`));
+  });
+
+  test('unknown commands and flags: one line, exit code 2, no stack trace', () => {
+    const a = deepnet('trian');
+    expect([a.code, a.err.trim()]).toEqual([2, "deepnet: unknown command 'trian' (commands: demo, train, predict, evaluate, gradcheck, info)"]);
+    const b = deepnet('train', '--dataset', 'circles', '--learnig-rate', '0.1');
+    expect(b.code).toBe(2);
+    expect(b.err.trim().split('\n')).toHaveLength(1);
+    expect(b.err).toMatch(/deepnet train: unknown option '--learnig-rate'/);
+    const c = deepnet('train', '--dataset', 'circles', '--iterations=-5');
+    expect([c.code, c.err.trim()]).toEqual([2, "deepnet train: --iterations must be a non-negative integer; received '-5'"]);
+    expect(deepnet('train', '--dataset', 'circles', '--iterations', '-5').err)
+      .toMatch(/--iterations got a value that starts with '-': write --iterations=VALUE/);
+    expect(deepnet('train', '--dataset').err).toMatch(/deepnet train: --dataset needs a value/);
+    expect(deepnet('train', '--dataset', 'squares').err).toMatch(/--dataset must be one of circles, moons, flower, football; received 'squares'/);
+    expect(deepnet('train').err).toMatch(/give --data FILE or --dataset NAME/);
+  });
+});
+
+describe('train, predict, evaluate', () => {
+  test('train on a generated dataset: JSON lines, a model file and a PNG cost curve', () => {
+    const r = deepnet('train', '--dataset', 'circles', '--hidden', '10,5', '--iterations', '300', '--learning-rate', '0.05',
+      '--out', 'model.safetensors', '--plot', 'cost.png', '--boundary', 'boundary.svg');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.event === 'progress').map((l) => l.iteration)).toEqual([0, 100, 200]);
+    const done = lines[lines.length - 1];
+    expect(done).toMatchObject({ event: 'done', iterations: 300, interrupted: false, model: 'model.safetensors' });
+    expect(done.trainAccuracy).toBeGreaterThan(0.5);
+    const model = Model.load(path.join(dir, 'model.safetensors'));
+    expect(model.layers).toEqual([2, 10, 5, 1]);
+    expect(model.iterationsTrained).toBe(300);
+    expect(fs.readFileSync(path.join(dir, 'cost.png')).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect(fs.readFileSync(path.join(dir, 'boundary.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  test('train on a CSV file, then predict and evaluate with the saved model', () => {
+    const rows = ['x1,x2,label'];
+    for (let i = 0; i < 40; i++) rows.push(`${(i % 7) / 7},${(i % 5) / 5},${(i % 7) / 7 > 0.5 ? 1 : 0}`);
+    const data = csv('data.csv', rows.join('\n'));
+    expect(deepnet('train', '--data', data, '--hidden', '4', '--iterations', '2000', '--learning-rate', '0.5', '--out', 'csv.safetensors').code).toBe(0);
+    const p = deepnet('predict', '--model', 'csv.safetensors', '--data', data);
+    expect(p.code).toBe(0);
+    expect(p.out.trim().split('\n')).toHaveLength(40);
+    expect(new Set(p.out.trim().split('\n'))).toEqual(new Set(['0', '1']));
+    const e = deepnet('evaluate', '--model', 'csv.safetensors', '--data', data, '--json');
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.out).train.accuracy).toBeGreaterThan(0.8);
+  });
+
+  test('the course\'s data.mat (train and test split)', () => {
+    const r = deepnet('train', '--data', path.join(DATASETS, 'data.mat'), '--layers', '2,20,3,1', '--init', 'deep',
+      '--learning-rate', '0.3', '--iterations', '1000');
+    expect(r.code).toBe(0);
+    const done = JSON.parse(r.out.trim().split('\n').pop()!);
+    expect(done.testAccuracy).toBeGreaterThan(0.8);
+  });
+
+  test('bad data files: one-line errors naming the problem, the right exit codes', () => {
+    const missing = deepnet('train', '--data', 'nope.csv');
+    expect([missing.code, missing.err.trim()]).toEqual([2, 'deepnet train: --data nope.csv does not exist']);
+    const ragged = csv('ragged.csv', 'a,b,label\n1,2,0\n3,1\n');
+    const r = deepnet('train', '--data', ragged);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/ragged\.csv: line 3/);
+    const text = csv('text.csv', 'a,b,label\n1,x,0\n');
+    expect(deepnet('train', '--data', text).err).toMatch(/line 2.*"x"|line 2.*x/);
+    const labels = csv('labels.csv', 'a,b,label\n1,2,0\n3,4,2\n');
+    expect(deepnet('train', '--data', labels).err).toMatch(/line 3/);
+    const verbose = deepnet('train', '--data', ragged, '--verbose');
+    expect(verbose.err.split('\n').length).toBeGreaterThan(2);  // a stack trace
+    const h5dir = path.join(dir, 'bad-h5');
+    fs.mkdirSync(h5dir);
+    fs.copyFileSync(path.join(DATASETS, 'test_catvnoncat.h5'), path.join(h5dir, 'train_catvnoncat.h5'));
+    fs.copyFileSync(path.join(DATASETS, 'test_catvnoncat.h5'), path.join(h5dir, 'test_catvnoncat.h5'));
+    const h5 = deepnet('train', '--data', h5dir);
+    expect(h5.code).toBe(1);
+    expect(h5.err).toMatch(/lacks the dataset\(s\) train_set_x, train_set_y/);
+    expect(deepnet('predict', '--model', 'nope.safetensors', '--data', ragged).err).toMatch(/Model\.load: cannot read nope\.safetensors/);
+  });
+});
+
+describe('gradcheck and info', () => {
+  test('a correct backward pass passes; the planted bug fails and is located', () => {
+    const ok = deepnet('gradcheck');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^Your backward propagation works perfectly fine! difference = /);
+    const bug = deepnet('gradcheck', '--bug', '--json');
+    expect(bug.code).toBe(1);
+    const r = JSON.parse(bug.out);
+    expect(r.passed).toBe(false);
+    expect(r.breakdown.filter((p: { passed: boolean }) => !p.passed).map((p: { key: string }) => p.key).sort()).toEqual(['W2', 'b1']);
+  });
+
+  test('info reports the backend', () => {
+    const r = deepnet('info', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ gemm: expect.stringMatching(/openblas|builtin/), simd: expect.any(String) });
+  });
+});
+
+describe('the terminal progress bar', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { progressLine, formatDuration } = require('../lib/cli/progress');
+  test('shows the fraction done, iterations/s, ETA and the cost', () => {
+    expect(progressLine(500, 2000, 2, 0.123456789, 8)).toBe('[##......]  25% 500/2000 it  250 it/s  ETA 00:06  cost 0.123457');
+    expect(progressLine(0, 10, 0, 0.7, 4)).toBe('[....]   0% 0/10 it  0.0 it/s  ETA --:--  cost 0.700000');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});

@@ -1,0 +1,44 @@
+// deepnet demo, the main job: its report opens in headless Chromium (Debian's
+// chromium package) with every figure rendered.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+test('deepnet demo writes a report whose figures all render in a browser', async () => {
+  expect(fs.existsSync(CHROMIUM) ? CHROMIUM : `missing ${CHROMIUM}: apt-get install chromium`).toBe(CHROMIUM);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deepnet-demo-'));
+  try {
+    const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'bin', 'deepnet.js'), 'demo', '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.report).toBe(path.join('deepnet-report', 'index.html'));
+    expect(summary.experiments).toHaveLength(7);
+    expect(summary.gradientChecks.map((c: { passed: boolean }) => c.passed)).toEqual([true, false]);
+    const byId = Object.fromEntries(summary.experiments.map((e: { id: string }) => [e.id, e]));
+    expect(byId['init-zeros']).toMatchObject({ trainAccuracy: 0.5, testAccuracy: 0.5 });
+    expect(byId['init-he'].trainAccuracy).toBeGreaterThan(0.95);
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${path.join(dir, 'deepnet-report', 'index.html')}`);
+      await page.waitForLoadState('load');
+      const images = await page.$$eval('img', (els) => els.map((e) => ({ src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0 && e.naturalHeight > 0 })));
+      expect(images).toHaveLength(summary.figures);
+      expect(images.length).toBe(17);
+      expect(images.filter((i) => !i.ok)).toEqual([]);
+      expect(await page.$$eval('#results tr', (rows) => rows.length)).toBe(8);  // header + 7 experiments
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
