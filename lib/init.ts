@@ -2,6 +2,7 @@
 // randn(n_l, n_{l-1}) for l = 1..L; biases are zeros and draw nothing.
 import { integerIn, options, typeError } from './errors';
 import { allocate, DType, Matrix } from './matrix';
+import { checkMemory } from './memory';
 import { native } from './native';
 import { Parameters } from './parameters';
 import { RandomState } from './rng';
@@ -45,6 +46,8 @@ export function initializeWith(
   const o = options<InitOptions>(where, opts, ['seed', 'dtype']);
   const seed = integerIn(where, 'seed', o.seed ?? defaultSeed, 0, 2 ** 32 - 1);
   const dtype = checkDType(where, o.dtype);
+  const count = dims.slice(1).reduce((sum, n, l) => sum + n * dims[l], 0);
+  checkMemory(where, `parameters for layers [${dims}]`, count * (8 + (dtype === 'float32' ? 4 : 0)));
   const rng = new RandomState(seed);
   const parameters: Parameters = {};
   for (let l = 1; l < dims.length; l++) {

@@ -1,6 +1,7 @@
 // The Matrix type: { shape: [rows, cols], data } in row-major (numpy C) order.
 // Examples are columns: X is (n_x, m), Y is (1, m).
 import { describe, rangeError, typeError } from './errors';
+import { checkMemory } from './memory';
 import { native } from './native';
 
 export type DType = 'float64' | 'float32';
@@ -33,7 +34,9 @@ export function dtypeOf(data: FloatArray): DType {
   return typedArrayKind(data) === 'Float32Array' ? 'float32' : 'float64';
 }
 
-export function allocate(dtype: DType, length: number): FloatArray {
+/** A zero-filled array; a request beyond the memory available is a RangeError (see memory.ts). */
+export function allocate(dtype: DType, length: number, where = 'deepnet'): FloatArray {
+  checkMemory(where, `a result of ${length} ${dtype} values`, length * (dtype === 'float32' ? 4 : 8));
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 

@@ -66,8 +66,11 @@ export interface FitOptions {
 }
 
 export interface History {
-  /** The cost of every iteration, computed before that iteration's update. */
-  costs: number[];
+  /**
+   * The cost of every iteration, computed before that iteration's update (a
+   * typed array: long runs stay out of the JavaScript heap).
+   */
+  costs: Float64Array;
   /** Iterations completed (their updates applied). */
   iterations: number;
 }
@@ -194,7 +197,7 @@ export class Model {
     const where = 'Model.fit';
     const run = this.prepareFit(where, X, Y, opts, true);
     const signal = run.signal;
-    if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, { costs: [], iterations: 0 });
+    if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, { costs: new Float64Array(0), iterations: 0 });
     this.fitting = true;
     const onAbort = () => this.native.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -377,7 +380,7 @@ export class Model {
     const onProgressFrom = (from: number) => (user ? (i: number, cost: number) => user({ iteration: from + i, cost, iterations }) : null);
     const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
     return { x: x.data, y: y.data, m: x.shape[1], learningRate, iterations, logEvery, onProgressFrom,
-      costs: new Float64Array(iterations), signal: o.signal, checkpoint };
+      costs: allocate('float64', iterations, where) as Float64Array, signal: o.signal, checkpoint };
   }
 
   /** Runs the fit in chunks of checkpoint.every iterations (one chunk without a checkpoint), saving after each. */
@@ -449,14 +452,14 @@ export class Model {
   private finish(where: string, result: NativeResult, costs: Float64Array): History {
     const completed = result.completed;
     if (result.stop === 'diverged') {
-      const history = { costs: Array.from(costs.subarray(0, completed + 1)), iterations: completed };
+      const history = { costs: costs.slice(0, completed + 1), iterations: completed };
       throw new TrainingDivergedError(
         `${where}: training diverged at iteration ${completed} (non-finite ${result.diverged}); ` +
         `the model keeps the parameters after iteration ${completed - 1}` +
         (completed === 0 ? ' (its initial parameters)' : '') + '. Try a smaller learningRate.',
         completed, history);
     }
-    const history = { costs: Array.from(costs.subarray(0, completed)), iterations: completed };
+    const history = { costs: completed === costs.length ? costs : costs.slice(0, completed), iterations: completed };
     if (result.stop === 'cancelled') {
       throw new AbortError(`${where}: aborted after ${completed} iterations; the model keeps their parameters`, history);
     }

@@ -2,7 +2,7 @@
 // running in the native addon (glibc's log, as numpy uses).
 import { randomBytes } from 'crypto';
 import { integerIn, typeError } from './errors';
-import { Matrix, typedArrayKind } from './matrix';
+import { allocate, Matrix, typedArrayKind } from './matrix';
 import { native, NativeRandomState } from './native';
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -80,5 +80,5 @@ function alloc(where: string, rows: number, cols?: number): Matrix<Float64Array>
   if (shape[0] * shape[1] > MAX_ELEMENTS) {
     throw new RangeError(`${where}: at most ${MAX_ELEMENTS} elements; requested ${shape[0]} x ${shape[1]}`);
   }
-  return { shape, data: new Float64Array(shape[0] * shape[1]) };
+  return { shape, data: allocate('float64', shape[0] * shape[1], where) as Float64Array };
 }

@@ -2,7 +2,7 @@
 import { integerIn, options, positiveNumber, typeError } from './errors';
 import { checkLayersDims, initializeParametersDeep } from './init';
 import { checkData } from './labels';
-import { dtypeOf, Matrix } from './matrix';
+import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
 import { Parameters, readLayers } from './parameters';
 
@@ -51,7 +51,7 @@ export function lLayerModel(X: Matrix, Y: Matrix, layersDims: number[], opts?: L
 
   const parameters = initializeParametersDeep(dims, { seed: o.seed ?? 3, dtype: dtypeOf(x.data) });
   const { W, b } = readLayers(where, 'parameters', parameters);
-  const all = new Float64Array(numIterations);
+  const all = allocate('float64', numIterations, where) as Float64Array;
   const onLog = o.printCost
     ? (i: number, cost: number) => console.log(`Cost after iteration ${i}: ${cost.toFixed(6)}`)
     : null;

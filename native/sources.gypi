@@ -11,6 +11,7 @@
       "native/kernels/gemm_reference.cc",
       "native/kernels/init.cc",
       "native/kernels/l2.cc",
+      "native/kernels/memory.cc",
       "native/kernels/openblas.cc",
       "native/kernels/rng.cc",
       "native/kernels/threads.cc",

@@ -141,6 +141,7 @@ describe('numerical safety', () => {
     const circles = JSON.parse(fs.readFileSync(path.join(DATASETS, 'circles.json'), 'utf8'));
     const model = new Model({ layers: [2, 10, 5, 1], init: 'random', seed: 3 });
     const history = model.fitSync(matrix(circles.train.X), matrix(circles.train.Y), { learningRate: 0.01, iterations: 1000 });
+    expect(history.costs).toBeInstanceOf(Float64Array);
     expect(history.costs.every(Number.isFinite)).toBe(true);
     expect(history.costs[0]).toBeGreaterThan(100);
   });

@@ -216,7 +216,10 @@ describe('bad input', () => {
     expect(() => costCurveSpec([NaN, Infinity])).toThrow(
       'costCurveSpec: costs must hold at least one finite cost; received 2 non-finite (NaN at iteration 0, Infinity at iteration 100)');
     expect(() => costCurveSpec([0.5, '0.4' as unknown as number])).toThrow('costCurveSpec: costs[1] must be a number; received the string "0.4"');
-    expect(() => costCurveSpec(new Float64Array(3) as unknown as number[])).toThrow(/costs must be an array of numbers/);
+    expect(() => costCurveSpec('0.5,0.4' as unknown as number[])).toThrow(/costs must be an array of numbers \(or a Float64Array\)/);
+    // A Model's History.costs is a Float64Array: accepted as it is.
+    expect((costCurveSpec(new Float64Array([0.7, 0.5]), { every: 1 }) as { data: { values: unknown[] } }).data.values)
+      .toEqual([{ iteration: 0, cost: 0.7 }, { iteration: 1, cost: 0.5 }]);
   });
 
   test('options are checked', async () => {

@@ -114,7 +114,11 @@ export async function train(argv: string[]): Promise<number> {
   const trainEval = model.evaluate(trainSet.X, trainSet.Y);
   const testEval = testSet ? model.evaluate(testSet.X, testSet.Y) : undefined;
   if (out) model.save(out);
-  if (a.plot) writeFigure(a.plot as string, await plotCostCurve(history.costs, { learningRate, every: 1 }));
+  if (a.plot) {
+    // One point per logged iteration, as the notes record the cost every 100 iterations.
+    const logged = Array.from(history.costs).filter((_, i) => i % logEvery === 0);
+    writeFigure(a.plot as string, await plotCostCurve(logged, { learningRate, every: logEvery }));
+  }
   if (a.boundary) {
     if (nx !== 2) throw new UsageError(`deepnet train: --boundary needs 2-D data; this data has ${nx} features`);
     writeFigure(a.boundary as string, await plotDecisionBoundary((G) => model.predict(G), trainSet.X, trainSet.Y));

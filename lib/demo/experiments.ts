@@ -70,7 +70,7 @@ function modelRun(id: string, title: string, dataset: Dataset, options: ModelOpt
   const model = new Model(options);
   const [history, seconds] = timed(() => model.fitSync(dataset.train.X, dataset.train.Y, { learningRate, iterations }));
   return {
-    id, title, dataset, settings, costs: history.costs.filter((_, i) => i % 100 === 0), every: 100, learningRate, seconds,
+    id, title, dataset, settings, costs: Array.from(history.costs).filter((_, i) => i % 100 === 0), every: 100, learningRate, seconds,
     trainAccuracy: model.evaluate(dataset.train.X, dataset.train.Y).accuracy,
     testAccuracy: model.evaluate(dataset.test.X, dataset.test.Y).accuracy,
     predict: (X) => model.predict(X),

@@ -25,12 +25,12 @@ const NOTE_LISTED = 3;
  * cannot be placed on an axis: they are left out, the line joins the finite
  * neighbours, and a subtitle says which iterations were dropped and why.
  */
-export function costCurveSpec(costs: readonly number[], opts?: CostCurveOptions): TopLevelSpec {
+export function costCurveSpec(costs: ArrayLike<number>, opts?: CostCurveOptions): TopLevelSpec {
   return buildCostCurveSpec('costCurveSpec', costs, opts);
 }
 
 /** SVG of the cost curve (see costCurveSpec). */
-export async function plotCostCurve(costs: readonly number[], opts?: CostCurveOptions): Promise<string> {
+export async function plotCostCurve(costs: ArrayLike<number>, opts?: CostCurveOptions): Promise<string> {
   return renderSvg(buildCostCurveSpec('plotCostCurve', costs, opts));
 }
 
@@ -39,12 +39,14 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
   const { title, width, height } = plotOptions(where, o);
   const every = positiveNumber(where, 'options.every', o.every ?? 100);
   const learningRate = o.learningRate === undefined ? undefined : positiveNumber(where, 'options.learningRate', o.learningRate);
-  if (!Array.isArray(costs)) throw typeError(where, 'costs', 'an array of numbers', costs);
+  if (!Array.isArray(costs) && !(ArrayBuffer.isView(costs) && 'length' in costs)) {
+    throw typeError(where, 'costs', 'an array of numbers (or a Float64Array)', costs);
+  }
   if (costs.length === 0) throw new RangeError(`${where}: costs must hold at least one cost; received an empty array`);
 
   const points: { iteration: number; cost: number }[] = [];
   const dropped: string[] = [];
-  costs.forEach((cost: unknown, i) => {
+  Array.from(costs as ArrayLike<unknown>).forEach((cost: unknown, i) => {
     if (typeof cost !== 'number') throw typeError(where, `costs[${i}]`, 'a number', cost);
     if (Number.isFinite(cost)) points.push({ iteration: i * every, cost });
     else dropped.push(`${cost} at iteration ${i * every}`);

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "memory.h"
+
 namespace deepnet {
 namespace addon {
 
@@ -55,6 +57,8 @@ Napi::Value guarded(const Napi::CallbackInfo& info, Fn&& fn) {
     return fn();
   } catch (const Napi::Error&) {
     throw;
+  } catch (const AllocationTooLarge& e) {
+    throw Napi::RangeError::New(env, std::string("deepnet: ") + e.what());
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(env, "deepnet: out of memory");
   } catch (const std::exception& e) {

@@ -89,6 +89,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     try {
       if (dtype_ == DType::Float32) f32_ = std::make_unique<Model<float>>(config);
       else f64_ = std::make_unique<Model<double>>(config);
+    } catch (const AllocationTooLarge& e) {
+      throw_range(env, e.what());
     } catch (const std::bad_alloc&) {
       throw_range(env, "not enough memory for the model's parameters");
     }
@@ -194,6 +196,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       // caller's arrays while the worker thread reads them.
       const size_t xb = X.length * (X.dtype == DType::Float32 ? 4 : 8);
       const size_t yb = Y.length * (Y.dtype == DType::Float32 ? 4 : 8);
+      check_allocation(xb + yb, "fit()'s copy of X and Y");
       data_.resize(xb + yb);
       std::memcpy(data_.data(), X.data, xb);
       std::memcpy(data_.data() + xb, Y.data, yb);
@@ -215,6 +218,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                            reinterpret_cast<const T*>(data_.data() + y_offset_), m_, lr_,
                            iterations_, log_every_, costs_.data(), log, &owner_->cancel_);
         });
+      } catch (const AllocationTooLarge& e) {
+        SetError(std::string("deepnet: ") + e.what());
       } catch (const std::bad_alloc&) {
         SetError("deepnet: out of memory for the training arena");
       } catch (const std::exception& e) {

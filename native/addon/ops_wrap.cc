@@ -230,6 +230,7 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
     for (int l = 1; l <= L; ++l) widest = std::max(widest, product(dims[l], m));
     with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
+      check_allocation(2 * widest * sizeof(T), "lModelBackward's scratch buffers");
       std::vector<T> scratch(2 * widest);
       Parameters<T> p{dims, layer_views<T>(Ws), std::vector<T*>(L + 1, nullptr)};
       Workspace<T> ws;

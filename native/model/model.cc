@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "cost.h"
+#include "memory.h"
 
 namespace deepnet {
 
@@ -11,6 +12,10 @@ template <typename T>
 Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) {
   const std::vector<int>& dims = config.dims;
   const int L = static_cast<int>(dims.size()) - 1;
+  // In double: absurd layer sizes must be refused, not wrap around.
+  double count = 0;
+  for (int l = 1; l <= L; ++l) count += static_cast<double>(dims[l]) * (dims[l - 1] + 1.0);
+  check_allocation(2 * count * sizeof(T), "the model's parameters");
   for (int l = 1; l <= L; ++l) size_ += static_cast<size_t>(dims[l]) * (dims[l - 1] + 1);
   storage_.assign(2 * size_, T(0));
   for (Parameters<T>* view : {&p_, &spare_}) {

@@ -1,6 +1,7 @@
 #include "network.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "forward.h"
 #include "gemm.h"
 #include "l2.h"
+#include "memory.h"
 #include "update.h"
 
 namespace deepnet {
@@ -18,7 +20,10 @@ namespace {
 
 constexpr size_t kAlign = 64;  // cache line; also keeps every view SIMD-aligned
 
+// Saturates instead of wrapping, so that absurd sizes are refused, not wrapped.
+constexpr size_t kHuge = SIZE_MAX / 4;
 size_t padded_bytes(size_t count, size_t elem) {
+  if (count > kHuge / elem) return kHuge;
   return (count * elem + kAlign - 1) / kAlign * kAlign;
 }
 
@@ -52,13 +57,14 @@ void Arena<T>::Free::operator()(void* p) const {
 template <typename T>
 size_t Arena<T>::bytes_for(const std::vector<int>& dims, int m, bool masks) {
   size_t total = 0;
-  layout(dims, m, masks, [&](int, char, size_t count) { total += padded_bytes(count, sizeof(T)); });
+  layout(dims, m, masks, [&](int, char, size_t count) { total = std::min(kHuge, total + padded_bytes(count, sizeof(T))); });
   return total;
 }
 
 template <typename T>
 Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
   bytes_ = bytes_for(dims, m, masks);
+  check_allocation(bytes_, "the training arena (activations and gradients)");
   void* mem = std::aligned_alloc(kAlign, std::max(bytes_, kAlign));
   if (!mem) throw std::bad_alloc();
   memory_.reset(static_cast<char*>(mem));
