@@ -12,6 +12,7 @@
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "DEEPNET_VERSION=\"<!(node -p \"require('./package.json').version\")\""
       ],
       "cflags!": ["-fno-exceptions"],

@@ -46,7 +46,9 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new AddonData());
+  auto* data = new AddonData();
+  env.SetInstanceData(data);
+  data->noop = Napi::Persistent(Napi::Function::New(env, [](const Napi::CallbackInfo&) {}, "noop"));
   exports.Set("backendInfo", Napi::Function::New(env, BackendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   register_rng(env, exports);

@@ -9,6 +9,9 @@ namespace addon {
 
 struct AddonData {
   Napi::FunctionReference random_state;
+  // A native no-op: calling it fails once JavaScript can no longer run in this
+  // environment (see the fit worker's heartbeat).
+  Napi::FunctionReference noop;
 };
 
 inline AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

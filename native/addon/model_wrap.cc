@@ -2,6 +2,7 @@
 // worker thread (progress events come back to the main thread, a cancel flag
 // stops it at an iteration boundary).
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -178,6 +179,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   struct Progress {
     long iteration;
     double cost;
+    bool heartbeat;  // not a logged iteration: only asks whether JavaScript can still run
   };
 
   class FitWorker : public Napi::AsyncProgressQueueWorker<Progress> {
@@ -192,12 +194,13 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
           m_(m), lr_(lr), iterations_(iterations), log_every_(log_every),
           costs_(static_cast<size_t>(iterations)) {
       if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
+      has_callback_ = !on_progress.IsEmpty();
       // fit() owns copies of X and Y: JavaScript may change or detach the
       // caller's arrays while the worker thread reads them.
       const size_t xb = X.length * (X.dtype == DType::Float32 ? 4 : 8);
       const size_t yb = Y.length * (Y.dtype == DType::Float32 ? 4 : 8);
       check_allocation(xb + yb, "fit()'s copy of X and Y");
-      data_.resize(xb + yb);
+      data_ = LargeBuffer(xb + yb);
       std::memcpy(data_.data(), X.data, xb);
       std::memcpy(data_.data() + xb, Y.data, yb);
       y_offset_ = xb;
@@ -209,14 +212,25 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       try {
         result_ = owner_->with_model([&](auto& model) {
           using T = value_t<decltype(model)>;
+          // Called after every iteration: forwards the logged ones and, every
+          // 50 ms, a heartbeat. When the environment shuts down (a worker
+          // thread terminated mid-fit), the main thread's answer to either is
+          // a failed call into JavaScript, which cancels the fit at once
+          // instead of leaving the shutdown waiting for the last iteration.
+          auto last = std::chrono::steady_clock::now();
           TrainLog log = [&](long i, double cost) {
-            Progress item{i, cost};
-            progress.Send(&item, 1);
+            const auto now = std::chrono::steady_clock::now();
+            const bool logged = i % log_every_ == 0 && has_callback_;
+            if (logged || now - last > std::chrono::milliseconds(50)) {
+              Progress item{i, cost, !logged};
+              progress.Send(&item, 1);
+              last = now;
+            }
             return true;
           };
           return model.fit(reinterpret_cast<const T*>(data_.data()),
                            reinterpret_cast<const T*>(data_.data() + y_offset_), m_, lr_,
-                           iterations_, log_every_, costs_.data(), log, &owner_->cancel_);
+                           iterations_, 1, costs_.data(), log, &owner_->cancel_);
         });
       } catch (const AllocationTooLarge& e) {
         SetError(std::string("deepnet: ") + e.what());
@@ -227,38 +241,55 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       }
     }
 
+    // The On* callbacks run on the main thread. When the environment is
+    // shutting down (a worker thread being terminated) JavaScript can no
+    // longer run: the calls below then fail, and must neither throw out of
+    // these callbacks (that would abort the process) nor let the fit go on.
     void OnProgress(const Progress* items, size_t count) override {
-      Napi::Env env = Env();
-      if (on_progress_.IsEmpty() || callback_error_) return;
+      if (callback_error_) return;
       for (size_t i = 0; i < count; ++i) {
         try {
+          Napi::Env env = Env();
+          if (items[i].heartbeat) {
+            addon_data(env).noop.Call({});
+            continue;
+          }
           on_progress_.Call({Napi::Number::New(env, static_cast<double>(items[i].iteration)),
                              Napi::Number::New(env, items[i].cost)});
         } catch (const Napi::Error& e) {
           // A throwing progress callback stops the fit; the promise rejects with its error.
           callback_error_ = true;
-          error_ = Napi::Persistent(e.Value());
           owner_->cancel_ = true;
+          try {
+            error_ = Napi::Persistent(e.Value());
+          } catch (const Napi::Error&) {
+          }
           return;
         }
       }
     }
 
     void OnOK() override {
-      Napi::Env env = Env();
       owner_->busy_ = false;
       owner_->cancel_ = false;
-      Napi::Float64Array costs = costs_ref_.Value();
-      if (costs.ElementLength() == costs_.size())
-        std::memcpy(costs.Data(), costs_.data(), costs_.size() * sizeof(double));
-      if (callback_error_) deferred_.Reject(error_.Value());
-      else deferred_.Resolve(result_object(env, result_));
+      try {
+        Napi::Env env = Env();
+        Napi::Float64Array costs = costs_ref_.Value();
+        if (costs.ElementLength() == costs_.size())
+          std::memcpy(costs.Data(), costs_.data(), costs_.size() * sizeof(double));
+        if (callback_error_ && !error_.IsEmpty()) deferred_.Reject(error_.Value());
+        else deferred_.Resolve(result_object(env, result_));
+      } catch (const Napi::Error&) {
+      }
     }
 
     void OnError(const Napi::Error& e) override {
       owner_->busy_ = false;
       owner_->cancel_ = false;
-      deferred_.Reject(e.Value());
+      try {
+        deferred_.Reject(e.Value());
+      } catch (const Napi::Error&) {
+      }
     }
 
    private:
@@ -269,11 +300,12 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     Napi::FunctionReference on_progress_;
     Napi::ObjectReference error_;
     bool callback_error_ = false;
+    bool has_callback_ = false;
     int m_;
     double lr_;
     long iterations_, log_every_;
     std::vector<double> costs_;
-    std::vector<char> data_;
+    LargeBuffer data_;
     size_t y_offset_ = 0;
     TrainResult result_;
   };

@@ -1,6 +1,10 @@
 #include "memory.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <new>
+#include <utility>
 
 #include <cstdio>
 #include <cstring>
@@ -32,6 +36,26 @@ void check_allocation(double bytes, const std::string& what) {
   std::snprintf(msg, sizeof msg, "%s needs %.2f GiB, more than the %.2f GiB of memory available",
                 what.c_str(), bytes / 1073741824.0, available / 1073741824.0);
   throw AllocationTooLarge(msg);
+}
+
+LargeBuffer::LargeBuffer(size_t bytes) : size_(bytes) {
+  if (bytes == 0) return;
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+}
+
+LargeBuffer::~LargeBuffer() {
+  if (data_) munmap(data_, size_);
+}
+
+LargeBuffer::LargeBuffer(LargeBuffer&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+LargeBuffer& LargeBuffer::operator=(LargeBuffer&& other) noexcept {
+  std::swap(data_, other.data_);
+  std::swap(size_, other.size_);
+  return *this;
 }
 
 }  // namespace deepnet

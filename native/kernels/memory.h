@@ -22,4 +22,27 @@ size_t available_memory();
 // Throws AllocationTooLarge naming `what` when `bytes` exceed available_memory().
 void check_allocation(double bytes, const std::string& what);
 
+// A large zero-filled block, taken straight from the kernel with mmap and
+// given back with munmap. malloc would keep freed blocks of this size in its
+// arenas (glibc raises its mmap threshold after each large free), so a server
+// that trains many models, or trains in short-lived worker threads, would see
+// its resident memory only grow. Page-aligned, so SIMD-aligned too.
+class LargeBuffer {
+ public:
+  LargeBuffer() = default;
+  explicit LargeBuffer(size_t bytes);  // throws std::bad_alloc
+  ~LargeBuffer();
+  LargeBuffer(LargeBuffer&& other) noexcept;
+  LargeBuffer& operator=(LargeBuffer&& other) noexcept;
+  LargeBuffer(const LargeBuffer&) = delete;
+  LargeBuffer& operator=(const LargeBuffer&) = delete;
+
+  char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 }  // namespace deepnet

@@ -17,13 +17,13 @@ Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) 
   for (int l = 1; l <= L; ++l) count += static_cast<double>(dims[l]) * (dims[l - 1] + 1.0);
   check_allocation(2 * count * sizeof(T), "the model's parameters");
   for (int l = 1; l <= L; ++l) size_ += static_cast<size_t>(dims[l]) * (dims[l - 1] + 1);
-  storage_.assign(2 * size_, T(0));
+  storage_ = LargeBuffer(2 * size_ * sizeof(T));  // zero-filled
   for (Parameters<T>* view : {&p_, &spare_}) {
     view->dims = dims;
     view->W.assign(L + 1, nullptr);
     view->b.assign(L + 1, nullptr);
   }
-  T* cursor = storage_.data();
+  T* cursor = reinterpret_cast<T*>(storage_.data());
   for (Parameters<T>* view : {&p_, &spare_}) {
     for (int l = 1; l <= L; ++l) {
       view->W[l] = cursor;

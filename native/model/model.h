@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "init.h"
+#include "memory.h"
 #include "network.h"
 #include "rng.h"
 #include "train.h"
@@ -54,7 +55,7 @@ class Model {
  private:
   ModelConfig config_;
   size_t size_ = 0;
-  std::vector<T> storage_;  // 2 * size_: the current parameters and the spare
+  LargeBuffer storage_;  // 2 * size_ values: the current parameters and the spare
   Parameters<T> p_, spare_;
   RandomState rng_;
 };

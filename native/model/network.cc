@@ -50,11 +50,6 @@ void layout(const std::vector<int>& dims, int m, bool masks, Visit visit) {
 }  // namespace
 
 template <typename T>
-void Arena<T>::Free::operator()(void* p) const {
-  std::free(p);
-}
-
-template <typename T>
 size_t Arena<T>::bytes_for(const std::vector<int>& dims, int m, bool masks) {
   size_t total = 0;
   layout(dims, m, masks, [&](int, char, size_t count) { total = std::min(kHuge, total + padded_bytes(count, sizeof(T))); });
@@ -65,9 +60,7 @@ template <typename T>
 Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
   bytes_ = bytes_for(dims, m, masks);
   check_allocation(bytes_, "the training arena (activations and gradients)");
-  void* mem = std::aligned_alloc(kAlign, std::max(bytes_, kAlign));
-  if (!mem) throw std::bad_alloc();
-  memory_.reset(static_cast<char*>(mem));
+  memory_ = LargeBuffer(bytes_);
 
   const int L = static_cast<int>(dims.size()) - 1;
   ws_.m = m;
@@ -76,7 +69,7 @@ Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
   ws_.dW.assign(L + 1, nullptr);
   ws_.db.assign(L + 1, nullptr);
   if (masks) ws_.D.assign(L + 1, nullptr);
-  char* cursor = memory_.get();
+  char* cursor = memory_.data();
   layout(dims, m, masks, [&](int l, char what, size_t count) {
     T* view = reinterpret_cast<T*>(cursor);
     cursor += padded_bytes(count, sizeof(T));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "backward.h"
+#include "memory.h"
 #include "rng.h"
 
 namespace deepnet {
@@ -70,10 +71,7 @@ class Arena {
   static size_t bytes_for(const std::vector<int>& dims, int m, bool masks = false);
 
  private:
-  struct Free {
-    void operator()(void* p) const;
-  };
-  std::unique_ptr<char, Free> memory_;
+  LargeBuffer memory_;
   size_t bytes_ = 0;
   Workspace<T> ws_;
 };
