@@ -87,6 +87,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     config.dropout_seed = static_cast<long long>(finite_number(c.Get("dropoutSeed"), "dropoutSeed"));
     dtype_ = c.Get("dtype").ToString().Utf8Value() == "float32" ? DType::Float32 : DType::Float64;
     dims_ = config.dims;
+    external_bytes_ = 0;
     try {
       if (dtype_ == DType::Float32) f32_ = std::make_unique<Model<float>>(config);
       else f64_ = std::make_unique<Model<double>>(config);
@@ -95,6 +96,14 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     } catch (const std::bad_alloc&) {
       throw_range(env, "not enough memory for the model's parameters");
     }
+    // Tell V8 about the native memory this small JavaScript object holds, so
+    // that dropping many models triggers collections that free it.
+    external_bytes_ = static_cast<int64_t>(2 * size() * (dtype_ == DType::Float32 ? 4 : 8));
+    Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
+  }
+
+  ~ModelWrap() override {
+    if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_bytes_);
   }
 
  private:
@@ -409,6 +418,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
   DType dtype_ = DType::Float64;
   std::vector<int> dims_;
+  int64_t external_bytes_ = 0;
   std::unique_ptr<Model<float>> f32_;
   std::unique_ptr<Model<double>> f64_;
   std::atomic<bool> busy_{false};
