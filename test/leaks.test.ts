@@ -18,5 +18,5 @@ test('160 models created, fitted (sync and async, with and without dropout) and 
 test('a garbage-collected model frees its native memory', () => {
   const [before, held, after] = run('gc');
   expect(held - before).toBeGreaterThan(100 * MB);  // the models' parameters were resident...
-  expect(after - before).toBeLessThan(40 * MB);      // ...and are gone once the models are collected
+  expect(after - before).toBeLessThan(16 * MB);      // ...and are gone once the models are collected
 });

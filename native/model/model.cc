@@ -35,9 +35,11 @@ Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) 
   // Drawn in float64 from the course's generator, then rounded to T.
   rng_.seed(config.seed);
   for (int l = 1; l <= L; ++l) {
-    std::vector<double> w(static_cast<size_t>(dims[l]) * dims[l - 1]);
-    init_weights(w.data(), rng_, dims[l], dims[l - 1], config.init, config.init_scale);
-    std::transform(w.begin(), w.end(), p_.W[l], [](double x) { return static_cast<T>(x); });
+    const size_t count = static_cast<size_t>(dims[l]) * dims[l - 1];
+    LargeBuffer scratch(count * sizeof(double));
+    double* w = reinterpret_cast<double*>(scratch.data());
+    init_weights(w, rng_, dims[l], dims[l - 1], config.init, config.init_scale);
+    std::transform(w, w + count, p_.W[l], [](double x) { return static_cast<T>(x); });
   }
 }
 
