@@ -1,13 +1,21 @@
 // Benchmark (not a test): GFLOP/s of gemm_builtin vs OpenBLAS (when the
-// loader finds it) on square 1024 and the deep-learning shapes, float64 and
-// float32, with 1 and 2 threads. Each figure is the best of several timed
-// repetitions, since the machine may be shared.
+// loader finds it) on square 1024 and the products of one training step of
+// the three reference networks, float64 and float32, with 1 and 2 threads:
+//   W1 [12288, 20, 7, 5, 1], m = 209 (the first layer's two big products)
+//   W2 [784, 256, 128, 1],   m = 8192
+//   W3 [2, 20, 3, 1],        m = 211 (tiny: per-call overhead is what counts)
+// Each is timed alternately with OpenBLAS and gemm(), the dispatcher, best
+// of several repetitions, since the machine may be shared. "path" is the
+// built-in kernel's: unpacked (thin, thin NT or dot) or packed; gemm() picks
+// the built-in kernel on the unpacked ones and any with K <= 64 (see gemm.h).
+// After each network, its products' summed time per step with each.
 //
-//   bench_gemm [reps]        (default 7)
+//   bench_gemm [reps] [filter]     (default 7; filter: a substring of the shape names)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "cpu.h"
@@ -25,28 +33,36 @@ struct Shape {
   int M, N, K;
 };
 
-template <typename T>
-using Fn = void (*)(bool, bool, int, int, int, T, const T*, int, const T*, int, T, T*, int);
+struct Network {
+  const char* name;
+  std::vector<Shape> shapes;
+};
 
-// Best GFLOP/s over reps calls (after one warm-up call).
-template <typename T, typename Call>
-double best_gflops(const Shape& s, int reps, Call call) {
-  call();
-  double best = 1e30;
-  // Enough calls per timing to get past ~20 ms, so short shapes are not noise.
-  const double flops = 2.0 * s.M * s.N * s.K;
-  const int inner = std::max(1, static_cast<int>(2e8 / flops));
-  for (int r = 0; r < reps; ++r) {
-    auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < inner; ++i) call();
-    auto t1 = std::chrono::steady_clock::now();
-    best = std::min(best, std::chrono::duration<double>(t1 - t0).count() / inner);
-  }
-  return flops / best * 1e-9;
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
+// Seconds per call: best over reps timings of enough calls to pass ~2 ms.
+template <typename Call>
+double best_seconds(double flops, int reps, Call call) {
+  const int inner = std::max(1, static_cast<int>(2e7 / flops));
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    const double t0 = now();
+    for (int i = 0; i < inner; ++i) call();
+    best = std::min(best, (now() - t0) / inner);
+  }
+  return best;
+}
+
+struct Times {
+  double builtin, blas, dispatch;  // seconds per call; blas 0 without OpenBLAS
+};
+
+// shape (M, N, K), both backends and gemm(), alternating repetitions.
 template <typename T>
-void bench(const Shape& s, int reps) {
+Times bench(const Shape& s, int threads, int reps) {
   const int a_cols = s.tA ? s.M : s.K, a_rows = s.tA ? s.K : s.M;
   const int b_cols = s.tB ? s.K : s.N, b_rows = s.tB ? s.N : s.K;
   std::vector<T> A(static_cast<size_t>(a_rows) * a_cols), B(static_cast<size_t>(b_rows) * b_cols),
@@ -55,56 +71,101 @@ void bench(const Shape& s, int reps) {
   for (T& v : A) v = T((x = x * 1664525u + 1013904223u) >> 8) / T(1 << 24) - T(0.5);
   for (T& v : B) v = T((x = x * 1664525u + 1013904223u) >> 8) / T(1 << 24) - T(0.5);
   const openblas::Library* lib = openblas::library();
-  for (int threads : {1, 2}) {
-    set_num_threads(threads);
-    const double ours = best_gflops<T>(s, reps, [&] {
-      gemm_builtin<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), a_cols, B.data(), b_cols, T(0),
-                      C.data(), s.N);
-    });
-    double blas = 0;
-    if (lib) {
-      blas = best_gflops<T>(s, reps, [&] {
-        const int ta = s.tA ? openblas::kTrans : openblas::kNoTrans;
-        const int tb = s.tB ? openblas::kTrans : openblas::kNoTrans;
-        if constexpr (sizeof(T) == 8)
-          lib->dgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0, A.data(), a_cols, B.data(),
-                     b_cols, 0.0, C.data(), s.N);
-        else
-          lib->sgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0f, A.data(), a_cols,
-                     B.data(), b_cols, 0.0f, C.data(), s.N);
-      });
-    }
-    if (lib)
-      std::printf("%-26s %-6s %2d %6d %6d %6d   %8.1f   %8.1f   %6.2f\n", s.name,
-                  sizeof(T) == 8 ? "f64" : "f32", threads, s.M, s.N, s.K, ours, blas, ours / blas);
+  set_num_threads(threads);
+  const double flops = 2.0 * s.M * s.N * s.K;
+  const auto builtin = [&] {
+    gemm_builtin<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), a_cols, B.data(), b_cols, T(0),
+                    C.data(), s.N);
+  };
+  const auto dispatch = [&] {
+    gemm<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), a_cols, B.data(), b_cols, T(0), C.data(),
+            s.N);
+  };
+  const auto blas = [&] {
+    const int ta = s.tA ? openblas::kTrans : openblas::kNoTrans;
+    const int tb = s.tB ? openblas::kTrans : openblas::kNoTrans;
+    if constexpr (sizeof(T) == 8)
+      lib->dgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0, A.data(), a_cols, B.data(),
+                 b_cols, 0.0, C.data(), s.N);
     else
-      std::printf("%-26s %-6s %2d %6d %6d %6d   %8.1f   %8s   %6s\n", s.name,
-                  sizeof(T) == 8 ? "f64" : "f32", threads, s.M, s.N, s.K, ours, "n/a", "n/a");
-    std::fflush(stdout);
+      lib->sgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0f, A.data(), a_cols, B.data(),
+                 b_cols, 0.0f, C.data(), s.N);
+  };
+  builtin();
+  if (lib) blas();
+  Times t{1e30, lib ? 1e30 : 0, 1e30};
+  for (int r = 0; r < reps; ++r) {
+    t.builtin = std::min(t.builtin, best_seconds(flops, 1, builtin));
+    if (lib) t.blas = std::min(t.blas, best_seconds(flops, 1, blas));
+    t.dispatch = std::min(t.dispatch, best_seconds(flops, 1, dispatch));
   }
+  const double gf = flops * 1e-9;
+  std::printf("%-22s %s%s %-4s %2d %6d %6d %6d  %-8s %8.1f %8.1f %6.2f  %10.2f %10.2f %10.2f\n",
+              s.name, s.tA ? "T" : "N", s.tB ? "T" : "N", sizeof(T) == 8 ? "f64" : "f32", threads,
+              s.M, s.N, s.K,
+              gemm_builtin_unpacked<T>(s.tA, s.tB, s.M, s.N, s.K, b_cols) ? "unpacked" : "packed",
+              gf / t.builtin, lib ? gf / t.blas : 0.0, lib ? t.blas / t.builtin : 0.0,
+              t.builtin * 1e6, lib ? t.blas * 1e6 : 0.0, t.dispatch * 1e6);
+  std::fflush(stdout);
+  return t;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
+  const char* filter = argc > 2 ? argv[2] : "";
   const openblas::Library* lib = openblas::library();
   std::printf("bench_gemm: simd=%s, openblas=%s%s%s\n", simd_level_name(),
               lib ? lib->path : "not found", lib && lib->get_corename ? " core=" : "",
               lib && lib->get_corename ? lib->get_corename() : "");
-  const Shape shapes[] = {
-      {"square 1024", false, false, 1024, 1024, 1024},
-      {"fwd W1.X (20x209x12288)", false, false, 20, 209, 12288},
-      {"dW1 = dZ.X^T", false, true, 20, 12288, 209},
-      {"fwd 256x8192x784", false, false, 256, 8192, 784},
-      {"dW = dZ.A^T 256x784x8192", false, true, 256, 784, 8192},
-      {"fwd 128x8192x256", false, false, 128, 8192, 256},
+  // Forward Z = W A (NN), dW = dZ A^T (NT), dA = W^T dZ (TN), as network.cc calls them.
+  const Network networks[] = {
+      {"square", {{"square 1024", false, false, 1024, 1024, 1024}}},
+      {"W1",
+       {{"W1 fwd Z1 = W1.X", false, false, 20, 209, 12288},
+        {"W1 dW1 = dZ1.X^T", false, true, 20, 12288, 209}}},
+      {"W2",
+       {{"W2 fwd Z1", false, false, 256, 8192, 784},
+        {"W2 fwd Z2", false, false, 128, 8192, 256},
+        {"W2 fwd Z3", false, false, 1, 8192, 128},
+        {"W2 dW1", false, true, 256, 784, 8192},
+        {"W2 dW2", false, true, 128, 256, 8192},
+        {"W2 dW3", false, true, 1, 128, 8192},
+        {"W2 dA1", true, false, 256, 8192, 128},
+        {"W2 dA2", true, false, 128, 8192, 1}}},
+      {"W3",
+       {{"W3 fwd Z1", false, false, 20, 211, 2},
+        {"W3 fwd Z2", false, false, 3, 211, 20},
+        {"W3 fwd Z3", false, false, 1, 211, 3},
+        {"W3 dW1", false, true, 20, 2, 211},
+        {"W3 dW2", false, true, 3, 20, 211},
+        {"W3 dW3", false, true, 1, 3, 211},
+        {"W3 dA1", true, false, 20, 211, 3},
+        {"W3 dA2", true, false, 3, 211, 1}}},
   };
-  std::printf("%-26s %-6s %2s %6s %6s %6s   %8s   %8s   %6s\n", "shape", "dtype", "th", "M", "N",
-              "K", "builtin", "openblas", "ratio");
-  for (const Shape& s : shapes) {
-    bench<double>(s, reps);
-    bench<float>(s, reps);
+  std::printf("%-22s %-2s %-4s %2s %6s %6s %6s  %-8s %8s %8s %6s  %10s %10s %10s\n", "shape",
+              "op", "type", "th", "M", "N", "K", "path", "builtin", "openblas", "ratio",
+              "builtin us", "openblas us", "gemm() us");
+  for (const Network& net : networks) {
+    for (int threads : {1, 2}) {
+      for (int f64 = 1; f64 >= 0; --f64) {
+        Times sum{0, 0, 0};
+        int n = 0;
+        for (const Shape& s : net.shapes) {
+          if (!std::strstr(s.name, filter)) continue;
+          const Times t = f64 ? bench<double>(s, threads, reps) : bench<float>(s, threads, reps);
+          sum.builtin += t.builtin;
+          sum.blas += t.blas;
+          sum.dispatch += t.dispatch;
+          ++n;
+        }
+        if (n > 1)
+          std::printf("%-22s    %-4s %2d  per step: builtin %.2f us, openblas %.2f us, gemm() %.2f us\n",
+                      net.name, f64 ? "f64" : "f32", threads, sum.builtin * 1e6, sum.blas * 1e6,
+                      sum.dispatch * 1e6);
+      }
+    }
   }
   return 0;
 }

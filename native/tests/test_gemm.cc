@@ -3,6 +3,12 @@
 // leading dimensions and the alpha/beta special cases; and checks that the
 // built-in kernel gives bit-identical results with 1 and 2 threads.
 //
+// Each of the built-in kernel's paths (see gemm_builtin.cc) gets shapes of its
+// own: the thin path (B not transposed, M <= 32 or a small B), the thin NT
+// and dot paths (A * B^T with min(M, N) <= 32), the packed path (the rest),
+// and the tiny products of a small network, where per-call overhead is what
+// matters.
+//
 // Runs whichever SIMD path this CPU has; run it again with
 // DEEPNET_SIMD=portable to cover the portable path (ctest does both).
 // Exits non-zero on any failure, printing each failing case.
@@ -153,6 +159,85 @@ void run_case(const Case& c, uint64_t seed) {
   check_against<T>("gemm", gemm<T>, c, o, ref, S);
 }
 
+// Thin path: op(A) * B with B read in place. Every row count up to 33 (tiles
+// of 1 to 6 rows, each tile width), N below, at and past a tile width (the
+// copied and the shifted right edge), K across several K blocks, B blocks
+// small enough to sweep and too large to; NN and TN, alpha/beta, pads.
+template <typename T>
+void run_thin_cases(uint64_t& seed) {
+  const int Ns[] = {1, 5, 8, 16, 17, 24, 33, 56, 57, 211, 1000};
+  const int Ks[] = {1, 2, 3, 8, 129, 300};
+  int r = 0;
+  for (int M = 1; M <= 33; ++M)
+    for (int N : Ns)
+      for (int K : Ks) {
+        if (M > 12 && M != 20 && M != 32 && M != 33 && (N % 8 != 1 || K < 129)) continue;
+        ++r;
+        const Case c{r % 3 == 0, false, M, N, K, r % 4 == 1 ? 2 : 0, r % 5 == 2 ? 3 : 0,
+                     r % 3 == 1 ? 1 : 0, r % 4 == 0 ? 1.0 : (r % 4 == 1 ? -2.0 : 0.5),
+                     r % 5 == 0 ? 0.0 : (r % 5 == 1 ? 1.0 : (r % 5 == 2 ? 0.25 : 0.0))};
+        run_case<T>(c, seed++);
+      }
+  // Power-of-two row lengths of B: one row tile stays on the thin path, more
+  // go packed (the rows would alias in L1).
+  for (int t = 0; t < 2; ++t)
+    for (int M : {4, 6, 7, 20})
+      run_case<T>(Case{t == 1, false, M, 1024, 300, 0, 0, t, 1.0, t ? 0.25 : 0.0}, seed++);
+  // Larger M with a B small enough for the thin path.
+  for (int t = 0; t < 2; ++t)
+    for (double beta : {0.0, 1.0, 0.25}) {
+      run_case<T>(Case{t == 1, false, 64, 64, 64, 1, 0, 2, 1.0, beta}, seed++);
+      run_case<T>(Case{t == 1, false, 200, 16, 64, 0, 1, 0, 0.5, beta}, seed++);
+      run_case<T>(Case{t == 1, false, 47, 53, 30, 3, 3, 3, -2.0, beta}, seed++);
+    }
+}
+
+// A * B^T with a small side: the dot path (up to 6 rows in float, 3 in
+// double) and the thin NT path (from 7 floats or 4 doubles to 32). K below,
+// at and past the vector width (the masked tail), each tile shape and lane
+// tile split, the small side as M and as N, sizes that switch the prefetch
+// on, alpha/beta, pads.
+template <typename T>
+void run_nt_small_side_cases(uint64_t& seed) {
+  const int Ks[] = {1, 3, 4, 7, 8, 9, 17, 64, 209, 211, 1000};
+  const int smalls[] = {1, 2, 3, 4, 5, 7, 13, 20, 24, 27, 32};
+  const int bigs[] = {1, 2, 5, 12, 13, 100};
+  int r = 0;
+  for (int s : smalls)
+    for (int b : bigs)
+      for (int K : Ks) {
+        ++r;
+        const double alpha = r % 3 == 0 ? 1.0 : (r % 3 == 1 ? 0.5 : -2.0);
+        const double beta = r % 4 == 0 ? 0.0 : (r % 4 == 1 ? 1.0 : (r % 4 == 2 ? 0.25 : 0.0));
+        const int pad = r % 2 ? 3 : 0;
+        run_case<T>(Case{false, true, s, b, K, pad, pad, pad, alpha, beta}, seed++);
+        run_case<T>(Case{false, true, b, s, K, pad, 0, 1, alpha, beta}, seed++);
+      }
+  // Streamed operand past L2: prefetched a tile ahead.
+  run_case<T>(Case{false, true, 20, 3000, 211, 1, 2, 3, 1.0, 0.0}, seed++);
+  run_case<T>(Case{false, true, 3000, 20, 211, 0, 0, 0, 0.5, 0.25}, seed++);
+  run_case<T>(Case{false, true, 1, 300, 1000, 0, 5, 0, 1.0, 1.0}, seed++);
+}
+
+// The products of one training step of the small network [2, 20, 3, 1],
+// m = 211 examples: forward W A, dW = dZ A^T, dA = W^T dZ; as the network
+// calls them (alpha = 1, beta = 0 over garbage) and with alpha/beta.
+template <typename T>
+void run_tiny_network_cases(uint64_t& seed) {
+  struct Shape {
+    bool tA, tB;
+    int M, N, K;
+  };
+  const Shape shapes[] = {{false, false, 20, 211, 2}, {false, false, 3, 211, 20},
+                          {false, false, 1, 211, 3},  {false, true, 20, 2, 211},
+                          {false, true, 3, 20, 211},  {false, true, 1, 3, 211},
+                          {true, false, 20, 211, 3},  {true, false, 3, 211, 1}};
+  for (const Shape& s : shapes)
+    for (double beta : {0.0, 1.0, 0.25})
+      for (double alpha : {1.0, 0.5})
+        run_case<T>(Case{s.tA, s.tB, s.M, s.N, s.K, 0, 0, 0, alpha, beta}, seed++);
+}
+
 template <typename T>
 void run_all_cases() {
   uint64_t seed = 1;
@@ -190,6 +275,9 @@ void run_all_cases() {
   run_case<T>(Case{false, true, 20, 12288, 209, 0, 0, 0, 1.0, 0.0}, seed++);
   run_case<T>(Case{true, false, 12288, 209, 20, 0, 0, 0, 1.0, 0.0}, seed++);
   run_case<T>(Case{false, true, 20, 12288, 209, 1, 2, 3, 0.5, 0.25}, seed++);
+  run_thin_cases<T>(seed);
+  run_nt_small_side_cases<T>(seed);
+  run_tiny_network_cases<T>(seed);
 }
 
 // K == 0 and alpha == 0 leave C = beta * C (zeros when beta == 0, even over
@@ -236,10 +324,18 @@ void run_thread_determinism() {
     bool tA, tB;
     int M, N, K;
   };
+  // Packed, thin (NN and TN, one and several K blocks, each tile shape), thin
+  // NT (small M and small N, one and two lane tiles) and dot (masked tail,
+  // prefetched) shapes, all big enough to be split between the two threads.
   const Shape shapes[] = {{false, false, 300, 257, 513}, {true, true, 300, 257, 513},
                           {false, false, 20, 209, 12288}, {false, true, 20, 12288, 209},
                           {true, false, 12288, 209, 20},  {false, false, 1031, 29, 700},
-                          {true, false, 77, 1500, 300},   {false, true, 500, 500, 1000}};
+                          {true, false, 77, 1500, 300},   {false, true, 500, 500, 1000},
+                          {false, false, 1, 8192, 128},   {false, false, 3, 4000, 300},
+                          {true, false, 4, 3000, 257},    {false, false, 32, 1001, 129},
+                          {false, true, 1, 128, 8192},    {false, true, 2, 3000, 211},
+                          {false, true, 3000, 2, 211},    {false, true, 5000, 20, 209},
+                          {false, true, 32, 3000, 211},   {false, true, 3000, 24, 300}};
   const int saved = num_threads();
   uint64_t seed = 1000;
   for (const Shape& s : shapes) {
