@@ -1,5 +1,7 @@
 // One deepnet measurement in its own process (the backend and thread count
-// are fixed when the addon loads). Prints one JSON line.
+// are fixed when the addon loads). Prints one JSON line. Run with
+// --expose-gc: garbage from one repetition is collected before the next, so
+// the peak memory is one training run's.
 //   node bench/deepnet_run.js '{"layers":[...],"m":209,"dtype":"float64","iterations":10,"reps":7}'
 // Times `reps` calls of lLayerModel(..., { numIterations: iterations }) after
 // one warm-up call; the median of (call time / iterations) is ms per iteration.
@@ -53,8 +55,10 @@ const Y = uniform(1, m);
 Y.data.forEach((u, i) => { Y.data[i] = u > 0.5 ? 1 : 0; });
 const run = (iterations) => deepnet.lLayerModel(X, Y, layers, { numIterations: iterations, learningRate: 0.0075 });
 run(Math.max(1, Math.min(spec.iterations, 3)));  // warm-up: page in X, start the threads
+if (global.gc) global.gc();
 const perIteration = [];
 for (let r = 0; r < spec.reps; r++) {
+  if (global.gc) global.gc();
   const t = process.hrtime.bigint();
   run(spec.iterations);
   perIteration.push(Number(process.hrtime.bigint() - t) / 1e6 / spec.iterations);

@@ -1,10 +1,12 @@
 """The notes' L-layer network in numpy, written from the notes' functions, timed.
 
 Usage: python3 notes_numpy.py '{"layers": [12288, 20, 7, 5, 1], "m": 209,
-                                 "dtype": "float64", "iterations": 20, "warmup": 3}'
+                                 "dtype": "float64", "iterations": 20, "reps": 7}'
 Prints one JSON line: {"median_ms": ..., "times_ms": [...], "cost": ...}.
 Thread count: set OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS) before starting.
-One timed iteration = forward + cost + backward + update, as in L_layer_model.
+One iteration = forward + cost + backward + update, as in L_layer_model. As
+bench/deepnet_run.js does, it times `reps` blocks of `iterations` iterations
+after a warm-up block; times_ms[i] is block i's time per iteration.
 """
 import json
 import sys
@@ -122,17 +124,19 @@ def main():
     Y = (rng.rand(1, m) > 0.5).astype(dtype)
     parameters = initialize_parameters_deep(layers, dtype)
     lr = spec.get("learning_rate", 0.0075)
+    iterations = spec["iterations"]
     times = []
     cost = None
-    for i in range(spec.get("warmup", 3) + spec["iterations"]):
+    for block in range(1 + spec.get("reps", 7)):
         t0 = time.perf_counter()
-        AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
-        grads = L_model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, lr)
+        for _ in range(iterations):
+            AL, caches = L_model_forward(X, parameters)
+            cost = compute_cost(AL, Y)
+            grads = L_model_backward(AL, Y, caches)
+            parameters = update_parameters(parameters, grads, lr)
         t1 = time.perf_counter()
-        if i >= spec.get("warmup", 3):
-            times.append((t1 - t0) * 1e3)
+        if block > 0:  # the first block warms up
+            times.append((t1 - t0) * 1e3 / iterations)
     print(json.dumps({"median_ms": float(np.median(times)), "times_ms": times, "cost": float(cost),
                       "numpy": np.__version__}))
 

@@ -47,14 +47,13 @@ export function initializeWith(
   const seed = integerIn(where, 'seed', o.seed ?? defaultSeed, 0, 2 ** 32 - 1);
   const dtype = checkDType(where, o.dtype);
   const count = dims.slice(1).reduce((sum, n, l) => sum + n * dims[l], 0);
-  checkMemory(where, `parameters for layers [${dims}]`, count * (8 + (dtype === 'float32' ? 4 : 0)));
+  checkMemory(where, `parameters for layers [${dims}]`, count * (dtype === 'float32' ? 4 : 8));
   const rng = new RandomState(seed);
   const parameters: Parameters = {};
   for (let l = 1; l < dims.length; l++) {
     const [n, k] = [dims[l], dims[l - 1]];
-    const w = new Float64Array(n * k);
-    native.initWeights(rng.native, w, n, k, method, scale);
-    const W: Matrix = { shape: [n, k], data: dtype === 'float64' ? w : Float32Array.from(w) };
+    const W: Matrix = { shape: [n, k], data: allocate(dtype, n * k, where) };
+    native.initWeights(rng.native, W.data, n, k, method, scale);
     parameters[`W${l}`] = W;
     parameters[`b${l}`] = { shape: [n, 1], data: allocate(dtype, n) };
   }

@@ -30,7 +30,7 @@ export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
   RandomState: new (seed: number) => NativeRandomState;
-  initWeights(rng: NativeRandomState, W: Float64Array, n: number, k: number, method: string, scale: number): void;
+  initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;
   activationForward(A: F, Z: F, activation: 'relu' | 'sigmoid'): void;
   modelForward(

@@ -13,6 +13,7 @@
       "native/kernels/l2.cc",
       "native/kernels/memory.cc",
       "native/kernels/openblas.cc",
+      "native/kernels/reduce.cc",
       "native/kernels/rng.cc",
       "native/kernels/threads.cc",
       "native/kernels/update.cc",

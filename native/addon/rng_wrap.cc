@@ -115,7 +115,8 @@ Napi::Value InitWeights(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     RandomState& rs = RandomStateWrap::From(info[0], "rng");
     int n = positive_int(info[2], "n"), k = positive_int(info[3], "k");
-    Array W = typed_array(info[1], "W", DType::Float64, static_cast<size_t>(n) * k);
+    Array W = typed_array(info[1], "W");
+    typed_array(info[1], "W", W.dtype, static_cast<size_t>(n) * k);
     std::string method = info[4].ToString();
     double scale = finite_number(info[5], "scale");
     InitMethod m;
@@ -125,7 +126,10 @@ Napi::Value InitWeights(const Napi::CallbackInfo& info) {
     else if (method == "scaled") m = InitMethod::Scaled;
     else if (method == "zeros") m = InitMethod::Zeros;
     else throw_range(env, "unknown init method '" + method + "'");
-    init_weights(W.as<double>(), rs, n, k, m, scale);
+    with_dtype(W.dtype, [&](auto t) {
+      using T = decltype(t);
+      init_weights<T>(W.as<T>(), rs, n, k, m, scale);
+    });
     return env.Undefined();
   });
 }

@@ -1,11 +1,13 @@
 #include "backward.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "gemm.h"
 #include "reduce.h"
 #include "simd.h"
 #include "threads.h"
+#include "vmath.h"
 
 namespace deepnet {
 
@@ -73,6 +75,24 @@ DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y,
   for (; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
 }
 
+// dA * s * (1 - s) in T's arithmetic: for float every step is rounded to
+// float (exact in double first), as the reference computes it, since 1 - s
+// cancels and the rounding of s decides the result.
+template <typename T>
+DEEPNET_TARGET_AVX2 __attribute__((always_inline)) inline __m256d round_to(__m256d x) {
+  if (std::is_same<T, float>::value) return _mm256_cvtps_pd(_mm256_cvtpd_ps(x));
+  return x;
+}
+
+template <typename T>
+DEEPNET_TARGET_AVX2 static void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
+  const __m256d one = _mm256_set1_pd(1), minus = _mm256_set1_pd(-0.0);
+  vmath::map4(dZ, dA, Z, size, [one, minus](__m256d da, __m256d z) DEEPNET_TARGET_AVX2 {
+    const __m256d s = round_to<T>(_mm256_div_pd(one, _mm256_add_pd(one, vmath::exp_pd(_mm256_xor_pd(z, minus)))));
+    return _mm256_mul_pd(round_to<T>(_mm256_mul_pd(da, s)), round_to<T>(_mm256_sub_pd(one, s)));
+  });
+}
+
 template <typename T>
 DEEPNET_TARGET_AVX2 static void divide_by(T* X, T d, long size) {
   using V = simd::vec<T>;
@@ -108,8 +128,8 @@ void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
 
 template <typename T>
 void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
-  // One exp per element of the (1, m) output layer; see forward.cc.
   parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
     reference::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
   });
 }
@@ -154,7 +174,7 @@ void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form) {
   parallel_rows(n, m, [&](long r0, long r1) {
     for (long r = r0; r < r1; ++r) {
       const T* row = dZ + r * m;
-      const T sum = T(0) + pairwise_sum<T>(m, [row](long j) { return row[j]; });
+      const T sum = T(0) + (use_avx2() ? pairwise_sum_avx2(row, m) : pairwise_sum<T>(m, [row](long j) { return row[j]; }));
       db[r] = form == BackwardForm::Notes ? sum / T(m) : inv_m * sum;
     }
   });

@@ -5,12 +5,13 @@
 #include "gemm.h"
 #include "simd.h"
 #include "threads.h"
+#include "vmath.h"
 
 namespace deepnet {
 
-// sigmoid calls the C library's exp, element by element: that is what numpy
-// does for float64 on AVX2 machines, so AL keeps numpy's bits. The sigmoid
-// layer is the output layer (one row), so this is m exps per iteration.
+// The reference sigmoid calls the C library's exp, element by element, as
+// numpy does; the AVX2 one uses vmath's exp (within an ulp), computing in
+// double for both dtypes.
 template <typename T>
 static inline T sigmoid1(T z) {
   return T(1) / (T(1) + std::exp(-z));
@@ -70,6 +71,7 @@ template <typename T>
 DEEPNET_TARGET_AVX2 static void bias_relu(T* Z, T* A, const T* b, int n, int m) {
   using V = simd::vec<T>;
   const V zero = simd::splat<T>(0);
+  const bool in_place = Z == A;  // the training arena: Z's buffer becomes A, one store suffices
   for (int r = 0; r < n; ++r) {
     T* z_row = Z + static_cast<long>(r) * m;
     T* a_row = A + static_cast<long>(r) * m;
@@ -77,7 +79,7 @@ DEEPNET_TARGET_AVX2 static void bias_relu(T* Z, T* A, const T* b, int n, int m) 
     int j = 0;
     for (; j + simd::lanes<T> <= m; j += simd::lanes<T>) {
       V z = simd::load(z_row + j) + bias;
-      simd::store(z_row + j, z);
+      if (!in_place) simd::store(z_row + j, z);
       simd::store(a_row + j, z <= zero ? zero : z);
     }
     for (; j < m; ++j) {
@@ -85,6 +87,14 @@ DEEPNET_TARGET_AVX2 static void bias_relu(T* Z, T* A, const T* b, int n, int m) 
       a_row[j] = relu1(z_row[j]);
     }
   }
+}
+
+template <typename T>
+DEEPNET_TARGET_AVX2 static void sigmoid(T* A, const T* Z, long size) {
+  const __m256d one = _mm256_set1_pd(1), minus = _mm256_set1_pd(-0.0);
+  vmath::map4(A, Z, Z, size, [one, minus](__m256d z, __m256d) DEEPNET_TARGET_AVX2 {
+    return _mm256_div_pd(one, _mm256_add_pd(one, vmath::exp_pd(_mm256_xor_pd(z, minus))));
+  });
 }
 
 template <typename T>
@@ -114,7 +124,7 @@ void bias_activation_forward(T* Z, T* A, const T* b, int n, int m, Activation ac
     if (!use_avx2()) return reference::bias_activation_forward(Z + at, A + at, b + r0, rows, m, act);
     if (act == Activation::Relu) return avx2::bias_relu(Z + at, A + at, b + r0, rows, m);
     avx2::bias_add(Z + at, b + r0, rows, m);
-    reference::sigmoid_forward(A + at, Z + at, static_cast<long>(rows) * m);
+    avx2::sigmoid(A + at, Z + at, static_cast<long>(rows) * m);
   });
 }
 
@@ -138,8 +148,10 @@ void relu_forward(T* A, const T* Z, long size) {
 
 template <typename T>
 void sigmoid_forward(T* A, const T* Z, long size) {
-  // exp per element, see sigmoid1
-  parallel_range(size, 64, [&](long i0, long i1) { reference::sigmoid_forward(A + i0, Z + i0, i1 - i0); });
+  parallel_range(size, 64, [&](long i0, long i1) {
+    if (use_avx2()) return avx2::sigmoid(A + i0, Z + i0, i1 - i0);
+    reference::sigmoid_forward(A + i0, Z + i0, i1 - i0);
+  });
 }
 
 template <typename T>

@@ -11,6 +11,7 @@
 // (gemm_builtin.cc), with or without OpenBLAS, for the products where it
 // measured faster than OpenBLAS 0.3.21 (by 1.2x to 10x, see bench_gemm):
 //   - those it reads in place instead of packing (gemm_builtin_unpacked):
+//       !transB and K <= 4                                (forward of a 2-D input layer)
 //       !transB, and M <= 32 or all of op(B) within 16K,  (forward W A, dA = W^T dZ)
 //         and M <= 6 if ldb * sizeof(T) mod 4096 is a multiple of 128 (B's
 //         rows would then alias in L1: packing copies them out)

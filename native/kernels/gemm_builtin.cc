@@ -82,6 +82,7 @@
 // tiles repeat or pad rows instead of computing differently, so results are
 // bit-identical whatever the thread count (for a given SIMD path).
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -1121,6 +1122,72 @@ void gemm_dot(const Problem<T>& p) {
     });
 }
 
+// ---------------------------------------------------------------------------
+// Small K (K <= 4, B not transposed: the first layer of a network on 2-D data,
+// Z1 (n, m) = W1 (n, 2) . X (2, m)): each row of C is a combination of B's K
+// rows, which stay in L1, written in one pass with no packing. The work is
+// then mostly the stores; a tiled kernel's setup would cost more than it.
+//   C (M, N) = alpha * op(A) (M, K) . B (K, N) + beta * C
+// Element (i, j) is a[0] * b[0][j] (rounded), then fma a[k] * b[k][j] for
+// k = 1..K-1, the same sequence in the vector body and the scalar tail.
+
+constexpr int kSmallK = 4;
+
+// Rows i0..i1 of C, K a compile-time constant so that the K broadcasts stay
+// in registers; PLAIN: alpha == 1 and beta == 0 (the network's products).
+template <typename T, int K, bool PLAIN>
+DEEPNET_TARGET_AVX2 void small_k_rows(const Problem<T>& p, int i0, int i1) {
+  using Y = Ymm<T>;
+  using V = typename Y::V;
+  constexpr int L = Y::lanes;
+  const T* b[K];
+  for (int k = 0; k < K; ++k) b[k] = p.B + k * p.ldb;
+  const V valpha = Y::set1(p.alpha), vbeta = Y::set1(p.beta);
+  for (int i = i0; i < i1; ++i) {
+    T a[K];
+    V va[K];
+    for (int k = 0; k < K; ++k) {
+      a[k] = p.transA ? p.A[k * p.lda + i] : p.A[i * p.lda + k];
+      va[k] = Y::set1(a[k]);
+    }
+    T* c = p.C + i * p.ldc;
+    int j = 0;
+    for (; j + L <= p.N; j += L) {
+      V acc = Y::mul(va[0], Y::loadu(b[0] + j));
+      for (int k = 1; k < K; ++k) acc = Y::fmadd(va[k], Y::loadu(b[k] + j), acc);
+      if (!PLAIN) {
+        acc = Y::mul(valpha, acc);
+        if (p.beta != T(0)) acc = Y::add(acc, Y::mul(vbeta, Y::loadu(c + j)));
+      }
+      Y::storeu(c + j, acc);
+    }
+    for (; j < p.N; ++j) {
+      T acc = a[0] * b[0][j];
+      for (int k = 1; k < K; ++k) acc = std::fma(a[k], b[k][j], acc);
+      if (!PLAIN) acc = p.beta != T(0) ? p.alpha * acc + p.beta * c[j] : p.alpha * acc;
+      c[j] = acc;
+    }
+  }
+}
+
+template <typename T, int K>
+void small_k(const Problem<T>& p, int i0, int i1) {
+  if (p.alpha == T(1) && p.beta == T(0)) small_k_rows<T, K, true>(p, i0, i1);
+  else small_k_rows<T, K, false>(p, i0, i1);
+}
+
+template <typename T>
+void gemm_small_k(const Problem<T>& p) {
+  split_tasks(p, p.M, [&](int i0, int i1) {
+    switch (p.K) {
+      case 1: return small_k<T, 1>(p, i0, i1);
+      case 2: return small_k<T, 2>(p, i0, i1);
+      case 3: return small_k<T, 3>(p, i0, i1);
+      default: return small_k<T, 4>(p, i0, i1);
+    }
+  });
+}
+
 #endif  // DEEPNET_HAS_X86
 
 // C = beta * C (K == 0 or alpha == 0: BLAS leaves A and B untouched).
@@ -1136,7 +1203,7 @@ void scale_c(int M, int N, T beta, T* C, idx ldc) {
 // ---------------------------------------------------------------------------
 // Path selection (see the header).
 
-enum class Path { Thin, ThinNT, Dot, Packed };
+enum class Path { SmallK, Thin, ThinNT, Dot, Packed };
 
 // True when rows `stride` bytes apart fall in fewer than all 64 sets of L1
 // (stride mod 4K has a power-of-two factor above 64, as any power-of-two
@@ -1152,6 +1219,7 @@ Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
 #if DEEPNET_HAS_X86
   if (simd_level() == SimdLevel::AVX2_FMA) {
     constexpr int L = Ymm<T>::lanes;
+    if (!transB && K <= kSmallK) return Path::SmallK;
     // The thin path reuses B's column strips from L1 across row tiles, so it
     // needs them to stay there when M takes more than one tile.
     if (!transB && (M <= 32 || static_cast<size_t>(N) * K * sizeof(T) <= kHalfL1) &&
@@ -1177,6 +1245,7 @@ void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int
   const Problem<T> p{transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc};
   switch (choose_path<T>(transA, transB, M, N, K, ldb)) {
 #if DEEPNET_HAS_X86
+    case Path::SmallK: return gemm_small_k<T>(p);
     case Path::Thin: return gemm_thin<T>(p);
     case Path::ThinNT: return gemm_thin_nt<T>(p);
     case Path::Dot: return gemm_dot<T>(p);

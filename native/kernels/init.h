@@ -16,7 +16,10 @@ enum class InitMethod {
   Zeros,   // all zeros, no draws             (initialize_parameters_zeros)
 };
 
-// W (n, k): one layer's weights from rs (n = units, k = units of the previous layer).
-void init_weights(double* W, RandomState& rs, int n, int k, InitMethod method, double scale);
+// W (n, k): one layer's weights from rs (n = units, k = units of the previous
+// layer). Computed in double, as numpy draws them, then stored as T (float32
+// models round each weight once).
+template <typename T>
+void init_weights(T* W, RandomState& rs, int n, int k, InitMethod method, double scale);
 
 }  // namespace deepnet

@@ -31,6 +31,27 @@ Acc pairwise_sum(long n, const Term& term, long offset = 0) {
   return pairwise_sum<Acc>(n2, term, offset) + pairwise_sum<Acc>(n - n2, term, offset + n2);
 }
 
+// The same sum and grouping, with the terms of each leaf (at most 128
+// consecutive terms) computed at once: fill(offset, count, out) writes terms
+// offset .. offset + count - 1 to out (so they can be computed with SIMD).
+template <typename Acc, typename Fill>
+Acc pairwise_sum_blocks(long n, const Fill& fill, long offset = 0) {
+  if (n <= 128) {
+    Acc terms[128];
+    fill(offset, n, terms);
+    return pairwise_sum<Acc>(n, [&terms, offset](long i) { return terms[i - offset]; }, offset);
+  }
+  long n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_sum_blocks<Acc>(n2, fill, offset) + pairwise_sum_blocks<Acc>(n - n2, fill, offset + n2);
+}
+
+// np.sum(row, axis=1) for n contiguous doubles: the same pairwise grouping,
+// with the 8 accumulators of a block held in two AVX2 registers (lane j is
+// numpy's r[j]: the same additions in the same order, so the same bits).
+double pairwise_sum_avx2(const double* a, long n);
+float pairwise_sum_avx2(const float* a, long n);
+
 // np.sum(a) for a contiguous array: the reduction starts from 0.0.
 template <typename T>
 T numpy_sum(const T* a, long n) {

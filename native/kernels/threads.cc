@@ -123,36 +123,14 @@ void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
   pool().run(n_tasks, num_threads(), fn);
 }
 
-namespace {
-
-// Runs fn over [0, n) in one chunk per thread, chunk sizes multiples of align.
-void split(long n, long align, int threads, const std::function<void(long, long)>& fn) {
+void split_range(long n, long align, const std::function<void(long, long)>& fn) {
+  const int threads = num_threads();
   const long per = ((n + threads - 1) / threads + align - 1) / align * align;
   const int tasks = static_cast<int>((n + per - 1) / per);
   pool().run(tasks, threads, [&](int t) {
     const long begin = t * per;
     fn(begin, std::min(n, begin + per));
   });
-}
-
-}  // namespace
-
-void parallel_range(long n, long align, const std::function<void(long, long)>& fn) {
-  const int threads = num_threads();
-  if (n < kParallelMin || threads <= 1) {
-    if (n > 0) fn(0, n);
-    return;
-  }
-  split(n, align, threads, fn);
-}
-
-void parallel_rows(long n_rows, long row_len, const std::function<void(long, long)>& fn) {
-  const int threads = num_threads();
-  if (n_rows * row_len < kParallelMin || threads <= 1 || n_rows < 2) {
-    if (n_rows > 0) fn(0, n_rows);
-    return;
-  }
-  split(n_rows, 1, threads, fn);
 }
 
 }  // namespace deepnet

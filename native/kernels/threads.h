@@ -26,11 +26,29 @@ void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 // once when n < kParallelMin, where a thread hand-off would cost more than
 // the work. Results never depend on the split: each element is computed by
 // the same operations whoever computes it.
+// Templates, so that the common small case calls fn directly: no
+// std::function (which may allocate) on the training loop's hot path.
 constexpr long kParallelMin = 1L << 16;
-void parallel_range(long n, long align, const std::function<void(long begin, long end)>& fn);
+void split_range(long n, long align, const std::function<void(long begin, long end)>& fn);
+
+template <typename Fn>
+inline void parallel_range(long n, long align, Fn&& fn) {
+  if (n < kParallelMin || num_threads() <= 1) {
+    if (n > 0) fn(0L, n);
+    return;
+  }
+  split_range(n, align, fn);
+}
 
 // The same over n_rows rows of row_len elements (for per-row work: bias add,
 // row sums): fn(row_begin, row_end), split over rows.
-void parallel_rows(long n_rows, long row_len, const std::function<void(long begin, long end)>& fn);
+template <typename Fn>
+inline void parallel_rows(long n_rows, long row_len, Fn&& fn) {
+  if (n_rows * row_len < kParallelMin || num_threads() <= 1 || n_rows < 2) {
+    if (n_rows > 0) fn(0L, n_rows);
+    return;
+  }
+  split_range(n_rows, 1, fn);
+}
 
 }  // namespace deepnet

@@ -32,15 +32,8 @@ Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) 
       cursor += dims[l];
     }
   }
-  // Drawn in float64 from the course's generator, then rounded to T.
   rng_.seed(config.seed);
-  for (int l = 1; l <= L; ++l) {
-    const size_t count = static_cast<size_t>(dims[l]) * dims[l - 1];
-    LargeBuffer scratch(count * sizeof(double));
-    double* w = reinterpret_cast<double*>(scratch.data());
-    init_weights(w, rng_, dims[l], dims[l - 1], config.init, config.init_scale);
-    std::transform(w, w + count, p_.W[l], [](double x) { return static_cast<T>(x); });
-  }
+  for (int l = 1; l <= L; ++l) init_weights(p_.W[l], rng_, dims[l], dims[l - 1], config.init, config.init_scale);
 }
 
 template <typename T>

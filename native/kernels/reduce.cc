@@ -1,0 +1,53 @@
+#include "reduce.h"
+
+#include "simd.h"
+
+namespace deepnet {
+
+namespace {
+
+// numpy's pairwise_sum with the block loop in vectors: r[0..7] are the lanes
+// of (lo, hi) for double, of one register for float.
+template <typename T>
+DEEPNET_TARGET_AVX2 T pairwise_avx2(const T* a, long n) {
+  if (n < 8) {
+    T res = -0.0;
+    for (long i = 0; i < n; ++i) res += a[i];
+    return res;
+  }
+  if (n <= 128) {
+    T r[8];
+    if (sizeof(T) == 8) {
+      using V = simd::vec<T>;
+      V lo = simd::load(a), hi = simd::load(a + 4);
+      long i = 8;
+      for (; i < n - (n % 8); i += 8) {
+        lo = lo + simd::load(a + i);
+        hi = hi + simd::load(a + i + 4);
+      }
+      simd::store(r, lo);
+      simd::store(r + 4, hi);
+      T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+      for (; i < n; ++i) res += a[i];
+      return res;
+    }
+    using V = simd::vec<T>;
+    V acc = simd::load(a);
+    long i = 8;
+    for (; i < n - (n % 8); i += 8) acc = acc + simd::load(a + i);
+    simd::store(r, acc);
+    T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += a[i];
+    return res;
+  }
+  long n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_avx2(a, n2) + pairwise_avx2(a + n2, n - n2);
+}
+
+}  // namespace
+
+double pairwise_sum_avx2(const double* a, long n) { return pairwise_avx2(a, n); }
+float pairwise_sum_avx2(const float* a, long n) { return pairwise_avx2(a, n); }
+
+}  // namespace deepnet
