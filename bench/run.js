@@ -25,7 +25,7 @@ const BACKENDS = ['openblas', 'builtin'];  // the second forces DEEPNET_GEMM=bui
 const DTYPES = ['float64', 'float32'];
 const THREADS = [1, 2];
 const reps = quick ? 3 : 7;
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 4;
 
 function child(command, argv, env) {
   const out = execFileSync(command, argv, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -71,18 +71,21 @@ function main() {
   const withNumpy = numpyAvailable();
   if (!withNumpy) log('numpy is not available (python3 -c "import numpy" failed): the numpy rows are skipped');
   for (let round = 1; round <= ROUNDS; round++) {
-    log(`round ${round} of ${ROUNDS}`);
     for (const dtype of DTYPES) {
       for (const threads of THREADS) {
         for (const backend of BACKENDS) {
           const r = child(process.execPath, ['--expose-gc', path.join(__dirname, 'deepnet_run.js'),
             JSON.stringify({ peak: 2048, dtype, reps: quick ? 3 : 5 })], deepnetEnv(backend, threads));
           peak[`${dtype}/${threads}`] = Math.max(peak[`${dtype}/${threads}`] ?? 0, r.gflops);
-          log(`  peak gemm ${dtype} ${threads}t ${r.backend.gemm}: ${r.gflops.toFixed(1)} GFLOP/s`);
+          log(`peak gemm ${dtype} ${threads}t ${r.backend.gemm} (round ${round}): ${r.gflops.toFixed(1)} GFLOP/s`);
         }
       }
     }
-    for (const w of WORKLOADS) {
+  }
+  // Workload by workload, the rounds interleave numpy and every deepnet
+  // configuration, so that the rows compared run minutes apart at most.
+  for (const w of WORKLOADS) {
+    for (let round = 1; round <= ROUNDS; round++) {
       if (withNumpy) {
         for (const threads of THREADS) {
           const r = child('python3', [path.join(__dirname, 'notes_numpy.py'), JSON.stringify({
@@ -91,7 +94,7 @@ function main() {
           const key = `${w.id}/numpy/float64/${threads}/numpy`;
           best(ms, key, r.median_ms);
           labels[key] = `numpy ${r.numpy}`;
-          log(`  ${w.id} numpy float64 ${threads}t: ${r.median_ms.toFixed(4)} ms`);
+          log(`${w.id} numpy float64 ${threads}t (round ${round}): ${r.median_ms.toFixed(4)} ms`);
         }
       }
       for (const dtype of DTYPES) {
@@ -102,8 +105,8 @@ function main() {
             const key = `${w.id}/deepnet/${dtype}/${threads}/${r.backend.gemm}`;
             best(ms, key, r.median_ms);
             const over = (r.peak_rss - r.baseline_rss) / r.model_bytes;
-            if (!(key in memory) || over < memory[key].over) memory[key] = { over, rss: r.peak_rss };
-            log(`  ${w.id} deepnet ${dtype} ${threads}t ${r.backend.gemm}: ${r.median_ms.toFixed(4)} ms`);
+            if (!(key in memory) || over < memory[key].over) memory[key] = { over, rss: r.peak_rss, bytes: r.model_bytes, extra: r.peak_rss - r.baseline_rss };
+            log(`${w.id} deepnet ${dtype} ${threads}t ${r.backend.gemm} (round ${round}): ${r.median_ms.toFixed(4)} ms`);
           }
         }
       }
@@ -123,14 +126,14 @@ function main() {
 
 function render(rows, peak) {
   const head = ['workload', 'implementation', 'dtype', 'threads', 'gemm', 'ms / iteration', 'GFLOP/s', '% of peak',
-    'speed-up vs numpy f64', 'peak RSS (MB)', 'RSS over baseline / model bytes'];
+    'speed-up vs numpy f64', 'peak RSS (MB)', 'RSS over baseline / model bytes (MB / MB)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const gflops = flops(r.w.layers, r.w.m) / (r.ms * 1e6);
     const pct = (100 * gflops) / peak[`${r.dtype}/${r.threads}`];
     const speedup = r.numpyMs ? `${(r.numpyMs / r.ms).toFixed(2)}x` : '—';
     const rss = r.mem ? (r.mem.rss / 2 ** 20).toFixed(0) : '—';
-    const over = r.mem ? r.mem.over.toFixed(2) : '—';
+    const over = r.mem ? `${r.mem.over.toFixed(2)} (${(r.mem.extra / 2 ** 20).toFixed(1)} / ${(r.mem.bytes / 2 ** 20).toFixed(1)})` : '—';
     lines.push(`| ${r.w.id} ${r.w.name} | ${r.impl} | ${r.dtype} | ${r.threads} | ${r.backend} | ${r.ms.toFixed(r.ms < 1 ? 4 : 2)} | ` +
       `${gflops.toFixed(1)} | ${pct.toFixed(0)}% | ${speedup} | ${rss} | ${over} |`);
   }

@@ -6,8 +6,9 @@ export type BackendInfo = NativeBackendInfo;
 
 /**
  * gemm: 'openblas' (found at run time) or 'builtin' (DEEPNET_GEMM=builtin, or
- * no OpenBLAS on the machine); simd: 'avx2+fma' or 'portable'; threads; the
- * addon's version.
+ * no OpenBLAS on the machine): the backend of the large products (on AVX2
+ * CPUs thin and small products always use the built-in kernel, see README);
+ * simd: 'avx2+fma' or 'portable'; threads; the addon's version.
  */
 export function backendInfo(): BackendInfo {
   return native.backendInfo();

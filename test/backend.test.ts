@@ -1,7 +1,7 @@
 // backendInfo, thread control, and both gemm backends giving the golden numbers.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { backendInfo, lModelForward, setNumThreads } from '../lib';
+import { backendInfo, lModelForward, Model, RandomState, setNumThreads } from '../lib';
 import { expectClose, loadGolden, toMatrix, toParams, TOL } from './helpers/golden';
 
 const root = path.resolve(__dirname, '..');
@@ -35,6 +35,26 @@ describe('backendInfo', () => {
       expect(backendInfo().threads).toBe(1);
       setNumThreads(3);
       expect(backendInfo().threads).toBe(3);
+    } finally {
+      setNumThreads(before);
+    }
+  });
+
+  test('a training run large enough to split every kernel gives the same bits with 1 and 2 threads', () => {
+    // m = 4096 and a 784-wide input: the elementwise kernels split over the
+    // pool (over 65536 elements) and the large products over threads.
+    const rng = new RandomState(2);
+    const X = rng.randn(784, 4096);
+    const Y = { shape: [1, 4096] as [number, number], data: rng.rand(1, 4096).data.map((u) => (u < 0.5 ? 1 : 0)) };
+    const run = (threads: number) => {
+      setNumThreads(threads);
+      const model = new Model({ layers: [784, 64, 32, 1], init: 'he', l2: 0.1 });
+      const costs = model.fitSync(X, Y, { iterations: 3, learningRate: 0.05 }).costs;
+      return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data))];
+    };
+    const before = backendInfo().threads;
+    try {
+      expect(run(1)).toEqual(run(2));
     } finally {
       setNumThreads(before);
     }
