@@ -11,7 +11,7 @@ export function checkMemory(where: string, what: string, bytes: number): void {
   if (bytes < 64 * 2 ** 20) return;  // small requests: not worth a system call
   const available = os.freemem();
   if (bytes > available) {
-    throw new RangeError(`${where}: ${what} needs ${(bytes / GiB).toFixed(2)} GiB, ` +
+    throw new RangeError(`${where}: ${what} would need ${(bytes / GiB).toFixed(2)} GiB, ` +
       `more than the ${(available / GiB).toFixed(2)} GiB of memory available`);
   }
 }

@@ -1,7 +1,7 @@
 // Bad input gets a TypeError/RangeError naming the function, the argument, what
 // was expected and what was received, before any native work.
 import {
-  asDType, computeCost, initializeParametersDeep, linearBackward, linearForward, lLayerModel, lModelBackward,
+  asDType, computeCost, initializeParametersDeep, Model, linearBackward, linearForward, lLayerModel, lModelBackward,
   lModelForward, matrix, Matrix, predict, RandomState, relu, setNumThreads, updateParameters, zeros,
 } from '../lib';
 
@@ -140,6 +140,11 @@ describe('sizes and numbers', () => {
 
   test('huge requests fail with a RangeError before allocating', () => {
     expect(() => new RandomState(1).randn(2 ** 20, 2 ** 20)).toThrow(RangeError);
+    // Terabytes: more than any machine has available, refused before allocating.
+    expect(() => initializeParametersDeep([2_000_000, 1_000_000, 1]))
+      .toThrow(/initializeParametersDeep: parameters for layers \[2000000,1000000,1\] would need [\d.]+ GiB, more than the [\d.]+ GiB of memory available/);
+    expect(() => zeros(1_000_000, 1_000_000)).toThrow(/would need [\d.]+ GiB, more than the [\d.]+ GiB of memory available/);
+    expect(() => new Model({ layers: [2_000_000, 1_000_000, 1] })).toThrow(/the model's parameters would need [\d.]+ GiB, more than/);
     expect(() => setNumThreads(0)).toThrow(/setNumThreads: n must be an integer in \[1, 256\]; received 0/);
   });
 });

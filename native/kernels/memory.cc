@@ -33,7 +33,7 @@ void check_allocation(double bytes, const std::string& what) {
   const size_t available = available_memory();
   if (bytes <= static_cast<double>(available)) return;
   char msg[320];
-  std::snprintf(msg, sizeof msg, "%s needs %.2f GiB, more than the %.2f GiB of memory available",
+  std::snprintf(msg, sizeof msg, "%s would need %.2f GiB, more than the %.2f GiB of memory available",
                 what.c_str(), bytes / 1073741824.0, available / 1073741824.0);
   throw AllocationTooLarge(msg);
 }
