@@ -42,15 +42,22 @@ describe('backendInfo', () => {
 
   test('a training run large enough to split every kernel gives the same bits with 1 and 2 threads', () => {
     // m = 4096 and a 784-wide input: the elementwise kernels split over the
-    // pool (over 65536 elements) and the large products over threads.
+    // pool (over 65536 elements) and the large products over threads. A 2-D
+    // input and a 4-unit layer: the products with fused bias+relu and relu
+    // mask (K <= 4), split over rows.
     const rng = new RandomState(2);
-    const X = rng.randn(784, 4096);
-    const Y = { shape: [1, 4096] as [number, number], data: rng.rand(1, 4096).data.map((u) => (u < 0.5 ? 1 : 0)) };
+    const labels = (m: number) => ({ shape: [1, m] as [number, number], data: rng.rand(1, m).data.map((u) => (u < 0.5 ? 1 : 0)) });
+    const cases = [
+      { layers: [784, 64, 32, 1], X: rng.randn(784, 4096), Y: labels(4096) },
+      { layers: [2, 64, 4, 1], X: rng.randn(2, 40000), Y: labels(40000) },
+    ];
     const run = (threads: number) => {
       setNumThreads(threads);
-      const model = new Model({ layers: [784, 64, 32, 1], init: 'he', l2: 0.1 });
-      const costs = model.fitSync(X, Y, { iterations: 3, learningRate: 0.05 }).costs;
-      return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data))];
+      return cases.map(({ layers, X, Y }) => {
+        const model = new Model({ layers, init: 'he', l2: 0.1 });
+        const costs = model.fitSync(X, Y, { iterations: 3, learningRate: 0.05 }).costs;
+        return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data))];
+      });
     };
     const before = backendInfo().threads;
     try {

@@ -17,9 +17,17 @@ struct NotesTerm {
   static double scalar(double a, double y) { return std::log(a) * y + std::log(1.0 - a) * (1.0 - y); }
 #if DEEPNET_HAS_X86
   DEEPNET_TARGET_AVX2 static __m256d vector(__m256d a, __m256d y) {
-    const __m256d one = _mm256_set1_pd(1);
-    return _mm256_add_pd(_mm256_mul_pd(vmath::log_pd(a), y),
-                         _mm256_mul_pd(vmath::log_pd(_mm256_sub_pd(one, a)), _mm256_sub_pd(one, y)));
+    const __m256d one = _mm256_set1_pd(1), zero = _mm256_setzero_pd();
+    const __m256d b = _mm256_sub_pd(one, a);
+    // Labels 0/1 and 0 < a < 1 (the usual case): both logs are finite and
+    // <= 0, so the term whose factor is 0 is a signed zero that leaves the
+    // other unchanged; one log, of a or of 1 - a, gives the same bits.
+    const __m256d y_one = _mm256_cmp_pd(y, one, _CMP_EQ_OQ);
+    const __m256d usual = _mm256_and_pd(
+        _mm256_or_pd(y_one, _mm256_cmp_pd(y, zero, _CMP_EQ_OQ)),
+        _mm256_and_pd(_mm256_cmp_pd(a, zero, _CMP_GT_OQ), _mm256_cmp_pd(a, one, _CMP_LT_OQ)));
+    if (_mm256_movemask_pd(usual) == 0xF) return vmath::log_pd(_mm256_blendv_pd(b, a, y_one));
+    return _mm256_add_pd(_mm256_mul_pd(vmath::log_pd(a), y), _mm256_mul_pd(vmath::log_pd(b), _mm256_sub_pd(one, y)));
   }
 #endif
 };

@@ -43,6 +43,25 @@ void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const 
 template <typename T>
 bool gemm_builtin_unpacked(bool transA, bool transB, int M, int N, int K, int ldb);
 
+// A product's elementwise next step, done as its results are stored
+// (gemm_fused), saving a pass over C:
+enum class Epilogue {
+  BiasRelu,  // C = relu(AB + data[i]); data: a bias (M)            = bias_activation_forward(Relu)
+  ReluMask,  // C = AB where data[i, j] > 0, else 0; data: Z (M, N)  = relu_backward
+};           //   with row stride ldc, which may be C itself
+
+// True when gemm_fused computes products with this K: those on the built-in
+// small-K path (AVX2 + FMA, K <= 4), which gemm() itself uses for them.
+template <typename T>
+bool gemm_fusable(int K);
+
+// C (M, N) = epilogue(op(A) (M, K) . B (K, N), data), B not transposed;
+// bit-identical to gemm(..., alpha 1, beta 0) followed by the epilogue's
+// kernel. Requires gemm_fusable<T>(K).
+template <typename T>
+void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
+                int lda, const T* B, int ldb, T* C, int ldc);
+
 // The truth: textbook triple loop, k ascending, no blocking, no threads.
 template <typename T>
 void gemm_reference(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,

@@ -113,6 +113,7 @@ struct Problem {
   idx ldb;
   T* C;
   idx ldc;
+  const T* epilogue_data = nullptr;  // gemm_fused's bias or mask
 };
 
 constexpr int round_up(int x, int m) { return (x + m - 1) / m * m; }
@@ -256,6 +257,10 @@ struct Ymm<double> {
   DEEPNET_AVX2_INLINE V fmadd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   DEEPNET_AVX2_INLINE V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   DEEPNET_AVX2_INLINE V add(V a, V b) { return _mm256_add_pd(a, b); }
+  // x where z > 0 (or z is NaN), else +0: relu's mask, as forward.cc/backward.cc apply it.
+  DEEPNET_AVX2_INLINE V unless_nonpositive(V x, V z) {
+    return _mm256_andnot_pd(_mm256_cmp_pd(z, zero(), _CMP_LE_OQ), x);
+  }
 };
 template <>
 struct Ymm<float> {
@@ -270,6 +275,9 @@ struct Ymm<float> {
   DEEPNET_AVX2_INLINE V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   DEEPNET_AVX2_INLINE V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   DEEPNET_AVX2_INLINE V add(V a, V b) { return _mm256_add_ps(a, b); }
+  DEEPNET_AVX2_INLINE V unless_nonpositive(V x, V z) {
+    return _mm256_andnot_ps(_mm256_cmp_ps(z, zero(), _CMP_LE_OQ), x);
+  }
 };
 
 // d = combine(alpha, acc, beta, d) for the first `rows` rows of an R x V tile
@@ -1133,9 +1141,19 @@ void gemm_dot(const Problem<T>& p) {
 
 constexpr int kSmallK = 4;
 
+// How small_k_rows stores an element: alpha * acc + beta * c (Scaled), acc
+// (Plain: alpha == 1, beta == 0, the network's products), or one of
+// gemm_fused's epilogues (alpha == 1, beta == 0).
+enum class Store { Scaled, Plain, BiasRelu, ReluMask };
+
+template <typename T>
+inline T relu_mask1(T x, T z) {
+  return z <= T(0) ? T(0) : x;
+}
+
 // Rows i0..i1 of C, K a compile-time constant so that the K broadcasts stay
-// in registers; PLAIN: alpha == 1 and beta == 0 (the network's products).
-template <typename T, int K, bool PLAIN>
+// in registers.
+template <typename T, int K, Store S>
 DEEPNET_TARGET_AVX2 void small_k_rows(const Problem<T>& p, int i0, int i1) {
   using Y = Ymm<T>;
   using V = typename Y::V;
@@ -1151,41 +1169,54 @@ DEEPNET_TARGET_AVX2 void small_k_rows(const Problem<T>& p, int i0, int i1) {
       va[k] = Y::set1(a[k]);
     }
     T* c = p.C + i * p.ldc;
+    const T bias = S == Store::BiasRelu ? p.epilogue_data[i] : T(0);
+    const T* mask = S == Store::ReluMask ? p.epilogue_data + i * p.ldc : nullptr;
+    const V vbias = Y::set1(bias);
     int j = 0;
     for (; j + L <= p.N; j += L) {
       V acc = Y::mul(va[0], Y::loadu(b[0] + j));
       for (int k = 1; k < K; ++k) acc = Y::fmadd(va[k], Y::loadu(b[k] + j), acc);
-      if (!PLAIN) {
+      if (S == Store::Scaled) {
         acc = Y::mul(valpha, acc);
         if (p.beta != T(0)) acc = Y::add(acc, Y::mul(vbeta, Y::loadu(c + j)));
+      } else if (S == Store::BiasRelu) {
+        acc = Y::add(acc, vbias);
+        acc = Y::unless_nonpositive(acc, acc);
+      } else if (S == Store::ReluMask) {
+        acc = Y::unless_nonpositive(acc, Y::loadu(mask + j));
       }
       Y::storeu(c + j, acc);
     }
     for (; j < p.N; ++j) {
       T acc = a[0] * b[0][j];
       for (int k = 1; k < K; ++k) acc = std::fma(a[k], b[k][j], acc);
-      if (!PLAIN) acc = p.beta != T(0) ? p.alpha * acc + p.beta * c[j] : p.alpha * acc;
+      if (S == Store::Scaled) acc = p.beta != T(0) ? p.alpha * acc + p.beta * c[j] : p.alpha * acc;
+      if (S == Store::BiasRelu) {
+        acc = acc + bias;
+        acc = relu_mask1(acc, acc);
+      }
+      if (S == Store::ReluMask) acc = relu_mask1(acc, mask[j]);
       c[j] = acc;
     }
   }
 }
 
-template <typename T, int K>
-void small_k(const Problem<T>& p, int i0, int i1) {
-  if (p.alpha == T(1) && p.beta == T(0)) small_k_rows<T, K, true>(p, i0, i1);
-  else small_k_rows<T, K, false>(p, i0, i1);
+template <typename T, Store S>
+void gemm_small_k_as(const Problem<T>& p) {
+  split_tasks(p, p.M, [&](int i0, int i1) {
+    switch (p.K) {
+      case 1: return small_k_rows<T, 1, S>(p, i0, i1);
+      case 2: return small_k_rows<T, 2, S>(p, i0, i1);
+      case 3: return small_k_rows<T, 3, S>(p, i0, i1);
+      default: return small_k_rows<T, 4, S>(p, i0, i1);
+    }
+  });
 }
 
 template <typename T>
 void gemm_small_k(const Problem<T>& p) {
-  split_tasks(p, p.M, [&](int i0, int i1) {
-    switch (p.K) {
-      case 1: return small_k<T, 1>(p, i0, i1);
-      case 2: return small_k<T, 2>(p, i0, i1);
-      case 3: return small_k<T, 3>(p, i0, i1);
-      default: return small_k<T, 4>(p, i0, i1);
-    }
-  });
+  if (p.alpha == T(1) && p.beta == T(0)) gemm_small_k_as<T, Store::Plain>(p);
+  else gemm_small_k_as<T, Store::Scaled>(p);
 }
 
 #endif  // DEEPNET_HAS_X86
@@ -1275,11 +1306,41 @@ bool gemm_builtin_unpacked(bool transA, bool transB, int M, int N, int K, int ld
   return choose_path<T>(transA, transB, M, N, K, ldb) != Path::Packed;
 }
 
+template <typename T>
+bool gemm_fusable(int K) {
+#if DEEPNET_HAS_X86
+  return simd_level() == SimdLevel::AVX2_FMA && K >= 1 && K <= kSmallK;
+#else
+  (void)K;
+  return false;
+#endif
+}
+
+template <typename T>
+void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
+                int lda, const T* B, int ldb, T* C, int ldc) {
+#if DEEPNET_HAS_X86
+  if (M <= 0 || N <= 0) return;
+  const Problem<T> p{transA, false, M, N, K, T(1), T(0), A, lda, B, ldb, C, ldc, data};
+  if (epilogue == Epilogue::BiasRelu) gemm_small_k_as<T, Store::BiasRelu>(p);
+  else gemm_small_k_as<T, Store::ReluMask>(p);
+#else
+  (void)epilogue, (void)data, (void)transA, (void)M, (void)N, (void)K, (void)A, (void)lda;
+  (void)B, (void)ldb, (void)C, (void)ldc;
+#endif
+}
+
 template void gemm_builtin<float>(bool, bool, int, int, int, float, const float*, int,
                                   const float*, int, float, float*, int);
 template void gemm_builtin<double>(bool, bool, int, int, int, double, const double*, int,
                                    const double*, int, double, double*, int);
 template bool gemm_builtin_unpacked<float>(bool, bool, int, int, int, int);
 template bool gemm_builtin_unpacked<double>(bool, bool, int, int, int, int);
+template bool gemm_fusable<float>(int);
+template bool gemm_fusable<double>(int);
+template void gemm_fused<float>(Epilogue, const float*, bool, int, int, int, const float*, int,
+                                const float*, int, float*, int);
+template void gemm_fused<double>(Epilogue, const double*, bool, int, int, int, const double*, int,
+                                 const double*, int, double*, int);
 
 }  // namespace deepnet

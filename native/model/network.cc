@@ -91,9 +91,14 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
-    bias_activation_forward(ws.Z[l], ws.A[l], p.b[l], n, m,
-                            l == L ? Activation::Sigmoid : Activation::Relu);
+    if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable<T>(k)) {
+      // A 2-D input layer: bias and relu in the product's stores.
+      gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, m, ws.A[l], m);
+    } else {
+      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
+      bias_activation_forward(ws.Z[l], ws.A[l], p.b[l], n, m,
+                              l == L ? Activation::Sigmoid : Activation::Relu);
+    }
     if (l < L && reg.dropout())
       dropout_forward(ws.A[l], ws.D[l], *reg.rng, reg.keep_prob, static_cast<long>(n) * m);
   }
@@ -119,11 +124,17 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
     const int n = p.dims[l], k = p.dims[l - 1];
     const long below = static_cast<long>(k) * m;
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 ? nullptr : ws.scratch[0]);
+    // Lean, after a layer of few units (n <= 4): dZ_{l-1} = W^T dZ masked by
+    // relu, in the product's stores, over A_{l-1}; no dA_{l-1}.
+    const bool fused = !keep && l > 1 && !reg.dropout() && gemm_fusable<T>(n);
+    T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 || fused ? nullptr : ws.scratch[0]);
     linear_backward(dA_prev, ws.dW[l], ws.db[l], dZ, A_prev, p.W[l], n, k, m, form);
     if (reg.lambd > 0)
       l2_gradient(ws.dW[l], p.W[l], static_cast<T>(reg.lambd), T(m), static_cast<long>(n) * k);
-    if (l > 1) {
+    if (fused) {
+      gemm_fused<T>(Epilogue::ReluMask, ws.Z[l - 1], true, k, m, n, p.W[l], k, dZ, m, ws.A[l - 1], m);
+      dZ = ws.A[l - 1];
+    } else if (l > 1) {
       if (reg.dropout()) dropout_backward(dA_prev, ws.D[l - 1], static_cast<T>(reg.keep_prob), below);
       // Lean: dZ_{l-1} replaces A_{l-1} (its mask, read before each write).
       T* dZ_prev = keep ? (dZ == ws.scratch[0] ? ws.scratch[1] : ws.scratch[0]) : ws.A[l - 1];

@@ -358,6 +358,66 @@ void run_thread_determinism() {
   set_num_threads(saved);
 }
 
+// gemm_fused must equal gemm() followed by the epilogue (relu's mask applied
+// as forward.cc and backward.cc do), bit for bit, with 1 and 2 threads: K =
+// 1..4, A transposed or not, vector tails, negative values, NaN and in-place
+// masks. The bias and mask have negative and NaN entries so every branch runs.
+template <typename T>
+void run_fused_cases() {
+  if (!gemm_fusable<T>(1)) {
+    std::printf("gemm_fused<%s>: not available on this CPU (no AVX2): skipped\n", type_name<T>());
+    return;
+  }
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  const int saved = num_threads();
+  uint64_t seed = 5000;
+  struct Shape {
+    int M, N;
+  };
+  for (const Shape s : {Shape{1, 1}, Shape{20, 211}, Shape{3, 13}, Shape{7, 9}, Shape{64, 4099}})
+    for (int K = 1; K <= 4; ++K)
+      for (bool tA : {false, true})
+        for (Epilogue e : {Epilogue::BiasRelu, Epilogue::ReluMask})
+          for (bool in_place : {false, true}) {
+            if (in_place && e == Epilogue::BiasRelu) continue;
+            const Case c{tA, false, s.M, s.N, K, 0, 1, 2, 1.0, 0.0};
+            const Operands<T> o = make_operands<T>(c, seed++);
+            Lcg rng(seed++);
+            std::vector<T> data(e == Epilogue::BiasRelu ? s.M : o.C0.size());
+            for (size_t i = 0; i < data.size(); ++i) data[i] = i % 17 == 5 ? nan : T(rng.next());
+            // Expected: the product, then the epilogue.
+            std::vector<T> want = o.C0;
+            gemm<T>(tA, false, c.M, c.N, K, T(1), o.A.data(), o.lda, o.B.data(), o.ldb, T(0),
+                    want.data(), o.ldc);
+            for (int i = 0; i < c.M; ++i)
+              for (int j = 0; j < c.N; ++j) {
+                T& w = want[static_cast<size_t>(i) * o.ldc + j];
+                if (e == Epilogue::BiasRelu) w = w + data[i];
+                const T z = e == Epilogue::BiasRelu ? w : data[static_cast<size_t>(i) * o.ldc + j];
+                w = z <= T(0) ? T(0) : w;
+              }
+            for (int threads : {1, 2}) {
+              set_num_threads(threads);
+              std::vector<T> C = in_place ? data : o.C0;
+              gemm_fused<T>(e, in_place ? C.data() : data.data(), tA, c.M, c.N, K, o.A.data(),
+                            o.lda, o.B.data(), o.ldb, C.data(), o.ldc);
+              ++g_checks;
+              bool same = true;
+              for (int i = 0; i < c.M; ++i)
+                same = same && std::memcmp(&C[static_cast<size_t>(i) * o.ldc],
+                                           &want[static_cast<size_t>(i) * o.ldc], c.N * sizeof(T)) == 0;
+              if (!same) {
+                ++g_failures;
+                std::printf("FAIL %s %s%s, %d thread(s): differs from gemm + epilogue\n",
+                            describe("gemm_fused", type_name<T>(), c).c_str(),
+                            e == Epilogue::BiasRelu ? "bias+relu" : "relu mask", in_place ? " in place" : "",
+                            threads);
+              }
+            }
+          }
+  set_num_threads(saved);
+}
+
 }  // namespace
 
 int main() {
@@ -370,6 +430,8 @@ int main() {
   run_all_cases<float>();
   run_thread_determinism<double>();
   run_thread_determinism<float>();
+  run_fused_cases<double>();
+  run_fused_cases<float>();
   if (g_failures) {
     std::printf("test_gemm: %d of %d checks FAILED\n", g_failures, g_checks);
     return 1;

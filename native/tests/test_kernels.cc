@@ -269,6 +269,21 @@ __attribute__((target("avx2,fma"))) void test_vmath() {
   bool ok = true;
   for (int j = 0; j < 4; ++j) ok &= ulps(lout[j], std::log(subnormal[j])) <= 1;
   check(ok, "vmath log of subnormals");
+
+  // The cost's one-log shortcut (labels 0/1, 0 < AL < 1) gives the bits of
+  // the notes' two-log term: the cost of one example is -(0.0 + term).
+  const double edges[] = {4.9e-324, 1e-300, 1e-20, 1e-9, 0.25, 0.5, 0.75, 1 - 1e-9, 1 - 0x1p-53};
+  std::uniform_real_distribution<double> unit(0, 1);
+  bool same = true;
+  for (int i = 0; i < 2000; ++i) {
+    const double a = i < 9 ? edges[i] : (i < 18 ? edges[i - 9] : unit(gen)), label = i < 9 ? 1.0 : (i % 2);
+    const __m256d va = _mm256_set1_pd(a), one = _mm256_set1_pd(1), vy = _mm256_set1_pd(label);
+    double term[4];
+    _mm256_storeu_pd(term, _mm256_add_pd(_mm256_mul_pd(vmath::log_pd(va), vy),
+                                         _mm256_mul_pd(vmath::log_pd(_mm256_sub_pd(one, va)), _mm256_sub_pd(one, vy))));
+    same &= same_bits(cross_entropy_cost(&a, &label, 1), -(0.0 + term[0]) / 1.0);
+  }
+  check(same, "cost with labels 0/1: one log per example, same bits as the two-log term");
 }
 #else
 void test_vmath() {}
