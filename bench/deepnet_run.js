@@ -3,8 +3,11 @@
 // --expose-gc: garbage from one repetition is collected before the next, so
 // the peak memory is one training run's.
 //   node bench/deepnet_run.js '{"layers":[...],"m":209,"dtype":"float64","iterations":10,"reps":7}'
-// Times `reps` calls of lLayerModel(..., { numIterations: iterations }) after
-// one warm-up call; the median of (call time / iterations) is ms per iteration.
+// Per repetition, times lLayerModel(..., { numIterations: 1 + iterations })
+// and lLayerModel(..., { numIterations: 1 }) after one warm-up call: their
+// difference over `iterations` is the time of an iteration, without the
+// call's setup (initialization, input checks, the arena's first touch),
+// which the numpy script leaves out too. The median over `reps` is reported.
 const deepnet = require('..');
 
 const spec = JSON.parse(process.argv[2]);
@@ -54,14 +57,18 @@ const X = uniform(layers[0], m);
 const Y = uniform(1, m);
 Y.data.forEach((u, i) => { Y.data[i] = u > 0.5 ? 1 : 0; });
 const run = (iterations) => deepnet.lLayerModel(X, Y, layers, { numIterations: iterations, learningRate: 0.0075 });
-run(Math.max(1, Math.min(spec.iterations, 3)));  // warm-up: page in X, start the threads
-if (global.gc) global.gc();
-const perIteration = [];
-for (let r = 0; r < spec.reps; r++) {
+/** Milliseconds of one call of `iterations` iterations, after a collection. */
+const timed = (iterations) => {
   if (global.gc) global.gc();
   const t = process.hrtime.bigint();
-  run(spec.iterations);
-  perIteration.push(Number(process.hrtime.bigint() - t) / 1e6 / spec.iterations);
+  run(iterations);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+run(Math.max(1, Math.min(spec.iterations, 3)));  // warm-up: page in X, start the threads
+const perIteration = [];
+for (let r = 0; r < spec.reps; r++) {
+  const setup = timed(1);
+  perIteration.push((timed(1 + spec.iterations) - setup) / spec.iterations);
 }
 const sorted = [...perIteration].sort((a, c) => a - c);
 // What the notes' model must hold: X, Y, parameters, gradients and the cached Z and A.

@@ -149,15 +149,18 @@ function results(table) {
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, ` +
 `Node ${process.version}, ${os.platform()} ${os.release()}, best of ${ROUNDS} interleaved round(s).
-Reproduce with \`npm run bench\` (about ten minutes; \`npm run bench -- --quick\` for one rough round).
+Reproduce with \`npm run bench\` (about fifteen minutes; \`npm run bench -- --quick\` for one rough round).
 
 How to read it: each row is the median wall-clock time of one training iteration (forward + cost +
 backward + update, after warm-up) of the notes' network on random data of the workload's shape.
 GFLOP/s counts the useful work of an iteration (forward, dW, and dA for layers 2..L) and
 "% of peak" compares it with a large square gemm measured in the same run. "speed-up" is the
-notes' numpy code (float64, same thread count) divided by the row's time; numpy and deepnet are
-both timed as blocks of consecutive iterations, and each configuration keeps its best round (the
-machine is shared and noisy; the best round is the one least disturbed by other tenants).
+notes' numpy code (float64, same thread count) divided by the row's time. numpy is timed over
+blocks of consecutive iterations after its initialization; deepnet as the difference between an
+lLayerModel call of 1 + n iterations and one of 1 iteration, over n, which leaves out the call's
+setup (initialization, input checks, the arena's first touch) in the same way. Each configuration
+keeps its best round (the machine is shared and noisy; the best round is the one least disturbed by
+other tenants).
 "RSS over baseline / model bytes" is the peak resident memory of the run above the runtime's
 baseline (Node, the addon and its warmed-up gemm), divided by the bytes of X, Y, parameters,
 gradients and the cached Z and A that the notes' model holds.

@@ -14,6 +14,7 @@
 #include "gradcheck.h"
 #include "l2.h"
 #include "network.h"
+#include "reduce.h"
 #include "rng_wrap.h"
 #include "update.h"
 
@@ -323,10 +324,7 @@ Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
     Array a = typed_array(info[0], "a");
     double index = with_dtype(a.dtype, [&](auto t) {
       using T = decltype(t);
-      const T* p = a.as<T>();
-      for (size_t i = 0; i < a.length; ++i)
-        if (!std::isfinite(p[i])) return static_cast<double>(i);
-      return -1.0;
+      return static_cast<double>(first_non_finite(a.as<T>(), static_cast<long>(a.length)));
     });
     return Napi::Number::New(info.Env(), index);
   });

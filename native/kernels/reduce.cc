@@ -1,5 +1,7 @@
 #include "reduce.h"
 
+#include <cmath>
+
 #include "simd.h"
 
 namespace deepnet {
@@ -45,7 +47,48 @@ DEEPNET_TARGET_AVX2 T pairwise_avx2(const T* a, long n) {
   return pairwise_avx2(a, n2) + pairwise_avx2(a + n2, n - n2);
 }
 
+// A finite x times 0 is a signed zero and a non-finite one NaN, so a block's
+// sum of x * 0 is NaN exactly when the block holds a non-finite value; only
+// that block is then scanned for its index.
+template <typename T>
+DEEPNET_TARGET_AVX2 long first_non_finite_avx2(const T* a, long n) {
+  using V = simd::vec<T>;
+  constexpr long kBlock = 16 * simd::lanes<T>;
+  const V zero = simd::splat<T>(0);
+  long i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    V acc = zero;
+    for (long j = 0; j < kBlock; j += simd::lanes<T>) acc = acc + simd::load(a + i + j) * zero;
+    T lanes[simd::lanes<T>];
+    simd::store(lanes, acc);
+    T any = 0;
+    for (T x : lanes) any = any + x;
+    if (any != any) return i + reference::first_non_finite(a + i, kBlock);
+  }
+  const long tail = reference::first_non_finite(a + i, n - i);
+  return tail < 0 ? -1 : i + tail;
+}
+
 }  // namespace
+
+namespace reference {
+template <typename T>
+long first_non_finite(const T* a, long n) {
+  for (long i = 0; i < n; ++i)
+    if (!std::isfinite(a[i])) return i;
+  return -1;
+}
+template long first_non_finite<float>(const float*, long);
+template long first_non_finite<double>(const double*, long);
+}  // namespace reference
+
+template <typename T>
+long first_non_finite(const T* a, long n) {
+  if (simd_level() == SimdLevel::AVX2_FMA) return first_non_finite_avx2(a, n);
+  return reference::first_non_finite(a, n);
+}
+template long first_non_finite<float>(const float*, long);
+template long first_non_finite<double>(const double*, long);
 
 double pairwise_sum_avx2(const double* a, long n) { return pairwise_avx2(a, n); }
 float pairwise_sum_avx2(const float* a, long n) { return pairwise_avx2(a, n); }

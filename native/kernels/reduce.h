@@ -52,6 +52,16 @@ Acc pairwise_sum_blocks(long n, const Fill& fill, long offset = 0) {
 double pairwise_sum_avx2(const double* a, long n);
 float pairwise_sum_avx2(const float* a, long n);
 
+// The index of the first NaN or +-Infinity among a[0] .. a[n-1], or -1 (the
+// input check of every call, and training's divergence guard): AVX2 when the
+// CPU has it, else the reference loop.
+template <typename T>
+long first_non_finite(const T* a, long n);
+namespace reference {
+template <typename T>
+long first_non_finite(const T* a, long n);
+}
+
 // np.sum(a) for a contiguous array: the reduction starts from 0.0.
 template <typename T>
 T numpy_sum(const T* a, long n) {

@@ -5,6 +5,7 @@
 
 #include "cost.h"
 #include "l2.h"
+#include "reduce.h"
 
 namespace deepnet {
 
@@ -12,9 +13,7 @@ namespace {
 
 template <typename T>
 bool all_finite(const T* a, long size) {
-  for (long i = 0; i < size; ++i)
-    if (!std::isfinite(a[i])) return false;
-  return true;
+  return first_non_finite(a, size) < 0;
 }
 
 template <typename T>

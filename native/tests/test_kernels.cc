@@ -350,6 +350,30 @@ void test_reduce_and_cost() {
 
 }  // namespace
 
+// first_non_finite against its reference: every length up to 300, one
+// NaN/+Inf/-Inf at each position (and a second one after it), extreme finite
+// values elsewhere.
+template <typename T>
+void test_first_non_finite() {
+  const T specials[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                        -std::numeric_limits<T>::infinity()};
+  const T extremes[] = {std::numeric_limits<T>::max(), -std::numeric_limits<T>::max(),
+                        std::numeric_limits<T>::denorm_min(), T(-0.0), T(1)};
+  bool ok = true;
+  for (long n = 0; n <= 300; n += (n < 140 ? 1 : 7)) {
+    std::vector<T> a(n);
+    for (long i = 0; i < n; ++i) a[i] = extremes[i % 5];
+    ok &= first_non_finite(a.data(), n) == -1 && reference::first_non_finite(a.data(), n) == -1;
+    for (long at = 0; at < n; ++at) {
+      std::vector<T> b = a;
+      b[at] = specials[at % 3];
+      if (at + 5 < n) b[at + 5] = specials[(at + 1) % 3];
+      ok &= first_non_finite(b.data(), n) == at && reference::first_non_finite(b.data(), n) == at;
+    }
+  }
+  check(ok, std::string("first_non_finite<") + (sizeof(T) == 8 ? "double" : "float") + "> finds the first NaN or Inf");
+}
+
 int main() {
   set_num_threads(2);  // the large shapes run split over two threads, against serial twins
   std::printf("simd: %s\n", simd_level_name());
@@ -361,6 +385,8 @@ int main() {
   test_vmath();
   test_dropout_masks();
   test_reduce_and_cost();
+  test_first_non_finite<double>();
+  test_first_non_finite<float>();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }
