@@ -70,22 +70,26 @@ function main() {
   const labels = {};
   const withNumpy = numpyAvailable();
   if (!withNumpy) log('numpy is not available (python3 -c "import numpy" failed): the numpy rows are skipped');
-  for (let round = 1; round <= ROUNDS; round++) {
+  // The peak of a large square gemm, measured in every round of every
+  // workload (the best over them all), so that a disturbed moment does not
+  // lower it.
+  const measurePeaks = (label) => {
     for (const dtype of DTYPES) {
       for (const threads of THREADS) {
         for (const backend of BACKENDS) {
           const r = child(process.execPath, ['--expose-gc', path.join(__dirname, 'deepnet_run.js'),
-            JSON.stringify({ peak: 2048, dtype, reps: quick ? 3 : 5 })], deepnetEnv(backend, threads));
+            JSON.stringify({ peak: 2048, dtype, reps: 3 })], deepnetEnv(backend, threads));
           peak[`${dtype}/${threads}`] = Math.max(peak[`${dtype}/${threads}`] ?? 0, r.gflops);
-          log(`peak gemm ${dtype} ${threads}t ${r.backend.gemm} (round ${round}): ${r.gflops.toFixed(1)} GFLOP/s`);
+          log(`peak gemm ${dtype} ${threads}t ${r.backend.gemm} (${label}): ${r.gflops.toFixed(1)} GFLOP/s`);
         }
       }
     }
-  }
+  };
   // Workload by workload, the rounds interleave numpy and every deepnet
   // configuration, so that the rows compared run minutes apart at most.
   for (const w of WORKLOADS) {
     for (let round = 1; round <= ROUNDS; round++) {
+      measurePeaks(`${w.id} round ${round}`);
       if (withNumpy) {
         for (const threads of THREADS) {
           const r = child('python3', [path.join(__dirname, 'notes_numpy.py'), JSON.stringify({
@@ -154,7 +158,8 @@ Reproduce with \`npm run bench\` (about fifteen minutes; \`npm run bench -- --qu
 How to read it: each row is the median wall-clock time of one training iteration (forward + cost +
 backward + update, after warm-up) of the notes' network on random data of the workload's shape.
 GFLOP/s counts the useful work of an iteration (forward, dW, and dA for layers 2..L) and
-"% of peak" compares it with a large square gemm measured in the same run. "speed-up" is the
+"% of peak" compares it with a large square gemm (the best of both backends, measured at the start
+of every round of every workload). "speed-up" is the
 notes' numpy code (float64, same thread count) divided by the row's time. numpy is timed over
 blocks of consecutive iterations after its initialization; deepnet as the difference between an
 lLayerModel call of 1 + n iterations and one of 1 iteration, over n, which leaves out the call's
