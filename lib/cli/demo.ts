@@ -7,7 +7,7 @@ import { parse } from './usage';
 export const DEMO_HELP = `Usage: deepnet demo [--out DIR]
 
 Runs the notes' experiments on data deepnet generates itself and writes a
-report with every figure (about ten seconds):
+report with every figure (about five seconds):
   - initialization: zeros, large random (x10) and He on the circles data;
   - regularization: none, L2 and dropout on football-like data;
   - an L-layer network trained with the notes' functions on the planar flower;
