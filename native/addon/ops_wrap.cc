@@ -2,7 +2,6 @@
 // compute_cost, L_model_backward, update_parameters ...). JavaScript allocates
 // every output; each call crosses into native code once.
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <vector>
 

@@ -52,12 +52,11 @@ enum class Epilogue {
 
 // True when gemm_fused computes products with this K: those on the built-in
 // small-K path (AVX2 + FMA, K <= 4), which gemm() itself uses for them.
-template <typename T>
 bool gemm_fusable(int K);
 
 // C (M, N) = epilogue(op(A) (M, K) . B (K, N), data), B not transposed;
 // bit-identical to gemm(..., alpha 1, beta 0) followed by the epilogue's
-// kernel. Requires gemm_fusable<T>(K).
+// kernel. Requires gemm_fusable(K).
 template <typename T>
 void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
                 int lda, const T* B, int ldb, T* C, int ldc);

@@ -1306,7 +1306,6 @@ bool gemm_builtin_unpacked(bool transA, bool transB, int M, int N, int K, int ld
   return choose_path<T>(transA, transB, M, N, K, ldb) != Path::Packed;
 }
 
-template <typename T>
 bool gemm_fusable(int K) {
 #if DEEPNET_HAS_X86
   return simd_level() == SimdLevel::AVX2_FMA && K >= 1 && K <= kSmallK;
@@ -1336,8 +1335,6 @@ template void gemm_builtin<double>(bool, bool, int, int, int, double, const doub
                                    const double*, int, double, double*, int);
 template bool gemm_builtin_unpacked<float>(bool, bool, int, int, int, int);
 template bool gemm_builtin_unpacked<double>(bool, bool, int, int, int, int);
-template bool gemm_fusable<float>(int);
-template bool gemm_fusable<double>(int);
 template void gemm_fused<float>(Epilogue, const float*, bool, int, int, int, const float*, int,
                                 const float*, int, float*, int);
 template void gemm_fused<double>(Epilogue, const double*, bool, int, int, int, const double*, int,

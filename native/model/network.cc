@@ -91,7 +91,7 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable<T>(k)) {
+    if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable(k)) {
       // A 2-D input layer: bias and relu in the product's stores.
       gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, m, ws.A[l], m);
     } else {
@@ -126,7 +126,7 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
     // Lean, after a layer of few units (n <= 4): dZ_{l-1} = W^T dZ masked by
     // relu, in the product's stores, over A_{l-1}; no dA_{l-1}.
-    const bool fused = !keep && l > 1 && !reg.dropout() && gemm_fusable<T>(n);
+    const bool fused = !keep && l > 1 && !reg.dropout() && gemm_fusable(n);
     T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 || fused ? nullptr : ws.scratch[0]);
     linear_backward(dA_prev, ws.dW[l], ws.db[l], dZ, A_prev, p.W[l], n, k, m, form);
     if (reg.lambd > 0)

@@ -364,7 +364,7 @@ void run_thread_determinism() {
 // masks. The bias and mask have negative and NaN entries so every branch runs.
 template <typename T>
 void run_fused_cases() {
-  if (!gemm_fusable<T>(1)) {
+  if (!gemm_fusable(1)) {
     std::printf("gemm_fused<%s>: not available on this CPU (no AVX2): skipped\n", type_name<T>());
     return;
   }
