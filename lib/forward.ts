@@ -104,7 +104,15 @@ export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardO
   const o = options<ForwardOptions>(where, opts, ['keepProb', 'seed', 'rng']);
   const keepProb = checkKeepProb(where, o.keepProb);
   const rng = keepProb < 1 ? dropoutRandomState(where, o.seed, o.rng) : null;
-  const x = checkMatrix(where, 'X', X);
+  return forwardChecked(where, checkMatrix(where, 'X', X), parameters, keepProb, rng);
+}
+
+/**
+ * lModelForward for an X its caller has already checked (predict), so that it
+ * is scanned once; errors name `where`.
+ */
+export function forwardChecked(where: string, x: Matrix, parameters: Parameters, keepProb = 1,
+  rng: RandomState | null = null): [Matrix, LayerCache[]] {
   const layers = readLayers(where, 'parameters', parameters);
   const { dims, W, b } = layers;
   expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns: one row per input feature)`);

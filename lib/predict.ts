@@ -1,5 +1,5 @@
 // Prediction and accuracy, as the course's predict(X, y, parameters).
-import { lModelForward } from './forward';
+import { forwardChecked } from './forward';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { Parameters } from './parameters';
@@ -13,7 +13,7 @@ export interface Prediction {
 
 export function predict(X: Matrix, Y: Matrix, parameters: Parameters): Prediction {
   const [x, y] = checkData('predict', X, Y);
-  const [AL] = lModelForward(x, parameters);
+  const [AL] = forwardChecked('predict', x, parameters);
   const m = x.shape[1];
   const p = allocate(dtypeOf(x.data), m);
   let correct = 0;

@@ -132,6 +132,11 @@ describe('sizes and numbers', () => {
     expect(() => predict(X, matrix([[1, 0, 2, 0]]), params)).toThrow(/predict: Y must hold 0\/1 labels; received 2 at \[0, 2\]/);
   });
 
+  test('predict names itself when X and the parameters disagree', () => {
+    const wide = initializeParametersDeep([5, 2, 1]);
+    expect(() => predict(X, Y, wide)).toThrow(/^predict: X\.shape must be \(5, any\) \(W1 has 5 columns: one row per input feature\); received \(3, 4\)/);
+  });
+
   test('seeds outside [0, 2^32 - 1]', () => {
     expect(() => new RandomState(-1)).toThrow(/RandomState: seed must be an integer in \[0, 4294967295\]; received -1/);
     expect(() => new RandomState(2 ** 32)).toThrow(RangeError);
