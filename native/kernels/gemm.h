@@ -23,6 +23,8 @@
 // loop both are tested against.
 #pragma once
 
+#include <functional>
+
 namespace deepnet {
 
 enum class GemmBackend { OpenBLAS, Builtin };
@@ -60,6 +62,25 @@ bool gemm_fusable(int K);
 template <typename T>
 void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
                 int lda, const T* B, int ldb, T* C, int ldc);
+
+// Two products over one large X (K, N), reading it from memory once instead
+// of twice: the first layer's gradient and, once its columns are updated, the
+// next training iteration's product W X. For each of X's row blocks
+// [k0, k1) in order:
+//   G[:, k0:k1] (M, k1-k0) = D (M, N) . X[k0:k1, :]^T
+//   between(k0, k1)                       (e.g. scales G's columns, updates W's)
+//   Z (M, N) (+)= W[:, k0:k1] . X[k0:k1, :]     (the first block sets Z)
+// Bit-identical to gemm(false, true, M, K, N, 1, D, ldd, X, ldx, 0, G, ldg),
+// between(0, K), gemm(false, false, M, N, K, 1, W, ldw, X, ldx, 0, Z, ldz)
+// when `between` is elementwise over its columns of G and W. Requires
+// gemm_streamable: one thread, AVX2 + FMA, both products on the built-in thin
+// paths (M <= 32), a block of X within half of L2 (the cat network's W1).
+template <typename T>
+bool gemm_streamable(int M, int N, int K, int ldx);
+template <typename T>
+void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx, T* G, int ldg,
+                   const T* W, int ldw, T* Z, int ldz,
+                   const std::function<void(int, int)>& between);
 
 // The truth: textbook triple loop, k ascending, no blocking, no threads.
 template <typename T>

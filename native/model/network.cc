@@ -86,12 +86,16 @@ Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
 
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const Regularization& reg,
-                     int from) {
+                     int from, const T* Z1_product) {
   const int L = p.layers(), m = ws.m;
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable(k)) {
+    if (l == 1 && Z1_product) {
+      std::copy(Z1_product, Z1_product + static_cast<long>(n) * m, ws.Z[1]);
+      bias_activation_forward(ws.Z[1], ws.A[1], p.b[1], n, m,
+                              L == 1 ? Activation::Sigmoid : Activation::Relu);
+    } else if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable(k)) {
       // A 2-D input layer: bias and relu in the product's stores.
       gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, m, ws.A[l], m);
     } else {
@@ -106,7 +110,7 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
 
 template <typename T>
 void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y,
-                      BackwardForm form, const Regularization& reg) {
+                      BackwardForm form, const Regularization& reg, bool first_dW) {
   const int L = p.layers(), m = ws.m;
   const bool keep = !ws.dA.empty();
   // dZ of the output layer: in scratch (keep), or in place of AL (lean: AL
@@ -124,6 +128,10 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
     const int n = p.dims[l], k = p.dims[l - 1];
     const long below = static_cast<long>(k) * m;
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
+    if (l == 1 && !first_dW) {
+      bias_backward(ws.db[1], dZ, n, m, form);
+      break;
+    }
     // Lean, after a layer of few units (n <= 4): dZ_{l-1} = W^T dZ masked by
     // relu, in the product's stores, over A_{l-1}; no dA_{l-1}.
     const bool fused = !keep && l > 1 && !reg.dropout() && gemm_fusable(n);
@@ -146,22 +154,49 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
 
 template <typename T>
 void network_update(const Parameters<T>& into, const Parameters<T>& p, const Workspace<T>& ws,
-                    T learning_rate) {
+                    T learning_rate, bool first_W) {
   for (int l = 1; l <= p.layers(); ++l) {
     const long n = p.dims[l], k = p.dims[l - 1];
-    update(into.W[l], p.W[l], ws.dW[l], learning_rate, n * k);
+    if (l > 1 || first_W) update(into.W[l], p.W[l], ws.dW[l], learning_rate, n * k);
     update(into.b[l], p.b[l], ws.db[l], learning_rate, n);
   }
+}
+
+template <typename T>
+bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T>& ws,
+                  const T* X, const T* Y, BackwardForm form, const Regularization& reg,
+                  T learning_rate, T* next_Z1) {
+  const int n = p.dims[1], k = p.dims[0], m = ws.m;
+  const bool stream = next_Z1 && ws.dA.empty() && p.layers() >= 2 && gemm_streamable<T>(n, m, k, m);
+  network_backward(ws, p, X, Y, form, reg, !stream);
+  network_update(into, p, ws, learning_rate, !stream);
+  if (!stream) return false;
+  // Lean backward leaves dZ1 over A1. Per block of X's rows, dW1's columns
+  // get what linear_backward, l2_gradient and update do to them.
+  T* dW = ws.dW[1];
+  gemm_streamed<T>(n, m, k, ws.A[1], m, X, m, dW, k, into.W[1], k, next_Z1, m, [&](int k0, int k1) {
+    const long len = k1 - k0;
+    for (long i = 0; i < n; ++i) {
+      T* g = dW + i * k + k0;
+      if (form == BackwardForm::Notes) divide_by(g, T(m), len);
+      else scale_by(g, T(1) / T(m), len);
+      if (reg.lambd > 0) l2_gradient(g, p.W[1] + i * k + k0, static_cast<T>(reg.lambd), T(m), len);
+      update(into.W[1] + i * k + k0, p.W[1] + i * k + k0, g, learning_rate, len);
+    }
+  });
+  return true;
 }
 
 #define DEEPNET_INSTANTIATE(T)                                                                 \
   template class Arena<T>;                                                                     \
   template void network_forward<T>(Workspace<T>&, const Parameters<T>&, const T*,              \
-                                   const Regularization&, int);                                \
+                                   const Regularization&, int, const T*);                      \
   template void network_backward<T>(Workspace<T>&, const Parameters<T>&, const T*, const T*,   \
-                                    BackwardForm, const Regularization&);                      \
+                                    BackwardForm, const Regularization&, bool);                \
   template void network_update<T>(const Parameters<T>&, const Parameters<T>&,                  \
-                                  const Workspace<T>&, T);
+                                  const Workspace<T>&, T, bool);                               \
+  template bool network_step<T>(const Parameters<T>&, const Parameters<T>&, Workspace<T>&,     \
+                                const T*, const T*, BackwardForm, const Regularization&, T, T*);
 DEEPNET_INSTANTIATE(float)
 DEEPNET_INSTANTIATE(double)
 #undef DEEPNET_INSTANTIATE

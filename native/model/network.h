@@ -79,22 +79,38 @@ class Arena {
 // Z[l], A[l] for l = from..L from X: the notes' L_model_forward. With
 // dropout, masks for the hidden layers are drawn from reg.rng into ws.D, in
 // layer order, right after each ReLU (forward_propagation_with_dropout).
-// from > 1 recomputes only layers from..L, reusing A[from-1].
+// from > 1 recomputes only layers from..L, reusing A[from-1]. Z1_product:
+// layer 1's W1 X when network_step already computed it, else null.
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X,
-                     const Regularization& reg = Regularization(), int from = 1);
+                     const Regularization& reg = Regularization(), int from = 1,
+                     const T* Z1_product = nullptr);
 
 // dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A (and masks):
 // the notes' L_model_backward (form Notes) or Course 2's backward (Course2);
 // L2 adds (lambd * W) / m to every dW, dropout masks and scales each hidden dA.
+// first_dW false: dW1 is left to network_step's pass over X.
 template <typename T>
 void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y,
                       BackwardForm form = BackwardForm::Notes,
-                      const Regularization& reg = Regularization());
+                      const Regularization& reg = Regularization(), bool first_dW = true);
 
-// into = p - learning_rate * grads for every W and b (into may be p itself).
+// into = p - learning_rate * grads for every W and b (into may be p itself);
+// first_W false: all but W1.
 template <typename T>
 void network_update(const Parameters<T>& into, const Parameters<T>& p, const Workspace<T>& ws,
-                    T learning_rate);
+                    T learning_rate, bool first_W = true);
+
+// One training step after the forward pass and the cost: network_backward,
+// then network_update into `into`. With next_Z1 (n_1, m) given, a lean
+// workspace and a first layer that gemm_streamable takes (the cat network's
+// W1 on one thread), dW1, the update of W1 and the next iteration's product
+// W1 X (into next_Z1, for network_forward's Z1_product) are done in one pass
+// over X, bit-identical to doing them apart; returns whether it did. next_Z1
+// may be ws.scratch[0], which the step no longer needs by then.
+template <typename T>
+bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T>& ws,
+                  const T* X, const T* Y, BackwardForm form, const Regularization& reg,
+                  T learning_rate, T* next_Z1);
 
 }  // namespace deepnet

@@ -418,6 +418,74 @@ void run_fused_cases() {
   set_num_threads(saved);
 }
 
+// gemm_streamed against its definition: the NT product, `between` over all
+// columns, then the NN product, all bit for bit. `between` halves G's columns
+// and writes W' = W - 0.1 G (elementwise, like the training update), and the
+// NN product uses W'. Shapes: the cat network's first layer, K not a multiple
+// of the thin block or of a vector, M = 32 (whose NT product takes two K
+// blocks in double), a small N.
+template <typename T>
+void run_streamed_cases() {
+  const int saved = num_threads();
+  set_num_threads(2);
+  const bool two = gemm_streamable<T>(20, 209, 12288, 209);
+  set_num_threads(1);
+  ++g_checks;
+  if (!gemm_fusable(1)) {
+    std::printf("gemm_streamed<%s>: not available on this CPU (no AVX2): skipped\n", type_name<T>());
+    set_num_threads(saved);
+    return;
+  }
+  if (!gemm_streamable<T>(20, 209, 12288, 209) || two) {
+    ++g_failures;
+    std::printf("FAIL gemm_streamable<%s>(20, 209, 12288): want true with 1 thread, false with 2\n",
+                type_name<T>());
+  }
+  struct Shape {
+    int M, N, K;
+  };
+  uint64_t seed = 7000;
+  for (const Shape s : {Shape{20, 209, 12288}, Shape{7, 61, 1001}, Shape{8, 100, 300},
+                        Shape{32, 209, 515}, Shape{7, 9, 129}}) {
+    ++g_checks;
+    if (!gemm_streamable<T>(s.M, s.N, s.K, s.N)) {
+      ++g_failures;
+      std::printf("FAIL gemm_streamable<%s>(%d, %d, %d): want true\n", type_name<T>(), s.M, s.N, s.K);
+      continue;
+    }
+    Lcg rng(seed++);
+    const auto fill = [&](size_t n) {
+      std::vector<T> v(n);
+      for (T& x : v) x = T(rng.next());
+      return v;
+    };
+    const std::vector<T> D = fill(size_t(s.M) * s.N), X = fill(size_t(s.K) * s.N),
+                         W = fill(size_t(s.M) * s.K);
+    const auto between = [&](std::vector<T>& G, std::vector<T>& Wn, int k0, int k1) {
+      for (int i = 0; i < s.M; ++i)
+        for (int k = k0; k < k1; ++k) {
+          T& g = G[size_t(i) * s.K + k];
+          g = g * T(0.5);
+          Wn[size_t(i) * s.K + k] = W[size_t(i) * s.K + k] - T(0.1) * g;
+        }
+    };
+    std::vector<T> G1(W.size()), W1(W.size()), Z1(size_t(s.M) * s.N);
+    gemm<T>(false, true, s.M, s.K, s.N, T(1), D.data(), s.N, X.data(), s.N, T(0), G1.data(), s.K);
+    between(G1, W1, 0, s.K);
+    gemm<T>(false, false, s.M, s.N, s.K, T(1), W1.data(), s.K, X.data(), s.N, T(0), Z1.data(), s.N);
+    std::vector<T> G2(W.size()), W2(W.size()), Z2(Z1.size(), T(7));
+    gemm_streamed<T>(s.M, s.N, s.K, D.data(), s.N, X.data(), s.N, G2.data(), s.K, W2.data(), s.K,
+                     Z2.data(), s.N, [&](int k0, int k1) { between(G2, W2, k0, k1); });
+    ++g_checks;
+    if (G1 != G2 || W1 != W2 || std::memcmp(Z1.data(), Z2.data(), Z1.size() * sizeof(T)) != 0) {
+      ++g_failures;
+      std::printf("FAIL gemm_streamed<%s> %dx%dx%d: differs from gemm NT, between, gemm NN\n",
+                  type_name<T>(), s.M, s.N, s.K);
+    }
+  }
+  set_num_threads(saved);
+}
+
 }  // namespace
 
 int main() {
@@ -432,6 +500,8 @@ int main() {
   run_thread_determinism<float>();
   run_fused_cases<double>();
   run_fused_cases<float>();
+  run_streamed_cases<double>();
+  run_streamed_cases<float>();
   if (g_failures) {
     std::printf("test_gemm: %d of %d checks FAILED\n", g_failures, g_checks);
     return 1;
