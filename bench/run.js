@@ -17,15 +17,17 @@ const quick = args.includes('--quick');
 const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.join(__dirname, 'RESULTS.md');
 
 const WORKLOADS = [
-  { id: 'W1', name: 'cat', layers: [12288, 20, 7, 5, 1], m: 209, iterations: 20, numpyIterations: 10 },
-  { id: 'W2', name: 'wide batch', layers: [784, 256, 128, 1], m: 8192, iterations: 3, numpyIterations: 2 },
-  { id: 'W3', name: 'tiny', layers: [2, 20, 3, 1], m: 211, iterations: 2000, numpyIterations: 300 },
+  { id: 'W1', name: 'cat', layers: [12288, 20, 7, 5, 1], m: 209, iterations: 20, numpyIterations: 10, rounds: 8 },
+  { id: 'W2', name: 'wide batch', layers: [784, 256, 128, 1], m: 8192, iterations: 3, numpyIterations: 2, rounds: 4 },
+  { id: 'W3', name: 'tiny', layers: [2, 20, 3, 1], m: 211, iterations: 2000, numpyIterations: 300, rounds: 8 },
 ];
 const BACKENDS = ['openblas', 'builtin'];  // the second forces DEEPNET_GEMM=builtin
 const DTYPES = ['float64', 'float32'];
 const THREADS = [1, 2];
 const reps = quick ? 3 : 7;
-const ROUNDS = quick ? 1 : 4;
+// Rounds per workload: W1 and W3 are short, so they get more chances at a
+// quiet moment of the machine (for numpy as for deepnet).
+const roundsOf = (w) => (quick ? 1 : w.rounds);
 
 function child(command, argv, env) {
   const out = execFileSync(command, argv, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -88,7 +90,7 @@ function main() {
   // Workload by workload, the rounds interleave numpy and every deepnet
   // configuration, so that the rows compared run minutes apart at most.
   for (const w of WORKLOADS) {
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; round <= roundsOf(w); round++) {
       measurePeaks(`${w.id} round ${round}`);
       if (withNumpy) {
         for (const threads of THREADS) {
@@ -152,7 +154,7 @@ function results(table) {
   return `# Benchmark results
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, ` +
-`Node ${process.version}, ${os.platform()} ${os.release()}, best of ${ROUNDS} interleaved round(s).
+`Node ${process.version}, ${os.platform()} ${os.release()}, best of ${WORKLOADS.map((w) => `${roundsOf(w)} (${w.id})`).join(', ')} interleaved rounds.
 Reproduce with \`npm run bench\` (about fifteen minutes; \`npm run bench -- --quick\` for one rough round).
 
 How to read it: each row is the median wall-clock time of one training iteration (forward + cost +
