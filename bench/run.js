@@ -18,15 +18,15 @@ const outFile = args.includes('--out') ? args[args.indexOf('--out') + 1] : path.
 
 const WORKLOADS = [
   { id: 'W1', name: 'cat', layers: [12288, 20, 7, 5, 1], m: 209, iterations: 20, numpyIterations: 10, rounds: 8 },
-  { id: 'W2', name: 'wide batch', layers: [784, 256, 128, 1], m: 8192, iterations: 3, numpyIterations: 2, rounds: 4 },
+  { id: 'W2', name: 'wide batch', layers: [784, 256, 128, 1], m: 8192, iterations: 3, numpyIterations: 2, rounds: 6 },
   { id: 'W3', name: 'tiny', layers: [2, 20, 3, 1], m: 211, iterations: 2000, numpyIterations: 300, rounds: 8 },
 ];
 const BACKENDS = ['openblas', 'builtin'];  // the second forces DEEPNET_GEMM=builtin
 const DTYPES = ['float64', 'float32'];
 const THREADS = [1, 2];
 const reps = quick ? 3 : 7;
-// Rounds per workload: W1 and W3 are short, so they get more chances at a
-// quiet moment of the machine (for numpy as for deepnet).
+// Rounds per workload: more give every configuration (numpy's too) more
+// chances at a quiet moment of the machine; W1 and W3 are short.
 const roundsOf = (w) => (quick ? 1 : w.rounds);
 
 function child(command, argv, env) {
@@ -66,22 +66,25 @@ function best(map, key, value) {
 }
 
 function main() {
-  const peak = {};  // `${dtype}/${threads}` -> best GFLOP/s of a 2048^2 gemm over backends and rounds
+  const peak = {};  // `${workload}/${dtype}/${threads}` -> best GFLOP/s of a 2048^2 gemm over backends and that workload's rounds
   const ms = {};    // `${workload}/${impl}/${dtype}/${threads}/${backend}` -> best median ms per iteration
   const memory = {};
   const labels = {};
   const withNumpy = numpyAvailable();
   if (!withNumpy) log('numpy is not available (python3 -c "import numpy" failed): the numpy rows are skipped');
-  // The peak of a large square gemm, measured in every round of every
-  // workload (the best over them all), so that a disturbed moment does not
-  // lower it.
-  const measurePeaks = (label) => {
+  // The peak of a large square gemm, measured at the start of every round of
+  // a workload; the workload's rows are compared with the best of its own
+  // readings (taken in the same minutes as they are), so that a disturbed
+  // moment does not lower it and a quiet moment of another workload does not
+  // raise it.
+  const measurePeaks = (id, label) => {
     for (const dtype of DTYPES) {
       for (const threads of THREADS) {
         for (const backend of BACKENDS) {
           const r = child(process.execPath, ['--expose-gc', path.join(__dirname, 'deepnet_run.js'),
             JSON.stringify({ peak: 2048, dtype, reps: 3 })], deepnetEnv(backend, threads));
-          peak[`${dtype}/${threads}`] = Math.max(peak[`${dtype}/${threads}`] ?? 0, r.gflops);
+          const key = `${id}/${dtype}/${threads}`;
+          peak[key] = Math.max(peak[key] ?? 0, r.gflops);
           log(`peak gemm ${dtype} ${threads}t ${r.backend.gemm} (${label}): ${r.gflops.toFixed(1)} GFLOP/s`);
         }
       }
@@ -91,7 +94,7 @@ function main() {
   // configuration, so that the rows compared run minutes apart at most.
   for (const w of WORKLOADS) {
     for (let round = 1; round <= roundsOf(w); round++) {
-      measurePeaks(`${w.id} round ${round}`);
+      measurePeaks(w.id, `${w.id} round ${round}`);
       if (withNumpy) {
         for (const threads of THREADS) {
           const r = child('python3', [path.join(__dirname, 'notes_numpy.py'), JSON.stringify({
@@ -136,7 +139,7 @@ function render(rows, peak) {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const gflops = flops(r.w.layers, r.w.m) / (r.ms * 1e6);
-    const pct = (100 * gflops) / peak[`${r.dtype}/${r.threads}`];
+    const pct = (100 * gflops) / peak[`${r.w.id}/${r.dtype}/${r.threads}`];
     const speedup = r.numpyMs ? `${(r.numpyMs / r.ms).toFixed(2)}x` : '—';
     const rss = r.mem ? (r.mem.rss / 2 ** 20).toFixed(0) : '—';
     const over = r.mem ? `${r.mem.over.toFixed(2)} (${(r.mem.extra / 2 ** 20).toFixed(1)} / ${(r.mem.bytes / 2 ** 20).toFixed(1)})` : '—';
@@ -144,8 +147,9 @@ function render(rows, peak) {
       `${gflops.toFixed(1)} | ${pct.toFixed(0)}% | ${speedup} | ${rss} | ${over} |`);
   }
   lines.push('');
-  lines.push(`Measured gemm peak (2048 x 2048 x 2048, best backend): ${Object.entries(peak)
-    .map(([k, v]) => `${k.replace('/', ', ')} thread(s) ${v.toFixed(1)} GFLOP/s`).join('; ')}.`);
+  lines.push(`Measured gemm peak (2048 x 2048 x 2048, best backend, best reading during each workload's rounds), GFLOP/s: ${
+    WORKLOADS.map((w) => `${w.id} ${Object.entries(peak).filter(([k]) => k.startsWith(`${w.id}/`))
+      .map(([k, v]) => `${k.split('/').slice(1).join(' ').replace(/ (\d)$/, ' $1t')} ${v.toFixed(1)}`).join(', ')}`).join('; ')}.`);
   return lines.join('\n');
 }
 
@@ -161,7 +165,7 @@ How to read it: each row is the median wall-clock time of one training iteration
 backward + update, after warm-up) of the notes' network on random data of the workload's shape.
 GFLOP/s counts the useful work of an iteration (forward, dW, and dA for layers 2..L) and
 "% of peak" compares it with a large square gemm (the best of both backends, measured at the start
-of every round of every workload). "speed-up" is the
+of every round; each workload against the best reading of its own rounds). "speed-up" is the
 notes' numpy code (float64, same thread count) divided by the row's time. numpy is timed over
 blocks of consecutive iterations after its initialization; deepnet as the difference between an
 lLayerModel call of 1 + n iterations and one of 1 iteration, over n, which leaves out the call's
