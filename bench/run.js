@@ -66,6 +66,16 @@ function record(map, key, value) {
   (map[key] ??= []).push(value);
 }
 
+/**
+ * numpy's time over deepnet's, round by round (both ran within the same
+ * minute of the round), then the median: a comparison in the same conditions,
+ * where the ratio of two separate medians could set a quiet numpy against a
+ * disturbed deepnet.
+ */
+function pairedSpeedup(numpyRounds, rounds) {
+  return median(rounds.map((t, i) => numpyRounds[i] / t));
+}
+
 function median(values) {
   const v = [...values].sort((a, b) => a - b);
   const mid = v.length >> 1;
@@ -134,7 +144,7 @@ function main() {
     const w = WORKLOADS.find((x) => x.id === id);
     return { w, impl: labels[key] ?? impl, dtype, threads: Number(threads), backend: impl === 'numpy' ? "OpenBLAS (numpy's)" : backend,
       ms: median(values), fastest: Math.min(...values), slowest: Math.max(...values), mem: memory[key],
-      numpyMs: ms[numpyKey(id, threads)] && median(ms[numpyKey(id, threads)]) };
+      speedup: ms[numpyKey(id, threads)] && pairedSpeedup(ms[numpyKey(id, threads)], values) };
   });
   const table = render(rows, peak);
   process.stdout.write(`${table}\n`);
@@ -149,7 +159,7 @@ function render(rows, peak) {
   for (const r of rows) {
     const gflops = flops(r.w.layers, r.w.m) / (r.ms * 1e6);
     const pct = (100 * gflops) / median(peak[`${r.w.id}/${r.dtype}/${r.threads}`]);
-    const speedup = r.numpyMs ? `${(r.numpyMs / r.ms).toFixed(2)}x` : '—';
+    const speedup = r.speedup ? `${r.speedup.toFixed(2)}x` : '—';
     const rss = r.mem ? (r.mem.rss / 2 ** 20).toFixed(0) : '—';
     const over = r.mem ? `${r.mem.over.toFixed(2)} (${(r.mem.extra / 2 ** 20).toFixed(1)} / ${(r.mem.bytes / 2 ** 20).toFixed(1)})` : '—';
     const digits = r.ms < 1 ? 4 : 2;
@@ -179,7 +189,8 @@ interleave numpy and every deepnet configuration (the fastest and slowest rounds
 GFLOP/s counts the useful work of an iteration (forward, dW, and dA for layers 2..L) and
 "% of peak" compares it with a large square gemm (the best of both backends, measured at the start
 of every round; each workload against the median of its own rounds' readings). "speed-up" is the
-notes' numpy code (float64, same thread count) divided by the row's time. numpy is timed over
+notes' numpy code (float64, same thread count) divided by the row's time, in each round, then
+the median over the rounds (numpy and the row ran within a minute of each other). numpy is timed over
 blocks of consecutive iterations after its initialization; deepnet as the difference between an
 lLayerModel call of 1 + n iterations and one of 1 iteration, over n, which leaves out the call's
 setup (initialization, input checks, the arena's first touch) in the same way. The machine is
