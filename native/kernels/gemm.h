@@ -72,7 +72,8 @@ void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int
 //   Z (M, N) (+)= W[:, k0:k1] . X[k0:k1, :]     (the first block sets Z)
 // Bit-identical to gemm(false, true, M, K, N, 1, D, ldd, X, ldx, 0, G, ldg),
 // between(0, K), gemm(false, false, M, N, K, 1, W, ldw, X, ldx, 0, Z, ldz)
-// when `between` is elementwise over its columns of G and W. Requires
+// when `between` is elementwise over its columns of G and W. Z may be D itself
+// (D is read, packed whole, before Z is first written). Requires
 // gemm_streamable: one thread, AVX2 + FMA, both products on the built-in thin
 // paths (M <= 32), a block of X within half of L2 (the cat network's W1).
 template <typename T>

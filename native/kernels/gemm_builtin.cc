@@ -1133,6 +1133,7 @@ void gemm_streamed_x86(int M, int N, int K, const T* D, int ldd, const T* X, int
   const Problem<T> g{false, true, M, K, N, T(1), T(0), D, ldd, X, ldx, G, ldg};
   const Problem<T> z{false, false, M, N, K, T(1), T(0), W, ldw, X, ldx, Z, ldz};
   const ThinNT<T> nt{g};
+  // All of D packed before Z is written: Z may be D (gemm.h).
   T* St = tls_pack_a.get<T>(static_cast<size_t>(N) * nt.sh.W);
   for (int pc = 0; pc < N; pc += nt.kcb) nt.pack(pc, std::min(nt.kcb, N - pc), St + pc * nt.sh.W);
   const int kcb = thin_kc(K);

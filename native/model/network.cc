@@ -86,13 +86,12 @@ Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
 
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const Regularization& reg,
-                     int from, const T* Z1_product) {
+                     int from, bool Z1_ready) {
   const int L = p.layers(), m = ws.m;
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
-    if (l == 1 && Z1_product) {
-      std::copy(Z1_product, Z1_product + static_cast<long>(n) * m, ws.Z[1]);
+    if (l == 1 && Z1_ready) {
       bias_activation_forward(ws.Z[1], ws.A[1], p.b[1], n, m,
                               L == 1 ? Activation::Sigmoid : Activation::Relu);
     } else if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable(k)) {
@@ -165,16 +164,17 @@ void network_update(const Parameters<T>& into, const Parameters<T>& p, const Wor
 template <typename T>
 bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T>& ws,
                   const T* X, const T* Y, BackwardForm form, const Regularization& reg,
-                  T learning_rate, T* next_Z1) {
+                  T learning_rate, bool next) {
   const int n = p.dims[1], k = p.dims[0], m = ws.m;
-  const bool stream = next_Z1 && ws.dA.empty() && p.layers() >= 2 && gemm_streamable<T>(n, m, k, m);
+  const bool stream = next && ws.dA.empty() && p.layers() >= 2 && gemm_streamable<T>(n, m, k, m);
   network_backward(ws, p, X, Y, form, reg, !stream);
   network_update(into, p, ws, learning_rate, !stream);
   if (!stream) return false;
-  // Lean backward leaves dZ1 over A1. Per block of X's rows, dW1's columns
-  // get what linear_backward, l2_gradient and update do to them.
+  // Lean backward leaves dZ1 over A1 (= Z1), which the product then
+  // overwrites (gemm_streamed allows it). Per block of X's rows, dW1's
+  // columns get what linear_backward, l2_gradient and update do to them.
   T* dW = ws.dW[1];
-  gemm_streamed<T>(n, m, k, ws.A[1], m, X, m, dW, k, into.W[1], k, next_Z1, m, [&](int k0, int k1) {
+  gemm_streamed<T>(n, m, k, ws.A[1], m, X, m, dW, k, into.W[1], k, ws.Z[1], m, [&](int k0, int k1) {
     const long len = k1 - k0;
     for (long i = 0; i < n; ++i) {
       T* g = dW + i * k + k0;
@@ -190,13 +190,13 @@ bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T
 #define DEEPNET_INSTANTIATE(T)                                                                 \
   template class Arena<T>;                                                                     \
   template void network_forward<T>(Workspace<T>&, const Parameters<T>&, const T*,              \
-                                   const Regularization&, int, const T*);                      \
+                                   const Regularization&, int, bool);                          \
   template void network_backward<T>(Workspace<T>&, const Parameters<T>&, const T*, const T*,   \
                                     BackwardForm, const Regularization&, bool);                \
   template void network_update<T>(const Parameters<T>&, const Parameters<T>&,                  \
                                   const Workspace<T>&, T, bool);                               \
   template bool network_step<T>(const Parameters<T>&, const Parameters<T>&, Workspace<T>&,     \
-                                const T*, const T*, BackwardForm, const Regularization&, T, T*);
+                                const T*, const T*, BackwardForm, const Regularization&, T, bool);
 DEEPNET_INSTANTIATE(float)
 DEEPNET_INSTANTIATE(double)
 #undef DEEPNET_INSTANTIATE

@@ -79,12 +79,13 @@ class Arena {
 // Z[l], A[l] for l = from..L from X: the notes' L_model_forward. With
 // dropout, masks for the hidden layers are drawn from reg.rng into ws.D, in
 // layer order, right after each ReLU (forward_propagation_with_dropout).
-// from > 1 recomputes only layers from..L, reusing A[from-1]. Z1_product:
-// layer 1's W1 X when network_step already computed it, else null.
+// from > 1 recomputes only layers from..L, reusing A[from-1]. Z1_ready:
+// Z[1] already holds W1 X (network_step computed it), so only its bias and
+// activation remain.
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X,
                      const Regularization& reg = Regularization(), int from = 1,
-                     const T* Z1_product = nullptr);
+                     bool Z1_ready = false);
 
 // dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A (and masks):
 // the notes' L_model_backward (form Notes) or Course 2's backward (Course2);
@@ -102,15 +103,15 @@ void network_update(const Parameters<T>& into, const Parameters<T>& p, const Wor
                     T learning_rate, bool first_W = true);
 
 // One training step after the forward pass and the cost: network_backward,
-// then network_update into `into`. With next_Z1 (n_1, m) given, a lean
-// workspace and a first layer that gemm_streamable takes (the cat network's
-// W1 on one thread), dW1, the update of W1 and the next iteration's product
-// W1 X (into next_Z1, for network_forward's Z1_product) are done in one pass
-// over X, bit-identical to doing them apart; returns whether it did. next_Z1
-// may be ws.scratch[0], which the step no longer needs by then.
+// then network_update into `into`. With `next` (another iteration follows),
+// a lean workspace and a first layer that gemm_streamable takes (the cat
+// network's W1 on one thread), dW1, the update of W1 and the next
+// iteration's product W1 X (left in Z[1], for network_forward's Z1_ready)
+// are done in one pass over X, bit-identical to doing them apart; returns
+// whether it did.
 template <typename T>
 bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T>& ws,
                   const T* X, const T* Y, BackwardForm form, const Regularization& reg,
-                  T learning_rate, T* next_Z1);
+                  T learning_rate, bool next);
 
 }  // namespace deepnet

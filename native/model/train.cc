@@ -57,24 +57,22 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, Workspace<T>& ws, cons
   const T lr = static_cast<T>(s.learning_rate);
   const bool guard = s.stop_on_divergence && spare;
   TrainResult result;
-  // Layer 1's product W1 X for this iteration when the step before computed
-  // it (network_step streams X once for it and dW1), in scratch[0].
-  const T* Z1_product = nullptr;
+  // Whether the step before left this iteration's W1 X in Z[1] (network_step
+  // streams X once for it and dW1).
+  bool Z1_ready = false;
   for (long i = 0; i < s.iterations; ++i) {
     if (s.cancel && s.cancel->load(std::memory_order_relaxed)) {
       result.stop = TrainResult::Stop::Cancelled;
       return result;
     }
     if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
-    network_forward(ws, p, X, s.reg, 1, Z1_product);
+    network_forward(ws, p, X, s.reg, 1, Z1_ready);
     const double cost = network_cost(ws, p, Y, s.cost, s.reg);
     costs[i] = cost;
-    T* next_Z1 = i + 1 < s.iterations ? ws.scratch[0] : nullptr;
     // With the guard the step writes into spare, so p survives whatever is
     // found not finite afterwards.
-    const bool streamed =
-        network_step(guard ? *spare : p, p, ws, X, Y, s.backward, s.reg, lr, next_Z1);
-    Z1_product = streamed ? next_Z1 : nullptr;
+    Z1_ready = network_step(guard ? *spare : p, p, ws, X, Y, s.backward, s.reg, lr,
+                            i + 1 < s.iterations);
     if (guard) {
       const char* bad = !std::isfinite(cost)             ? "cost"
                         : !gradients_finite(ws, p)       ? "gradient"

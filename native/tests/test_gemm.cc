@@ -421,9 +421,9 @@ void run_fused_cases() {
 // gemm_streamed against its definition: the NT product, `between` over all
 // columns, then the NN product, all bit for bit. `between` halves G's columns
 // and writes W' = W - 0.1 G (elementwise, like the training update), and the
-// NN product uses W'. Shapes: the cat network's first layer, K not a multiple
-// of the thin block or of a vector, M = 32 (whose NT product takes two K
-// blocks in double), a small N.
+// NN product uses W'; once more with Z written over D. Shapes: the cat
+// network's first layer, K not a multiple of the thin block or of a vector,
+// M = 32 (whose NT product takes two K blocks in double), a small N.
 template <typename T>
 void run_streamed_cases() {
   const int saved = num_threads();
@@ -481,6 +481,16 @@ void run_streamed_cases() {
       ++g_failures;
       std::printf("FAIL gemm_streamed<%s> %dx%dx%d: differs from gemm NT, between, gemm NN\n",
                   type_name<T>(), s.M, s.N, s.K);
+    }
+    // Z over D itself (training writes the next W1 X over dZ1).
+    std::vector<T> G3(W.size()), W3(W.size()), DZ = D;
+    gemm_streamed<T>(s.M, s.N, s.K, DZ.data(), s.N, X.data(), s.N, G3.data(), s.K, W3.data(), s.K,
+                     DZ.data(), s.N, [&](int k0, int k1) { between(G3, W3, k0, k1); });
+    ++g_checks;
+    if (G1 != G3 || std::memcmp(Z1.data(), DZ.data(), Z1.size() * sizeof(T)) != 0) {
+      ++g_failures;
+      std::printf("FAIL gemm_streamed<%s> %dx%dx%d with Z = D: differs\n", type_name<T>(), s.M,
+                  s.N, s.K);
     }
   }
   set_num_threads(saved);
