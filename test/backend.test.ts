@@ -1,7 +1,8 @@
 // backendInfo, thread control, and both gemm backends giving the golden numbers.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { asDType, backendInfo, lLayerModel, lModelForward, Model, RandomState, setNumThreads } from '../lib';
+import * as deepnet from '../lib';
+import { backendInfo, lLayerModel, lModelForward, RandomState, setNumThreads } from '../lib';
 import { expectClose, loadGolden, toMatrix, toParams, TOL } from './helpers/golden';
 
 const root = path.resolve(__dirname, '..');
@@ -16,18 +17,8 @@ function inChild(code: string, env: Record<string, string>): unknown {
   return JSON.parse(out);
 }
 
-/**
- * Where two lists of number arrays first differ bit for bit ("i:j"), or -1;
- * a short answer where toEqual would print a diff of a million numbers.
- */
-function firstDifference(a: number[][], b: number[][]): string | -1 {
-  if (a.length !== b.length) return `${a.length} arrays vs ${b.length}`;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i].length !== b[i].length) return `${i}: length ${a[i].length} vs ${b[i].length}`;
-    for (let j = 0; j < a[i].length; j++) if (!Object.is(a[i][j], b[i][j])) return `${i}:${j}`;
-  }
-  return -1;
-}
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const threadCases = require('./helpers/thread_cases');
 
 describe('backendInfo', () => {
   test('reports gemm, SIMD level, threads and the addon version', () => {
@@ -39,6 +30,11 @@ describe('backendInfo', () => {
     expect(info.napiVersion).toBe(8);
     if (process.env.DEEPNET_GEMM === 'builtin') expect(info.gemm).toBe('builtin');
     if (info.gemm === 'openblas') expect(info.openblasConfig).toMatch(/OpenBLAS/);
+    // CI forces each CPU family's kernels: make sure the forcing took.
+    if (process.env.DEEPNET_SIMD === 'portable') expect(info.simd).toBe('portable');
+    if (info.gemm === 'openblas' && process.env.OPENBLAS_CORETYPE) {
+      expect(info.openblasCore?.toLowerCase()).toBe(process.env.OPENBLAS_CORETYPE.toLowerCase());
+    }
   });
 
   test('setNumThreads changes the reported thread count', () => {
@@ -53,34 +49,25 @@ describe('backendInfo', () => {
     }
   });
 
-  test('a training run large enough to split every kernel gives the same bits with 1 and 2 threads', () => {
-    // m = 4096 and a 784-wide input: the elementwise kernels split over the
-    // pool (over 65536 elements) and the large products over threads. A 2-D
-    // input and a 4-unit layer: the products with fused bias+relu and relu
-    // mask (K <= 4), split over rows.
-    const rng = new RandomState(2);
-    const labels = (m: number) => ({ shape: [1, m] as [number, number], data: rng.rand(1, m).data.map((u) => (u < 0.5 ? 1 : 0)) });
-    // A wide input into 20 units, on one thread: dW1, W1's update and the
-    // next W1 X share one pass over X (gemm_streamed), with two they do not.
-    const cases = [
-      { layers: [784, 64, 32, 1], X: rng.randn(784, 4096), Y: labels(4096) },
-      { layers: [2, 64, 4, 1], X: rng.randn(2, 40000), Y: labels(40000) },
-      { layers: [3000, 20, 5, 1], X: rng.randn(3000, 209), Y: labels(209) },
-      { layers: [3000, 20, 5, 1], X: asDType(rng.randn(3000, 209), 'float32'), Y: asDType(labels(209), 'float32'), dtype: 'float32' as const },
-    ];
-    const run = (threads: number) => {
-      setNumThreads(threads);
-      return cases.map(({ layers, X, Y, dtype }) => {
-        const model = new Model({ layers, init: 'he', l2: 0.1, dtype });
-        const costs = model.fitSync(X, Y, { iterations: 3, learningRate: 0.05 }).costs;
-        return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data))];
-      });
-    };
-    const before = backendInfo().threads;
-    try {
-      expect(firstDifference(run(1).flat(), run(2).flat())).toBe(-1);
-    } finally {
-      setNumThreads(before);
+  test('the built-in gemm gives the same bits with 1 and 2 threads on runs that split every kernel', () => {
+    // In a child process that forces it: the backend is chosen when the addon loads.
+    const out = inChild(`
+      const t = require('./test/helpers/thread_cases'), d = require('./dist');
+      console.log(JSON.stringify({ gemm: d.backendInfo().gemm, difference: t.firstDifference(t.run(d, 1), t.run(d, 2)) }));`,
+    { DEEPNET_GEMM: 'builtin' });
+    expect(out).toEqual({ gemm: 'builtin', difference: -1 });
+  });
+
+  test('the loaded backend: 1 and 2 threads bit-identical (built-in) or within 1e-12 (OpenBLAS, which blocks differently on 1 thread)', () => {
+    const one = threadCases.run(deepnet, 1);
+    const two = threadCases.run(deepnet, 2);
+    if (backendInfo().gemm === 'builtin') {
+      expect(threadCases.firstDifference(one, two)).toBe(-1);
+    } else {
+      // Measured with OpenBLAS 0.3.21: 1.1e-16 (SkylakeX/Cooperlake kernels), 0 (Haswell).
+      const [f64a, f64b, f64c, f32] = threadCases.largestDifference(one, two) as number[];
+      expect(Math.max(f64a, f64b, f64c)).toBeLessThanOrEqual(1e-12);
+      expect(f32).toBeLessThanOrEqual(1e-5);
     }
   });
 
@@ -97,7 +84,7 @@ describe('backendInfo', () => {
     const before = backendInfo().threads;
     try {
       const one = run(1);
-      expect(firstDifference(one, run(2))).toBe(-1);
+      expect(threadCases.firstDifference([one], [run(2)])).toBe(-1);
       expect(one[0][0]).toBeGreaterThan(0.5);
     } finally {
       setNumThreads(before);

@@ -1,15 +1,15 @@
-// deepnet demo, the main job: its report opens in headless Chromium (Debian's
-// chromium package) with every figure rendered.
+// deepnet demo, the main job: its report opens in headless Chromium (see
+// helpers/browser: CHROMIUM_PATH, a system chromium, or the npm one) with
+// every figure rendered.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findBrowser } from './helpers/browser';
 
 test('deepnet demo writes a report whose figures all render in a browser', async () => {
-  expect(fs.existsSync(CHROMIUM) ? CHROMIUM : `missing ${CHROMIUM}: apt-get install chromium`).toBe(CHROMIUM);
+  const browserBinary = findBrowser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deepnet-demo-'));
   try {
     const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'bin', 'deepnet.js'), 'demo', '--json'], { cwd: dir, encoding: 'utf8' });
@@ -22,10 +22,7 @@ test('deepnet demo writes a report whose figures all render in a browser', async
     expect(byId['init-zeros']).toMatchObject({ trainAccuracy: 0.5, testAccuracy: 0.5 });
     expect(byId['init-he'].trainAccuracy).toBeGreaterThan(0.95);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const browser = await chromium.launch({ executablePath: browserBinary.executablePath, args: browserBinary.args });
     try {
       const page = await browser.newPage();
       await page.goto(`file://${path.join(dir, 'deepnet-report', 'index.html')}`);

@@ -8,11 +8,15 @@
 // of several repetitions, since the machine may be shared. "path" is the
 // built-in kernel's: unpacked (thin, thin NT or dot) or packed; gemm() picks
 // the built-in kernel on the unpacked ones and any with K <= 64 (see gemm.h).
-// After each network, its products' summed time per step with each.
+// After each network, its products' summed time per step with each. Then,
+// per shape, how far 1 and 2 threads' results are apart with each backend
+// (the built-in kernel is bit-identical by construction; OpenBLAS runs a
+// different driver with 1 thread than with more, so its bits may differ).
 //
 //   bench_gemm [reps] [filter]     (default 7; filter: a substring of the shape names)
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,6 +60,17 @@ double best_seconds(double flops, int reps, Call call) {
   return best;
 }
 
+// Uniform in [-0.5, 0.5) with every mantissa bit used: with fewer, float64
+// products and their sums can be exact, and no order of summation would show.
+template <typename T>
+void fill(std::vector<T>& v) {
+  unsigned long long x = 12345;
+  for (T& e : v) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    e = T(double(x >> 11) * 0x1p-53 - 0.5);
+  }
+}
+
 struct Times {
   double builtin, blas, dispatch;  // seconds per call; blas 0 without OpenBLAS
 };
@@ -67,9 +82,8 @@ Times bench(const Shape& s, int threads, int reps) {
   const int b_cols = s.tB ? s.K : s.N, b_rows = s.tB ? s.N : s.K;
   std::vector<T> A(static_cast<size_t>(a_rows) * a_cols), B(static_cast<size_t>(b_rows) * b_cols),
       C(static_cast<size_t>(s.M) * s.N);
-  unsigned x = 12345;
-  for (T& v : A) v = T((x = x * 1664525u + 1013904223u) >> 8) / T(1 << 24) - T(0.5);
-  for (T& v : B) v = T((x = x * 1664525u + 1013904223u) >> 8) / T(1 << 24) - T(0.5);
+  fill(A);
+  fill(B);
   const openblas::Library* lib = openblas::library();
   set_num_threads(threads);
   const double flops = 2.0 * s.M * s.N * s.K;
@@ -108,6 +122,52 @@ Times bench(const Shape& s, int threads, int reps) {
               t.builtin * 1e6, lib ? t.blas * 1e6 : 0.0, t.dispatch * 1e6);
   std::fflush(stdout);
   return t;
+}
+
+// Entries of C that differ between 1 and 2 threads, and the largest
+// difference relative to max(1, max |C|), for one backend's call.
+template <typename T, typename Call>
+void thread_difference(const char* backend, const Shape& s, Call call) {
+  std::vector<T> C1(static_cast<size_t>(s.M) * s.N), C2(C1.size());
+  set_num_threads(1);
+  call(C1.data());
+  set_num_threads(2);
+  call(C2.data());
+  size_t differ = 0;
+  double diff = 0, scale = 1;
+  for (size_t i = 0; i < C1.size(); ++i) {
+    if (std::memcmp(&C1[i], &C2[i], sizeof(T)) != 0) ++differ;
+    diff = std::max(diff, std::abs(double(C1[i]) - double(C2[i])));
+    scale = std::max(scale, std::abs(double(C2[i])));
+  }
+  std::printf("%-22s %s%s %-4s %-8s %9zu of %9zu differ, largest %.2e relative\n", s.name,
+              s.tA ? "T" : "N", s.tB ? "T" : "N", sizeof(T) == 8 ? "f64" : "f32", backend, differ,
+              C1.size(), diff / scale);
+}
+
+template <typename T>
+void thread_differences(const Shape& s) {
+  const int a_cols = s.tA ? s.M : s.K, a_rows = s.tA ? s.K : s.M;
+  const int b_cols = s.tB ? s.K : s.N, b_rows = s.tB ? s.N : s.K;
+  std::vector<T> A(static_cast<size_t>(a_rows) * a_cols), B(static_cast<size_t>(b_rows) * b_cols);
+  fill(A);
+  fill(B);
+  thread_difference<T>("builtin", s, [&](T* C) {
+    gemm_builtin<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), a_cols, B.data(), b_cols, T(0), C,
+                    s.N);
+  });
+  const openblas::Library* lib = openblas::library();
+  if (!lib) return;
+  thread_difference<T>("openblas", s, [&](T* C) {
+    const int ta = s.tA ? openblas::kTrans : openblas::kNoTrans;
+    const int tb = s.tB ? openblas::kTrans : openblas::kNoTrans;
+    if constexpr (sizeof(T) == 8)
+      lib->dgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0, A.data(), a_cols, B.data(),
+                 b_cols, 0.0, C, s.N);
+    else
+      lib->sgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0f, A.data(), a_cols, B.data(),
+                 b_cols, 0.0f, C, s.N);
+  });
 }
 
 }  // namespace
@@ -165,6 +225,14 @@ int main(int argc, char** argv) {
                       net.name, f64 ? "f64" : "f32", threads, sum.builtin * 1e6, sum.blas * 1e6,
                       sum.dispatch * 1e6);
       }
+    }
+  }
+  std::printf("\n1 vs 2 threads, bit for bit:\n");
+  for (const Network& net : networks) {
+    for (const Shape& s : net.shapes) {
+      if (!std::strstr(s.name, filter)) continue;
+      thread_differences<double>(s);
+      thread_differences<float>(s);
     }
   }
   return 0;
