@@ -1,12 +1,14 @@
 // Backward propagation: the notes' linear_backward, relu_backward,
-// sigmoid_backward, linear_activation_backward and L_model_backward.
+// sigmoid_backward (and tanh's, leaky relu's), linear_activation_backward and
+// L_model_backward.
+import { checkArchitecture, HiddenActivation, Output } from './architecture';
 import { options, typeError } from './errors';
 import { checkKeepProb } from './dropout';
-import { checkOutputs } from './cost';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
 import { Grads } from './parameters';
 import { Activation, checkActivation, LayerCache, LinearCache } from './forward';
+import { checkTargets } from './targets';
 
 function like(m: Matrix, rows: number, cols: number): Matrix {
   return { shape: [rows, cols], data: allocate(dtypeOf(m.data), rows * cols) };
@@ -47,12 +49,17 @@ export function linearBackward(dZ: Matrix, cache: LinearCache): [Matrix, Matrix,
 }
 
 function activationBackward(where: string, dA: unknown, cache: unknown, activation: Activation): Matrix {
+  if (activation === 'softmax') {
+    throw new TypeError(`${where}: a softmax layer has no backward of its own here: its output gradient is dZ = AL - Y ` +
+      "(lModelBackward with { output: 'softmax' } computes it)");
+  }
   const da = checkMatrix(where, 'dA', dA);
   const Z = checkMatrix(where, 'cache (Z)', cache);
   expectShape(where, 'dA', da, Z.shape[0], Z.shape[1], '(the shape of Z)');
   sameDType(where, [['dA', da], ['Z', Z]]);
   const dZ = like(da, da.shape[0], da.shape[1]);
-  native.activationBackward(dZ.data, da.data, Z.data, activation);
+  if (activation === 'linear') dZ.data.set(da.data);
+  else native.activationBackward(dZ.data, da.data, Z.data, activation);
   return dZ;
 }
 
@@ -64,6 +71,16 @@ export function reluBackward(dA: Matrix, cache: Matrix): Matrix {
 /** dZ = dA * s * (1 - s) with s = sigmoid(Z). */
 export function sigmoidBackward(dA: Matrix, cache: Matrix): Matrix {
   return activationBackward('sigmoidBackward', dA, cache, 'sigmoid');
+}
+
+/** dZ = dA * (1 - t^2) with t = tanh(Z). */
+export function tanhBackward(dA: Matrix, cache: Matrix): Matrix {
+  return activationBackward('tanhBackward', dA, cache, 'tanh');
+}
+
+/** dZ = dA where Z > 0, else 0.01 dA. */
+export function leakyReluBackward(dA: Matrix, cache: Matrix): Matrix {
+  return activationBackward('leakyReluBackward', dA, cache, 'leakyRelu');
 }
 
 /** ACTIVATION backward then LINEAR backward. Returns [dAPrev, dW, db]. */
@@ -82,6 +99,10 @@ export interface BackwardOptions {
   lambd?: number;
   /** The forward pass's keepProb, checked against the masks in the caches. */
   keepProb?: number;
+  /** The forward pass's hidden activations (default 'relu'). */
+  activation?: HiddenActivation | HiddenActivation[];
+  /** The forward pass's output layer (default 'sigmoid'); other heads start from dZL = AL - Y. */
+  output?: Output;
 }
 
 /** lambd: a finite number >= 0. */
@@ -96,7 +117,9 @@ export function checkLambd(where: string, lambd: unknown): number {
 
 /**
  * Backward pass of [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID from lModelForward's
- * caches, in one native call. Returns grads with dW{l}, db{l} (l = 1..L) and
+ * caches, in one native call (other activations and outputs: pass the
+ * forward pass's { activation, output }; softmax and linear outputs start
+ * from dZL = AL - Y, which dA{L} then holds; Y may be class labels for softmax). Returns grads with dW{l}, db{l} (l = 1..L) and
  * dA{l} = dJ/dA^[l] for l = 0..L: dA0 is the gradient with respect to X and
  * dA{L} is dAL. (The notes' dict shifts the dA keys by one: its dA{l} is our
  * dA{l-1}.)
@@ -108,10 +131,10 @@ export function checkLambd(where: string, lambd: unknown): number {
  */
 export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], opts?: BackwardOptions): Grads {
   const where = 'lModelBackward';
-  const o = options<BackwardOptions>(where, opts, ['lambd', 'keepProb']);
+  const o = options<BackwardOptions>(where, opts, ['lambd', 'keepProb', 'activation', 'output']);
   const lambd = checkLambd(where, o.lambd);
   const keepProbGiven = o.keepProb === undefined ? undefined : checkKeepProb(where, o.keepProb);
-  const [al, y] = checkOutputs(where, AL, Y);
+  const al = checkMatrix(where, 'AL', AL);
   if (!Array.isArray(caches) || caches.length === 0) {
     throw typeError(where, 'caches', 'the caches array returned by lModelForward', caches);
   }
@@ -132,19 +155,21 @@ export function lModelBackward(AL: Matrix, Y: Matrix, caches: LayerCache[], opts
     Z.push(z);
   });
   expectShape(where, 'caches[0][0][0] (X)', A[0], null, al.shape[1], '(m columns, like AL)');
-  expectShape(where, `caches[${L - 1}][1] (Z${L})`, Z[L - 1], 1, null, '(a single output unit)');
+  expectShape(where, `caches[${L - 1}][1] (Z${L})`, Z[L - 1], al.shape[0], null, '(the output units of AL)');
   const X = A[0];
   const hidden = A.slice(1);  // A1 .. A{L-1}
   const dims = [X.shape[0], ...W.map((w) => w.shape[0])];
-  sameDType(where, [['AL', al], ['X', X], ...W.map((w, i): [string, Matrix] => [`W${i + 1}`, w])]);
+  const arch = checkArchitecture(where, dims, o.activation, o.output);
+  const dtype = sameDType(where, [['AL', al], ['X', X], ...W.map((w, i): [string, Matrix] => [`W${i + 1}`, w])]);
   const m = al.shape[1];
+  const y = checkTargets(where, arch.output, al.shape[0], m, Y, dtype);
   const { keepProb, masks } = readMasks(where, caches, keepProbGiven, m);
   const dA = dims.map((n) => like(al, n, m));
   const dW = W.map((w) => like(al, w.shape[0], w.shape[1]));
   const db = W.map((w) => like(al, w.shape[0], 1));
   native.modelBackward(X.data, y.data, W.map((w) => w.data), Z.map((z) => z.data),
     [...hidden.map((a) => a.data), al.data], dA.map((a) => a.data), dW.map((g) => g.data), db.map((g) => g.data), dims, m,
-    lambd, keepProb, masks.map((d) => d.data));
+    lambd, keepProb, masks.map((d) => d.data), arch);
   const grads: Grads = {};
   dA.forEach((g, l) => { grads[`dA${l}`] = g; });
   dW.forEach((g, i) => { grads[`dW${i + 1}`] = g; });

@@ -1,5 +1,6 @@
-// Forward propagation: the notes' linear_forward, sigmoid, relu,
-// linear_activation_forward and L_model_forward.
+// Forward propagation: the notes' linear_forward, sigmoid, relu (and tanh,
+// leaky relu, softmax), linear_activation_forward and L_model_forward.
+import { Architecture, checkArchitecture, HiddenActivation, Output } from './architecture';
 import { options, typeError } from './errors';
 import { checkKeepProb, DropoutCache, dropoutRandomState } from './dropout';
 import { RandomState } from './rng';
@@ -7,7 +8,8 @@ import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from '
 import { native } from './native';
 import { Parameters, readLayers } from './parameters';
 
-export type Activation = 'relu' | 'sigmoid';
+/** A layer's activation: a hidden one, or an output layer's. */
+export type Activation = HiddenActivation | Output;
 /** The notes' linear_cache: (A_prev, W, b). */
 export type LinearCache = [APrev: Matrix, W: Matrix, b: Matrix];
 /** The notes' activation_cache: Z. */
@@ -19,6 +21,10 @@ export type ActivationCache = Matrix;
 export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache, dropout?: DropoutCache];
 
 export interface ForwardOptions {
+  /** Hidden layers' activation: one for all or one per hidden layer (default 'relu'). */
+  activation?: HiddenActivation | HiddenActivation[];
+  /** The output layer (default 'sigmoid'). */
+  output?: Output;
   /** Inverted dropout on every hidden layer with this keep probability (default 1: off). */
   keepProb?: number;
   /** Draw the masks from a fresh RandomState(seed). seed: 1 reproduces the course. */
@@ -54,7 +60,9 @@ function linear(where: string, APrev: unknown, W: unknown, b: unknown): [Matrix,
 
 function activate(Z: Matrix, activation: Activation): [Matrix, ActivationCache] {
   const A = like(Z, Z.shape[0], Z.shape[1]);
-  native.activationForward(A.data, Z.data, activation);
+  if (activation === 'softmax') native.softmaxForward(A.data, Z.data, Z.shape[0], Z.shape[1]);
+  else if (activation === 'linear') A.data.set(Z.data);
+  else native.activationForward(A.data, Z.data, activation);
   return [A, Z];
 }
 
@@ -73,11 +81,31 @@ export function relu(Z: Matrix): [Matrix, ActivationCache] {
   return activate(checkMatrix('relu', 'Z', Z), 'relu');
 }
 
+/** A = tanh(Z). Returns [A, cache = Z]. */
+export function tanh(Z: Matrix): [Matrix, ActivationCache] {
+  return activate(checkMatrix('tanh', 'Z', Z), 'tanh');
+}
+
+/** A = Z where Z > 0, else 0.01 Z (PyTorch's default slope). Returns [A, cache = Z]. */
+export function leakyRelu(Z: Matrix): [Matrix, ActivationCache] {
+  return activate(checkMatrix('leakyRelu', 'Z', Z), 'leakyRelu');
+}
+
+/**
+ * Column-wise softmax of Z (K, m): e = exp(Z - max over the column), A = e / sum(e).
+ * Returns [A, cache = Z].
+ */
+export function softmax(Z: Matrix): [Matrix, ActivationCache] {
+  return activate(checkMatrix('softmax', 'Z', Z), 'softmax');
+}
+
+const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'leakyRelu', 'softmax', 'linear'];
+
 export function checkActivation(where: string, activation: unknown): Activation {
-  if (activation !== 'relu' && activation !== 'sigmoid') {
-    throw typeError(where, 'activation', "'relu' or 'sigmoid'", activation);
+  if (typeof activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(activation)) {
+    throw typeError(where, 'activation', ACTIVATIONS.map((a) => `'${a}'`).join(', ').replace(/, ([^,]*)$/, ' or $1'), activation);
   }
-  return activation;
+  return activation as Activation;
 }
 
 /** LINEAR -> ACTIVATION for one layer. Returns [A, cache = [linearCache, Z]]. */
@@ -90,10 +118,11 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
 }
 
 /**
- * [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID, one native call for all layers.
+ * [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID, one native call for all layers
+ * (other hidden activations and outputs with { activation, output }).
  * Returns [AL, caches] with caches[l-1] = [[A_{l-1}, W_l, b_l], Z_l].
  *
- * With keepProb < 1, inverted dropout follows every hidden ReLU
+ * With keepProb < 1, inverted dropout follows every hidden activation
  * (forward_propagation_with_dropout): D = rand(n_l, m) < keepProb drawn in
  * layer order, A = A * D / keepProb, and caches[l-1][2] = { D, keepProb }.
  * Without seed or rng the masks come from a process-wide RandomState and are
@@ -101,10 +130,12 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
  */
 export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardOptions): [Matrix, LayerCache[]] {
   const where = 'lModelForward';
-  const o = options<ForwardOptions>(where, opts, ['keepProb', 'seed', 'rng']);
+  const o = options<ForwardOptions>(where, opts, ['keepProb', 'seed', 'rng', 'activation', 'output']);
   const keepProb = checkKeepProb(where, o.keepProb);
   const rng = keepProb < 1 ? dropoutRandomState(where, o.seed, o.rng) : null;
-  return forwardChecked(where, checkMatrix(where, 'X', X), parameters, keepProb, rng);
+  const layers = readLayers(where, 'parameters', parameters);
+  const arch = checkArchitecture(where, layers.dims, o.activation, o.output);
+  return forwardChecked(where, checkMatrix(where, 'X', X), parameters, keepProb, rng, arch);
 }
 
 /**
@@ -112,9 +143,10 @@ export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardO
  * is scanned once; errors name `where`.
  */
 export function forwardChecked(where: string, x: Matrix, parameters: Parameters, keepProb = 1,
-  rng: RandomState | null = null): [Matrix, LayerCache[]] {
+  rng: RandomState | null = null, arch?: Architecture): [Matrix, LayerCache[]] {
   const layers = readLayers(where, 'parameters', parameters);
   const { dims, W, b } = layers;
+  const architecture = arch ?? checkArchitecture(where, dims, undefined, undefined);
   expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns: one row per input feature)`);
   sameDType(where, [['X', x], ['parameters.W1', W[0]]]);
   const m = x.shape[1];
@@ -122,7 +154,7 @@ export function forwardChecked(where: string, x: Matrix, parameters: Parameters,
   const A = dims.slice(1).map((n) => like(x, n, m));
   const D = rng ? dims.slice(1, -1).map((n) => like(x, n, m)) : [];
   native.modelForward(x.data, W.map((w) => w.data), b.map((v) => v.data), Z.map((z) => z.data), A.map((a) => a.data),
-    dims, m, keepProb, rng ? rng.native : null, D.map((d) => d.data));
+    dims, m, keepProb, rng ? rng.native : null, D.map((d) => d.data), architecture);
   const caches: LayerCache[] = W.map((w, i) => {
     const cache: LayerCache = [[i === 0 ? x : A[i - 1], w, b[i]], Z[i]];
     if (i < D.length) cache.push({ D: D[i], keepProb });

@@ -3,7 +3,8 @@
 import { checkLambd } from './backward';
 import { integerIn, options, positiveNumber, typeError } from './errors';
 import { checkLayersDims } from './init';
-import { checkData } from './labels';
+import { checkArchitecture, HiddenActivation, Output } from './architecture';
+import { checkTargets } from './targets';
 import { asDType, checkMatrix, expectShape, Matrix } from './matrix';
 import { native } from './native';
 import { Grads, Parameters, readLayers } from './parameters';
@@ -88,6 +89,10 @@ export interface GradientCheckOptions {
   seed?: number;
   /** How many of the worst entries each parameter's breakdown lists (default 3). */
   worst?: number;
+  /** The network's hidden activations (default 'relu'). */
+  activation?: HiddenActivation | HiddenActivation[];
+  /** The network's output layer (default 'sigmoid'; its cost from the logits for 'softmax' and 'linear'). */
+  output?: Output;
 }
 
 /** One parameter's share of the check: where a backprop bug shows itself. */
@@ -150,7 +155,7 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   opts?: GradientCheckOptions): GradientCheckResult {
   const where = 'gradientCheckN';
   const o = options<GradientCheckOptions>(where, opts,
-    ['epsilon', 'lambd', 'threshold', 'parameterThreshold', 'sample', 'seed', 'worst']);
+    ['epsilon', 'lambd', 'threshold', 'parameterThreshold', 'sample', 'seed', 'worst', 'activation', 'output']);
   const epsilon = o.epsilon ?? 1e-7;
   if (typeof epsilon !== 'number' || !(epsilon > 0) || !Number.isFinite(epsilon)) {
     throw new RangeError(`${where}: epsilon must be a finite number > 0; received ${String(epsilon)}`);
@@ -158,9 +163,11 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   const lambd = checkLambd(where, o.lambd);
   const threshold = positiveNumber(where, 'threshold', o.threshold ?? DEFAULT_THRESHOLD);
   const parameterThreshold = positiveNumber(where, 'parameterThreshold', o.parameterThreshold ?? DEFAULT_PARAMETER_THRESHOLD);
-  const { dims, W, b } = readLayers(where, 'parameters', parameters);
-  const [x, y] = checkData(where, X, Y);
+  const { dims, W, b, dtype } = readLayers(where, 'parameters', parameters);
+  const arch = checkArchitecture(where, dims, o.activation, o.output);
+  const x = checkMatrix(where, 'X', X);
   expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns)`);
+  const y = checkTargets(where, arch.output, dims[dims.length - 1], x.shape[1], Y, dtype);
   const [theta, keys] = flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
   const n = theta.shape[0];
   const gradVector = readGradientVector(where, gradients, W, b, n);
@@ -172,7 +179,7 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   const jMinus = new Float64Array(indices.length);
   const f64 = (m: Matrix) => asDType(m, 'float64').data.slice();  // copies: perturbed in place natively
   const cost = native.gradcheckCosts(asDType(x, 'float64').data, asDType(y, 'float64').data, W.map(f64), b.map(f64),
-    dims, x.shape[1], lambd, epsilon, index, jPlus, jMinus);
+    dims, x.shape[1], lambd, epsilon, index, jPlus, jMinus, arch);
 
   const approx = new Float64Array(indices.length);
   const grad = new Float64Array(indices.length);

@@ -1,31 +1,41 @@
 // Model: the typed API for production code, on the same native kernels.
-// It trains the course's model: stable cost from ZL (plus the L2 term),
-// dZL = AL - Y, L2 and inverted dropout as Course 2, and stops (keeping the
-// last finite parameters) if training diverges.
+// A general fully-connected network (hidden activations, a sigmoid, softmax
+// or linear output) trained with Course 2's arithmetic: each head's cost from
+// its logits (plus the L2 term), dZL = AL - Y, L2 and inverted dropout as
+// Course 2, mini-batches and the optimizers of Course 2 Week 2; it stops
+// (keeping the last finite parameters) if training diverges.
+import * as fs from 'fs';
+import { Architecture, checkArchitecture, HiddenActivation, layerActivations, Output } from './architecture';
 import { checkLambd } from './backward';
 import { checkKeepProb } from './dropout';
-import { integerIn, options, positiveNumber, typeError } from './errors';
+import { integerIn, options, typeError } from './errors';
+import { checkExamples, FitOptions, FitPlan, History, ModelShape, planFit } from './fitOptions';
 import { checkLayersDims } from './init';
-import { checkData } from './labels';
+import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
+import { writeFileAtomic } from './io/safetensors';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix } from './matrix';
-import { native } from './native';
-import * as fs from 'fs';
-import { decode, encode, Tensor, writeFileAtomic } from './io/safetensors';
+import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
 import { RandomStateState } from './rng';
+import { argmaxColumns } from './targets';
 
-export type InitName = 'deep' | 'he' | 'random' | 'zeros' | 'xavier';
+export type { InitName } from './io/modelFile';
+export type { FitOptions, History, Progress, LearningRateDecay, EarlyStoppingOptions, OptimizerName } from './fitOptions';
 
 export interface ModelOptions {
-  /** [n_x, n_1, ..., n_L] with n_L = 1. */
+  /** [n_x, n_1, ..., n_L]: input features, hidden units, output units (1 for binary, K classes for softmax). */
   layers: number[];
+  /** 'sigmoid' (default: binary, or independent 0/1 labels), 'softmax' (K classes), 'linear' (regression). */
+  output?: Output;
+  /** Hidden layers' activation, one for all or one per hidden layer: 'relu' (default), 'tanh', 'sigmoid', 'leakyRelu'. */
+  activation?: HiddenActivation | HiddenActivation[];
   /**
    * 'deep' (randn / sqrt(n_prev), the notes; default), 'he' (randn * sqrt(2 / n_prev)),
    * 'xavier' (randn * sqrt(1 / n_prev)), 'random' (randn * 10, the course's), 'zeros'.
    * Each draws exactly as its notes counterpart.
    */
   init?: InitName;
-  /** Seed of the initialization (default 3, as the course); dropout masks continue the same stream. */
+  /** Seed of the initialization (default 3, as the course); dropout masks and shuffles continue the same stream. */
   seed?: number;
   dtype?: DType;
   /** L2 strength lambd (default 0). */
@@ -34,48 +44,13 @@ export interface ModelOptions {
   keepProb?: number;
   /**
    * Re-seed the dropout generator with this seed before every forward pass,
-   * as the course's forward_propagation_with_dropout does (every iteration
-   * then uses the same masks). Without it, masks are fresh every iteration.
+   * as the course's forward_propagation_with_dropout does (every step then
+   * uses the same masks). Without it, masks are fresh every step.
    */
   dropoutSeed?: number;
 }
 
-export interface Progress {
-  iteration: number;
-  cost: number;
-  iterations: number;
-}
-
-export interface FitOptions {
-  /** Default 0.0075. */
-  learningRate?: number;
-  /** Default 3000. */
-  iterations?: number;
-  /** onProgress runs every logEvery iterations (default 100). */
-  logEvery?: number;
-  onProgress?: (progress: Progress) => void;
-  /** fit() only: stops at the next iteration boundary; fit() rejects with an AbortError. */
-  signal?: AbortSignal;
-  /**
-   * Save the model (parameters, generator state, iterations done) to `path`
-   * every `every` iterations and at the end, atomically. Model.load(path)
-   * and a fit of the remaining iterations end with exactly the parameters of
-   * an uninterrupted run.
-   */
-  checkpoint?: { path: string; every: number };
-}
-
-export interface History {
-  /**
-   * The cost of every iteration, computed before that iteration's update (a
-   * typed array: long runs stay out of the JavaScript heap).
-   */
-  costs: Float64Array;
-  /** Iterations completed (their updates applied). */
-  iterations: number;
-}
-
-/** fit() was aborted: the model holds the parameters of the last finished iteration. */
+/** fit() was aborted: the model holds the parameters of the last finished step. */
 export class AbortError extends Error {
   override readonly name = 'AbortError';
   readonly code = 'ABORT_ERR';
@@ -97,24 +72,48 @@ export interface LoadOptions {
   allowNonFinite?: boolean;
 }
 
-interface NativeModel {
-  readParameters(out: Float64Array | Float32Array): void;
-  writeParameters(input: Float64Array | Float32Array): void;
-  fitSync(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number, lr: number, iterations: number,
-    logEvery: number, onProgress: ((i: number, cost: number) => void) | null, costs: Float64Array): NativeResult;
-  fit(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number, lr: number, iterations: number,
-    logEvery: number, onProgress: ((i: number, cost: number) => void) | null, costs: Float64Array): Promise<NativeResult>;
-  cancel(): void;
-  predictProba(X: Float64Array | Float32Array, m: number, AL: Float64Array | Float32Array): void;
-  cost(X: Float64Array | Float32Array, Y: Float64Array | Float32Array, m: number): number;
-  getRngState(): RandomStateState;
-  setRngState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
+/** What evaluate() reports: the cost, and accuracy (classifiers) or the regression errors (linear output). */
+export interface Evaluation {
+  /** The training objective without dropout: the output's cost (+ the L2 term). */
+  cost: number;
+  /** Classifiers: the share of correct predictions (per unit for a sigmoid output of several units); NaN for the linear output. */
+  accuracy: number;
+  /** Linear output: mean over outputs and examples of (prediction - Y)^2. */
+  meanSquaredError?: number;
+  /** Linear output: the coefficient of determination, averaged over outputs (scikit-learn's r2_score). */
+  r2?: number;
 }
+
+type F = Float64Array | Float32Array;
 
 interface NativeResult {
   completed: number;
-  stop: 'finished' | 'cancelled' | 'callback' | 'diverged';
+  steps: number;
+  stop: 'finished' | 'cancelled' | 'callback' | 'diverged' | 'early';
   diverged?: 'cost' | 'gradient' | 'parameters';
+  bestEpoch: number;
+  bestCost: number;
+  sinceBest: number;
+}
+
+type NativeProgress = ((epoch: number, cost: number, valCost: number, valAccuracy: number, lr: number) => void) | null;
+type NativeSettings = NativeFitSettings & { bestCost: number; sinceBest: number };
+
+interface NativeModel {
+  readParameters(out: F): void;
+  writeParameters(input: F): void;
+  fitSync(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
+    validation: { X: F; Y: F; m: number } | null): NativeResult;
+  fit(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
+    validation: { X: F; Y: F; m: number } | null): Promise<NativeResult>;
+  cancel(): void;
+  predictProba(X: F, m: number, AL: F): void;
+  evaluate(X: F, Y: F, m: number): { cost: number; accuracy: number };
+  getRngState(): RandomStateState;
+  setRngState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
+  getOptimizerState(): { v: F; s: F; t: number } | null;
+  setOptimizerState(v: F | null, s: F | null, t: number): void;
+  resetOptimizer(): void;
 }
 
 const INITS: Record<InitName, { method: string; scale: number }> = {
@@ -125,8 +124,21 @@ const INITS: Record<InitName, { method: string; scale: number }> = {
   zeros: { method: 'zeros', scale: 1 },
 };
 
+/** One fit's bookkeeping across its native calls (one per checkpoint chunk). */
+interface FitRun {
+  plan: FitPlan;
+  history: NativeHistory;
+  steps: number;
+  bestCost: number;
+  sinceBest: number;
+  bestEpoch: number;
+}
+
 export class Model {
   readonly layers: readonly number[];
+  readonly output: Output;
+  /** One activation per hidden layer. */
+  readonly activation: readonly HiddenActivation[];
   readonly init: InitName;
   readonly seed: number;
   readonly dtype: DType;
@@ -135,23 +147,27 @@ export class Model {
   readonly dropoutSeed: number | undefined;
   private readonly native: NativeModel;
   private fitting = false;
-  /** Iterations trained so far, over every fit (saved in model files). */
+  /** Epochs trained so far, over every fit (saved in model files). */
   private trained = 0;
   private lastLearningRate: number | undefined;
+  /** Which optimizer (and hyper-parameters) the native optimizer state belongs to. */
+  private optimizerKey: string | undefined;
 
   constructor(opts: ModelOptions) {
     const where = 'Model';
     if (opts === null || typeof opts !== 'object') throw typeError(where, 'options', 'an object { layers, ... }', opts);
-    const o = options<ModelOptions>(where, opts, ['layers', 'init', 'seed', 'dtype', 'l2', 'keepProb', 'dropoutSeed']);
+    const o = options<ModelOptions>(where, opts, ['layers', 'output', 'activation', 'init', 'seed', 'dtype', 'l2', 'keepProb', 'dropoutSeed']);
     const layers = checkLayersDims(where, o.layers, 'layers');
-    if (layers[layers.length - 1] !== 1) {
-      throw new RangeError(`${where}: the last layer must have 1 unit (one sigmoid output); received layers [${layers}]`);
-    }
+    const arch = checkArchitecture(where, layers, o.activation, o.output);
     const init = o.init ?? 'deep';
-    if (!(init in INITS)) throw typeError(where, 'init', `one of ${Object.keys(INITS).map((k) => `'${k}'`).join(', ')}`, init);
+    if (typeof init !== 'string' || !INIT_NAMES.includes(init)) {
+      throw typeError(where, 'init', `one of ${INIT_NAMES.map((k) => `'${k}'`).join(', ')}`, init);
+    }
     const dtype = o.dtype ?? 'float64';
     if (dtype !== 'float64' && dtype !== 'float32') throw typeError(where, 'dtype', "'float64' or 'float32'", dtype);
     this.layers = Object.freeze([...layers]);
+    this.output = arch.output;
+    this.activation = Object.freeze([...arch.hidden]);
     this.init = init;
     this.seed = integerIn(where, 'seed', o.seed ?? 3, 0, 2 ** 32 - 1);
     this.dtype = dtype;
@@ -160,8 +176,8 @@ export class Model {
     this.dropoutSeed = o.dropoutSeed === undefined ? undefined : integerIn(where, 'dropoutSeed', o.dropoutSeed, 0, 2 ** 32 - 1);
     const NativeModelClass = (native as unknown as { NativeModel: new (config: object) => NativeModel }).NativeModel;
     this.native = new NativeModelClass({
-      dims: layers, dtype, init: INITS[init].method, scale: INITS[init].scale, seed: this.seed,
-      lambd: this.l2, keepProb: this.keepProb, dropoutSeed: this.dropoutSeed ?? -1,
+      dims: layers, hidden: arch.hidden, output: arch.output, dtype, init: INITS[init].method, scale: INITS[init].scale,
+      seed: this.seed, lambd: this.l2, keepProb: this.keepProb, dropoutSeed: this.dropoutSeed ?? -1,
     });
   }
 
@@ -170,19 +186,39 @@ export class Model {
     return this.layers.slice(1).reduce((sum, n, i) => sum + n * (this.layers[i] + 1), 0);
   }
 
-  /** Iterations trained so far over every fit (restored by Model.load). */
+  /** Epochs trained so far over every fit (restored by Model.load); with full batches, iterations. */
+  get epochsTrained(): number {
+    return this.trained;
+  }
+
+  /** Same as epochsTrained. */
   get iterationsTrained(): number {
     return this.trained;
   }
 
-  /** Trains on X (n_x, m), Y (1, m) on the calling thread. */
+  private get shape(): ModelShape {
+    return { layers: this.layers, dtype: this.dtype, output: this.output };
+  }
+
+  private get architecture(): Architecture {
+    return { hidden: [...this.activation], output: this.output };
+  }
+
+  /** Trains on X (n_x, m), Y on the calling thread (see FitOptions). */
   fitSync(X: Matrix, Y: Matrix, opts?: FitOptions): History {
     const where = 'Model.fitSync';
-    const run = this.prepareFit(where, X, Y, opts, false);
+    this.ensureNotFitting(where);
+    const run = this.startFit(planFit(where, this.shape, X, Y, opts, false));
     this.fitting = true;
     try {
-      return this.inChunks(where, run, (from, count, costs) =>
-        this.native.fitSync(run.x, run.y, run.m, run.learningRate, count, run.logEvery, run.onProgressFrom(from), costs));
+      for (let from = 0; ;) {
+        const count = this.chunkSize(run, from);
+        const [settings, onProgress, history, validation] = this.chunkArgs(run, from, count);
+        const result = this.native.fitSync(run.plan.X.data, run.plan.Y.data, run.plan.X.shape[1], settings, onProgress, history, validation);
+        const done = this.afterChunk(where, run, from, result);
+        if (done) return done;
+        from += count;
+      }
     } finally {
       this.fitting = false;
     }
@@ -195,17 +231,25 @@ export class Model {
    */
   async fit(X: Matrix, Y: Matrix, opts?: FitOptions): Promise<History> {
     const where = 'Model.fit';
-    const run = this.prepareFit(where, X, Y, opts, true);
-    const signal = run.signal;
-    if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, { costs: new Float64Array(0), iterations: 0 });
+    this.ensureNotFitting(where);
+    const run = this.startFit(planFit(where, this.shape, X, Y, opts, true));
+    const signal = run.plan.signal;
+    if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, this.history(run, 0, false));
     this.fitting = true;
     const onAbort = () => this.native.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.inChunksAsync(where, run, (from, count, costs) => (signal?.aborted
-        // Aborted between two checkpoint chunks: stop here, as at any iteration boundary.
-        ? Promise.resolve({ completed: 0, stop: 'cancelled' as const })
-        : this.native.fit(run.x, run.y, run.m, run.learningRate, count, run.logEvery, run.onProgressFrom(from), costs)));
+      for (let from = 0; ;) {
+        const count = this.chunkSize(run, from);
+        const [settings, onProgress, history, validation] = this.chunkArgs(run, from, count);
+        const result: NativeResult = signal?.aborted
+          // Aborted between two checkpoint chunks: stop here, as at any step.
+          ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest }
+          : await this.native.fit(run.plan.X.data, run.plan.Y.data, run.plan.X.shape[1], settings, onProgress, history, validation);
+        const done = this.afterChunk(where, run, from, result);
+        if (done) return done;
+        from += count;
+      }
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.fitting = false;
@@ -213,10 +257,10 @@ export class Model {
   }
 
   /**
-   * Saves the model to `path` in the safetensors format (tensors W1..bL; the
-   * header holds the layers, activations, dtype, settings, training progress
-   * and deepnet's version), atomically: a crash mid-save leaves the previous
-   * file intact. Python: safetensors.numpy.load_file(path).
+   * Saves the model to `path` in the safetensors format (tensors W1..bL and
+   * the optimizer's state; the header holds the layers, activations, dtype,
+   * settings, training progress and deepnet's version), atomically: a crash
+   * mid-save leaves the previous file intact. Python: safetensors.numpy.load_file(path).
    */
   save(path: string): void {
     const where = 'Model.save';
@@ -236,73 +280,53 @@ export class Model {
     } catch (err) {
       throw new Error(`${where}: cannot read ${path}: ${(err as Error).message}`);
     }
-    const { metadata, tensors } = decode(bytes, path);
-    const settings = readModelMetadata(where, path, metadata);
-    const model = new Model(settings.options);
-    const parameters: Parameters = {};
-    const L = settings.options.layers.length - 1;
-    const expectedNames = new Set<string>();
-    for (let l = 1; l <= L; l++) {
-      const [n, k] = [settings.options.layers[l], settings.options.layers[l - 1]];
-      for (const [name, shape] of [[`W${l}`, [n, k]], [`b${l}`, [n, 1]]] as [string, number[]][]) {
-        expectedNames.add(name);
-        const t = tensors.get(name);
-        if (!t) throw new Error(`${where}: ${path} has no tensor ${name} (layers [${settings.options.layers}])`);
-        if (t.dtype !== (model.dtype === 'float64' ? 'F64' : 'F32')) {
-          throw new Error(`${where}: ${path}: tensor ${name} is ${t.dtype} but the model is ${model.dtype}`);
-        }
-        if (t.shape.length !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
-          throw new Error(`${where}: ${path}: tensor ${name} has shape [${t.shape}], layers [${settings.options.layers}] need [${shape}]`);
-        }
-        const data = t.data as Float64Array | Float32Array;
-        if (!o.allowNonFinite) {
-          const bad = data.findIndex((v) => !Number.isFinite(v));
-          if (bad >= 0) {
-            throw new Error(`${where}: ${path}: tensor ${name} holds ${data[bad]} at index ${bad} ` +
-              '(pass { allowNonFinite: true } to load it anyway)');
-          }
-        }
-        parameters[name] = { shape: [shape[0], shape[1]], data };
-      }
+    const file = decodeModel(where, path, bytes, o.allowNonFinite === true);
+    const model = new Model(file.settings);
+    model.native.writeParameters(file.parameters);
+    if (file.rng) model.native.setRngState(file.rng.key, file.rng.pos, file.rng.hasGauss, file.rng.gauss);
+    if (file.optimizer) {
+      model.native.setOptimizerState(file.optimizer.v, file.optimizer.s, file.optimizer.t);
+      model.optimizerKey = file.optimizer.key;
     }
-    const unexpected = [...tensors.keys()].filter((k) => !expectedNames.has(k));
-    if (unexpected.length > 0) throw new Error(`${where}: ${path}: unexpected tensors ${unexpected.join(', ')}`);
-    model.native.writeParameters(flatten(model, parameters));
-    if (settings.rng) model.native.setRngState(settings.rng.key, settings.rng.pos, settings.rng.hasGauss, settings.rng.gauss);
-    model.trained = settings.trained;
-    model.lastLearningRate = settings.learningRate;
+    model.trained = file.epochsTrained;
+    model.lastLearningRate = file.learningRate;
     return model;
   }
 
-  /** AL (1, m): the predicted probabilities, without dropout. */
+  /** The output layer's values AL (K, m), without dropout: probabilities for sigmoid and softmax outputs. */
   predictProba(X: Matrix): Matrix {
     const where = 'Model.predictProba';
     this.ensureIdle(where);
     const x = this.checkX(where, X);
-    const AL = allocate(this.dtype, x.shape[1]);
-    this.native.predictProba(x.data, x.shape[1], AL);
-    return { shape: [1, x.shape[1]], data: AL };
+    const m = x.shape[1];
+    const K = this.layers[this.layers.length - 1];
+    const AL = allocate(this.dtype, K * m, where);
+    this.native.predictProba(x.data, m, AL);
+    return { shape: [K, m], data: AL };
   }
 
-  /** (1, m) of 0/1: 1 where AL > 0.5. */
+  /**
+   * Predictions: sigmoid output, (K, m) of 0/1 (1 where AL > 0.5); softmax,
+   * (1, m) of class indices (the first largest probability); linear, the
+   * values (K, m).
+   */
   predict(X: Matrix): Matrix {
     const AL = this.predictProba(X);
+    if (this.output === 'linear') return AL;
+    if (this.output === 'softmax') return argmaxColumns(AL);
     const p = allocate(this.dtype, AL.data.length);
     AL.data.forEach((a, i) => { p[i] = a > 0.5 ? 1 : 0; });
     return { shape: AL.shape, data: p };
   }
 
-  /** The training objective without dropout (cross-entropy + L2 term) and the accuracy on (X, Y). */
-  evaluate(X: Matrix, Y: Matrix): { cost: number; accuracy: number } {
+  /** The cost without dropout and the accuracy (classifiers) or MSE and R^2 (linear output) on (X, Y). */
+  evaluate(X: Matrix, Y: Matrix): Evaluation {
     const where = 'Model.evaluate';
     this.ensureIdle(where);
-    const [x, y] = checkData(where, X, Y);
-    this.checkX(where, x);
-    const cost = this.native.cost(x.data, y.data, x.shape[1]);
-    const p = this.predict(x);
-    let correct = 0;
-    p.data.forEach((v, i) => { if (v === y.data[i]) correct++; });
-    return { cost, accuracy: correct / x.shape[1] };
+    const [x, y] = checkExamples(where, this.shape, X, Y);
+    const { cost, accuracy } = this.native.evaluate(x.data, y.data, x.shape[1]);
+    if (this.output !== 'linear') return { cost, accuracy };
+    return { cost, accuracy: NaN, ...regressionErrors(this.predictProba(x), y) };
   }
 
   /** A copy of the parameters { W1, b1, ..., WL, bL }. */
@@ -331,16 +355,17 @@ export class Model {
       throw new RangeError(`${where}: parameters have layers [${dims}] but the model has [${this.layers}]`);
     }
     if (dtype !== this.dtype) throw new TypeError(`${where}: parameters are ${dtype} but the model is ${this.dtype}`);
-    this.native.writeParameters(flatten(this, toParameters(W, b)));
+    this.native.writeParameters(this.flatten(toParameters(W, b)));
   }
 
   /** A table of the layers, their shapes and parameter counts, and the settings. */
   summary(): string {
+    const acts = layerActivations(this.architecture);
     const rows = [['layer', 'units', 'activation', 'W shape', 'parameters']];
     rows.push(['0 (input)', String(this.layers[0]), '', '', '']);
     for (let l = 1; l < this.layers.length; l++) {
       const [n, k] = [this.layers[l], this.layers[l - 1]];
-      rows.push([String(l), String(n), l === this.layers.length - 1 ? 'sigmoid' : 'relu', `(${n}, ${k})`, String(n * (k + 1))]);
+      rows.push([String(l), String(n), acts[l - 1], `(${n}, ${k})`, String(n * (k + 1))]);
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
@@ -354,6 +379,10 @@ export class Model {
     if (this.fitting) throw new Error(`${where}: this model is fitting; wait for fit() to finish (or abort it) first`);
   }
 
+  private ensureNotFitting(where: string): void {
+    if (this.fitting) throw new Error(`${where}: this model is already fitting; wait for that fit to finish (or abort it)`);
+  }
+
   private checkX(where: string, X: unknown): Matrix {
     const x = checkMatrix(where, 'X', X);
     expectShape(where, 'X', x, this.layers[0], null, `(the model's input layer has ${this.layers[0]} units)`);
@@ -363,197 +392,132 @@ export class Model {
     return x;
   }
 
-  private prepareFit(where: string, X: Matrix, Y: Matrix, opts: FitOptions | undefined, async: boolean) {
-    if (this.fitting) throw new Error(`${where}: this model is already fitting; wait for that fit to finish (or abort it)`);
-    const o = options<FitOptions>(where, opts, async
-      ? ['learningRate', 'iterations', 'logEvery', 'onProgress', 'signal', 'checkpoint']
-      : ['learningRate', 'iterations', 'logEvery', 'onProgress', 'checkpoint']);
-    const [x, y] = checkData(where, X, Y);
-    this.checkX(where, x);
-    const learningRate = positiveNumber(where, 'learningRate', o.learningRate ?? 0.0075);
-    const iterations = integerIn(where, 'iterations', o.iterations ?? 3000, 0, 2 ** 31 - 1);
-    const logEvery = integerIn(where, 'logEvery', o.logEvery ?? 100, 1, 2 ** 31 - 1);
-    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw typeError(where, 'onProgress', 'a function', o.onProgress);
-    if (o.signal !== undefined && !isAbortSignal(o.signal)) throw typeError(where, 'signal', 'an AbortSignal', o.signal);
-    const user = o.onProgress;
-    // Chunks start at multiples of logEvery, so progress keeps its rhythm across them.
-    const onProgressFrom = (from: number) => (user ? (i: number, cost: number) => user({ iteration: from + i, cost, iterations }) : null);
-    const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
-    return { x: x.data, y: y.data, m: x.shape[1], learningRate, iterations, logEvery, onProgressFrom,
-      costs: allocate('float64', iterations, where) as Float64Array, signal: o.signal, checkpoint };
+  /** Allocates the fit's history; a different optimizer than the state's starts afresh. */
+  private startFit(plan: FitPlan): FitRun {
+    if (plan.settings.optimizer !== 'gd' && plan.optimizerKey !== this.optimizerKey) {
+      this.native.resetOptimizer();
+      this.optimizerKey = plan.optimizerKey;
+    }
+    const buffer = () => allocate('float64', plan.epochs, 'Model.fit') as Float64Array;
+    return {
+      plan, steps: 0, bestCost: Number.MAX_VALUE, sinceBest: 0, bestEpoch: -1,
+      history: { costs: buffer(), valCosts: buffer(), valAccuracies: buffer(), learningRates: buffer() },
+    };
   }
 
-  /** Runs the fit in chunks of checkpoint.every iterations (one chunk without a checkpoint), saving after each. */
-  private inChunks(where: string, run: FitRun, chunk: (from: number, count: number, costs: Float64Array) => NativeResult): History {
-    let from = 0;
-    for (;;) {
-      const count = run.checkpoint ? Math.min(run.checkpoint.every, run.iterations - from) : run.iterations;
-      const result = chunk(from, count, run.costs.subarray(from, from + count));
-      const done = this.afterChunk(where, run, from, result);
-      if (done) return done;
-      from += count;
-    }
+  /** Epochs of the native call starting at `from`: up to the next checkpoint, or all. */
+  private chunkSize(run: FitRun, from: number): number {
+    return run.plan.checkpoint ? Math.min(run.plan.checkpoint.every, run.plan.epochs - from) : run.plan.epochs;
   }
 
-  private async inChunksAsync(where: string, run: FitRun,
-    chunk: (from: number, count: number, costs: Float64Array) => Promise<NativeResult>): Promise<History> {
-    let from = 0;
-    for (;;) {
-      const count = run.checkpoint ? Math.min(run.checkpoint.every, run.iterations - from) : run.iterations;
-      const result = await chunk(from, count, run.costs.subarray(from, from + count));
-      const done = this.afterChunk(where, run, from, result);
-      if (done) return done;
-      from += count;
-    }
+  private chunkArgs(run: FitRun, from: number, count: number):
+    [NativeSettings, NativeProgress, NativeHistory, { X: F; Y: F; m: number } | null] {
+    const { plan } = run;
+    const settings = { ...plan.settings, epochs: count, firstEpoch: this.trained, bestCost: run.bestCost, sinceBest: run.sinceBest };
+    const user = plan.onProgress;
+    const onProgress: NativeProgress = user
+      ? (e, cost, valCost, valAccuracy, learningRate) => user({
+        epoch: from + e, iteration: from + e, epochs: plan.epochs, iterations: plan.epochs, cost, learningRate,
+        ...(plan.validation ? { validationCost: valCost } : {}),
+        ...(plan.validation && this.output !== 'linear' ? { validationAccuracy: valAccuracy } : {}),
+      })
+      : null;
+    const h = run.history;
+    const part = (a: Float64Array) => a.subarray(from, from + count);
+    const history = { costs: part(h.costs), valCosts: part(h.valCosts), valAccuracies: part(h.valAccuracies), learningRates: part(h.learningRates) };
+    const v = plan.validation;
+    return [settings, onProgress, history, v ? { X: v.X.data, Y: v.Y.data, m: v.X.shape[1] } : null];
   }
 
   /** Books a finished chunk; returns the history when the fit is over (or throws). */
   private afterChunk(where: string, run: FitRun, from: number, result: NativeResult): History | null {
     this.trained += result.completed;
-    this.lastLearningRate = run.learningRate;
+    this.lastLearningRate = run.plan.settings.learningRate;
+    run.steps += result.steps;
+    run.bestCost = result.bestCost;
+    run.sinceBest = result.sinceBest;
+    if (result.bestEpoch >= 0) run.bestEpoch = from + result.bestEpoch;
     const completed = from + result.completed;
-    if (run.checkpoint && result.stop !== 'diverged') this.writeFile(run.checkpoint.path);
-    if (result.stop === 'finished' && completed < run.iterations) return null;
-    return this.finish(where, { ...result, completed }, run.costs);
+    if (result.stop === 'diverged') this.optimizerKey = undefined;  // the native state was reset
+    if (run.plan.checkpoint && result.stop !== 'diverged') this.writeFile(run.plan.checkpoint.path);
+    if (result.stop === 'finished' && completed < run.plan.epochs) return null;
+    const history = this.history(run, completed, result.stop === 'early');
+    if (result.stop === 'diverged') {
+      const full = run.plan.settings.batchSize === 0;
+      const at = full ? `iteration ${completed}` : `epoch ${completed} (step ${run.steps + 1} of this fit)`;
+      history.costs = run.history.costs.slice(0, completed + (full ? 1 : 0));
+      throw new TrainingDivergedError(
+        `${where}: training diverged at ${at} (non-finite ${result.diverged}); the model keeps ` +
+        (run.steps === 0 ? 'its initial parameters' : 'the parameters of the last finite step') + '. Try a smaller learningRate.',
+        completed, history);
+    }
+    if (result.stop === 'cancelled') {
+      throw new AbortError(`${where}: aborted after ${completed} ${run.plan.settings.batchSize === 0 ? 'iterations' : 'epochs'}; ` +
+        'the model keeps the parameters of its last finished step', history);
+    }
+    return history;
+  }
+
+  private history(run: FitRun, completed: number, stoppedEarly: boolean): History {
+    const h = run.history;
+    const take = (a: Float64Array) => (completed === a.length ? a : a.slice(0, completed));
+    return {
+      costs: take(h.costs), iterations: completed, epochs: completed, steps: run.steps, learningRates: take(h.learningRates),
+      ...(run.plan.validation ? { validationCosts: take(h.valCosts) } : {}),
+      ...(run.plan.validation && this.output !== 'linear' ? { validationAccuracies: take(h.valAccuracies) } : {}),
+      stoppedEarly, ...(run.bestEpoch >= 0 ? { bestEpoch: run.bestEpoch } : {}),
+    };
   }
 
   private writeFile(path: string): void {
     const flat = allocate(this.dtype, this.size);
     this.native.readParameters(flat);
-    const tensors: [string, Tensor][] = [];
-    let at = 0;
-    for (let l = 1; l < this.layers.length; l++) {
-      const [n, k] = [this.layers[l], this.layers[l - 1]];
-      const dtype = this.dtype === 'float64' ? 'F64' : 'F32';
-      tensors.push([`W${l}`, { dtype, shape: [n, k], data: flat.subarray(at, at + n * k) }]);
-      at += n * k;
-      tensors.push([`b${l}`, { dtype, shape: [n, 1], data: flat.subarray(at, at + n) }]);
-      at += n;
-    }
-    const rng = this.native.getRngState();
-    writeFileAtomic(path, encode(tensors, {
-      format: 'deepnet-model',
-      deepnet_version: native.backendInfo().version,
-      layers: JSON.stringify(this.layers),
-      activations: JSON.stringify(this.layers.slice(1).map((_, i) => (i === this.layers.length - 2 ? 'sigmoid' : 'relu'))),
-      dtype: this.dtype,
-      init: this.init,
-      seed: String(this.seed),
-      l2: String(this.l2),
-      keep_prob: String(this.keepProb),
-      ...(this.dropoutSeed === undefined ? {} : { dropout_seed: String(this.dropoutSeed) }),
-      iterations_trained: String(this.trained),
-      ...(this.lastLearningRate === undefined ? {} : { learning_rate: String(this.lastLearningRate) }),
-      rng_state: JSON.stringify({ key: Buffer.from(rng.key.buffer, rng.key.byteOffset, rng.key.byteLength).toString('base64'),
-        pos: rng.pos, hasGauss: rng.hasGauss, gauss: rng.gauss }),
+    const state = this.optimizerKey === undefined ? null : this.native.getOptimizerState();
+    const key = this.optimizerKey ?? '';
+    writeFileAtomic(path, encodeModel({
+      settings: {
+        layers: [...this.layers], activation: [...this.activation], output: this.output, init: this.init, seed: this.seed,
+        dtype: this.dtype, l2: this.l2, keepProb: this.keepProb, ...(this.dropoutSeed === undefined ? {} : { dropoutSeed: this.dropoutSeed }),
+      },
+      parameters: flat, epochsTrained: this.trained, version: native.backendInfo().version, rng: this.native.getRngState(),
+      ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
+      ...(state ? { optimizer: { key, t: state.t, v: key.startsWith('rmsprop') ? null : state.v, s: key.startsWith('momentum') ? null : state.s } } : {}),
     }));
   }
 
-  private finish(where: string, result: NativeResult, costs: Float64Array): History {
-    const completed = result.completed;
-    if (result.stop === 'diverged') {
-      const history = { costs: costs.slice(0, completed + 1), iterations: completed };
-      throw new TrainingDivergedError(
-        `${where}: training diverged at iteration ${completed} (non-finite ${result.diverged}); ` +
-        `the model keeps the parameters after iteration ${completed - 1}` +
-        (completed === 0 ? ' (its initial parameters)' : '') + '. Try a smaller learningRate.',
-        completed, history);
+  /** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */
+  private flatten(parameters: Parameters): F {
+    const flat = allocate(this.dtype, this.size);
+    let at = 0;
+    for (let l = 1; l < this.layers.length; l++) {
+      for (const key of [`W${l}`, `b${l}`]) {
+        flat.set(parameters[key].data, at);
+        at += parameters[key].data.length;
+      }
     }
-    const history = { costs: completed === costs.length ? costs : costs.slice(0, completed), iterations: completed };
-    if (result.stop === 'cancelled') {
-      throw new AbortError(`${where}: aborted after ${completed} iterations; the model keeps their parameters`, history);
-    }
-    return history;
+    return flat;
   }
 }
 
-/** Duck-typed, so a signal from another realm (a vm context, jest) is accepted. */
-type FitRun = ReturnType<Model['prepareFit']>;
-
-function checkCheckpoint(where: string, value: unknown, logEvery: number): { path: string; every: number } | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') throw typeError(where, 'checkpoint', 'an object { path, every }', value);
-  const { path, every } = value as { path?: unknown; every?: unknown };
-  if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'checkpoint.path', 'a file path', path);
-  const n = integerIn(where, 'checkpoint.every', every, 1, 2 ** 31 - 1);
-  if (n % logEvery !== 0 && logEvery % n !== 0) {
-    throw new RangeError(`${where}: checkpoint.every (${n}) must be a multiple or a divisor of logEvery (${logEvery}), ` +
-      'so that progress reports keep their rhythm');
-  }
-  return { path, every: n };
-}
-
-/** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */
-function flatten(model: Model, parameters: Parameters): Float64Array | Float32Array {
-  const flat = allocate(model.dtype, model.size);
-  let at = 0;
-  for (let l = 1; l < model.layers.length; l++) {
-    for (const key of [`W${l}`, `b${l}`]) {
-      flat.set(parameters[key].data, at);
-      at += parameters[key].data.length;
+/** MSE over every output and example, and R^2 averaged over the outputs (as scikit-learn's r2_score). */
+function regressionErrors(A: Matrix, Y: Matrix): { meanSquaredError: number; r2: number } {
+  const [K, m] = Y.shape;
+  let squared = 0;
+  let r2 = 0;
+  for (let k = 0; k < K; k++) {
+    let mean = 0;
+    for (let j = 0; j < m; j++) mean += Y.data[k * m + j];
+    mean /= m;
+    let residual = 0;
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      const y = Y.data[k * m + j];
+      residual += (A.data[k * m + j] - y) ** 2;
+      total += (y - mean) ** 2;
     }
+    squared += residual;
+    // scikit-learn: a constant target scores 1 when predicted exactly, else 0.
+    r2 += total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total;
   }
-  return flat;
-}
-
-interface ModelFileSettings {
-  options: ModelOptions & { layers: number[] };
-  trained: number;
-  learningRate: number | undefined;
-  rng: RandomStateState | undefined;
-}
-
-/** The Model settings in a file's header, checked. */
-function readModelMetadata(where: string, file: string, meta: Record<string, string>): ModelFileSettings {
-  const bad = (key: string, why: string): never => {
-    throw new Error(`${where}: ${file}: header field ${key} ${why}`);
-  };
-  if (meta.format !== 'deepnet-model') bad('format', `is ${JSON.stringify(meta.format)}, expected "deepnet-model" (not a deepnet model file)`);
-  const json = (key: string): unknown => {
-    if (meta[key] === undefined) bad(key, 'is missing');
-    try {
-      return JSON.parse(meta[key]);
-    } catch {
-      return bad(key, `is not JSON: ${JSON.stringify(meta[key].slice(0, 40))}`);
-    }
-  };
-  const number = (key: string, fallback?: number): number => {
-    if (meta[key] === undefined && fallback !== undefined) return fallback;
-    const v = Number(meta[key]);
-    if (meta[key] === undefined || meta[key].trim() === '' || !Number.isFinite(v)) bad(key, `is ${JSON.stringify(meta[key])}, not a number`);
-    return v;
-  };
-  const layers = json('layers');
-  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 31 - 1)) {
-    bad('layers', `is ${meta.layers}, not a list of positive layer sizes`);
-  }
-  if (meta.dtype !== 'float64' && meta.dtype !== 'float32') bad('dtype', `is ${JSON.stringify(meta.dtype)}`);
-  const init = (meta.init ?? 'deep') as InitName;
-  if (!(init in INITS)) bad('init', `is ${JSON.stringify(meta.init)}`);
-  let rng: RandomStateState | undefined;
-  if (meta.rng_state !== undefined) {
-    const r = json('rng_state') as { key?: unknown; pos?: unknown; hasGauss?: unknown; gauss?: unknown };
-    const key = typeof r?.key === 'string' ? Buffer.from(r.key, 'base64') : Buffer.alloc(0);
-    if (key.length !== 624 * 4 || !Number.isInteger(r.pos) || (r.pos as number) < 0 || (r.pos as number) > 624 ||
-      typeof r.hasGauss !== 'boolean' || typeof r.gauss !== 'number') {
-      bad('rng_state', 'is not a generator state { key (624 words), pos, hasGauss, gauss }');
-    }
-    rng = { key: new Uint32Array(key.buffer.slice(key.byteOffset, key.byteOffset + key.length)), pos: r.pos as number,
-      hasGauss: r.hasGauss as boolean, gauss: r.gauss as number };
-  }
-  const dropoutSeed = meta.dropout_seed === undefined ? undefined : number('dropout_seed');
-  return {
-    options: {
-      layers: layers as number[], init, dtype: meta.dtype as DType, seed: number('seed', 3), l2: number('l2', 0),
-      keepProb: number('keep_prob', 1), ...(dropoutSeed === undefined ? {} : { dropoutSeed }),
-    },
-    trained: number('iterations_trained', 0),
-    learningRate: meta.learning_rate === undefined ? undefined : number('learning_rate'),
-    rng,
-  };
-}
-
-function isAbortSignal(x: unknown): x is AbortSignal {
-  return x !== null && typeof x === 'object' && typeof (x as AbortSignal).addEventListener === 'function' &&
-    typeof (x as AbortSignal).aborted === 'boolean';
+  return { meanSquaredError: squared / (K * m), r2: r2 / K };
 }

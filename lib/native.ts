@@ -11,6 +11,7 @@ export interface NativeRandomState {
   fillRand(out: Float64Array): void;
   fillRandn(out: Float64Array): void;
   fillUint32(out: Uint32Array): void;
+  fillPermutation(out: Int32Array): void;
   getState(): { key: Uint32Array; pos: number; hasGauss: boolean; gauss: number };
   setState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
 }
@@ -26,19 +27,57 @@ export interface NativeBackendInfo {
   openblasCore?: string;
 }
 
+/** The layers' kinds, as the native layer takes them (see architecture.ts). */
+export interface NativeArchitecture {
+  hidden: string[];
+  output: string;
+}
+
+/** Fit settings, as fit_args.h reads them. */
+export interface NativeFitSettings {
+  learningRate: number;
+  epochs: number;
+  logEvery: number;
+  optimizer: 'gd' | 'momentum' | 'rmsprop' | 'adam';
+  beta: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  batchSize: number;
+  shuffle: boolean;
+  shuffleSeed: number;
+  decay: 'none' | 'inverse' | 'step';
+  decayRate: number;
+  decayInterval: number;
+  firstEpoch: number;
+  patience: number;
+  minDelta: number;
+  restoreBest: boolean;
+}
+
+/** Per-epoch outputs of a fit, each of `epochs` entries. */
+export interface NativeHistory {
+  costs: Float64Array;
+  valCosts: Float64Array;
+  valAccuracies: Float64Array;
+  learningRates: Float64Array;
+}
+
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
   RandomState: new (seed: number) => NativeRandomState;
   initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;
-  activationForward(A: F, Z: F, activation: 'relu' | 'sigmoid'): void;
+  activationForward(A: F, Z: F, activation: string): void;
+  softmaxForward(A: F, Z: F, K: number, m: number): void;
   modelForward(
     X: F, Ws: Arrays, bs: Arrays, Zs: Arrays, As: Arrays, dims: number[], m: number,
-    keepProb: number, rng: NativeRandomState | null, Ds: Arrays,
+    keepProb: number, rng: NativeRandomState | null, Ds: Arrays, arch: NativeArchitecture,
   ): void;
   computeCost(AL: F, Y: F, form: 'notes' | 'course2'): number;
-  activationBackward(dZ: F, dA: F, Z: F, activation: 'relu' | 'sigmoid'): void;
+  headCost(Z: F, A: F, Y: F, K: number, m: number, output: string): number;
+  activationBackward(dZ: F, dA: F, Z: F, activation: string): void;
   linearBackward(
     dAPrev: F, dW: F, db: F, dZ: F,
     APrev: F, W: F, n: number, k: number, m: number,
@@ -46,19 +85,25 @@ export interface NativeBinding {
   modelBackward(
     X: F, Y: F, Ws: Arrays, Zs: Arrays, As: Arrays,
     dAs: Arrays, dWs: Arrays, dbs: Arrays, dims: number[], m: number,
-    lambd: number, keepProb: number, Ds: Arrays,
+    lambd: number, keepProb: number, Ds: Arrays, arch: NativeArchitecture,
   ): void;
   update(Ps: Arrays, dPs: Arrays, learningRate: number): void;
+  optimizerStep(settings: NativeFitSettings, Ps: Arrays, Gs: Arrays, vs: Arrays, ss: Arrays, learningRate: number,
+    t: number, vHats: Arrays | null, sHats: Arrays | null): void;
   firstNonFinite(a: F): number;
   l2Cost(Ws: Arrays, m: number, lambd: number): number;
   gradcheckCosts(
     X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number, lambd: number, epsilon: number,
-    index: Float64Array, Jplus: Float64Array, Jminus: Float64Array,
+    index: Float64Array, Jplus: Float64Array, Jminus: Float64Array, arch: NativeArchitecture,
   ): number;
   train(
     X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number,
     learningRate: number, iterations: number, logEvery: number,
     onLog: ((iteration: number, cost: number) => boolean | void) | null, costs: Float64Array,
+  ): number;
+  trainMiniBatch(
+    X: F, Y: F, m: number, settings: NativeFitSettings, onLog: ((epoch: number, cost: number) => void) | null,
+    history: NativeHistory, validation: null, parameters: F, dims: number[],
   ): number;
 }
 

@@ -1,7 +1,9 @@
 {
   "variables": {
     "deepnet_kernel_sources": [
+      "native/kernels/activations.cc",
       "native/kernels/backward.cc",
+      "native/kernels/batch.cc",
       "native/kernels/cost.cc",
       "native/kernels/cpu.cc",
       "native/kernels/dropout.cc",
@@ -9,10 +11,12 @@
       "native/kernels/gemm.cc",
       "native/kernels/gemm_builtin.cc",
       "native/kernels/gemm_reference.cc",
+      "native/kernels/heads.cc",
       "native/kernels/init.cc",
       "native/kernels/l2.cc",
       "native/kernels/memory.cc",
       "native/kernels/openblas.cc",
+      "native/kernels/optimizers.cc",
       "native/kernels/reduce.cc",
       "native/kernels/rng.cc",
       "native/kernels/threads.cc",
@@ -25,6 +29,7 @@
     "deepnet_addon_sources": [
       "native/addon/addon.cc",
       "native/addon/args.cc",
+      "native/addon/fit_args.cc",
       "native/addon/model_wrap.cc",
       "native/addon/ops_wrap.cc",
       "native/addon/rng_wrap.cc",

@@ -160,7 +160,10 @@ describe('the native layer also refuses bad calls (never aborts)', () => {
   test('wrong lengths and types', () => {
     expect(() => native.linearForward(new Float64Array(1), new Float64Array(1), new Float64Array(1), new Float64Array(1), 2, 2, 2)).toThrow(/has 1 elements, expected/);
     expect(() => native.activationForward(new Float64Array(2), new Float32Array(2), 'relu')).toThrow(/different dtype/);
-    expect(() => native.modelForward(new Float64Array(4), 'x', [], [], [], [2, 1], 2)).toThrow(/W must be an array of 1 typed arrays/);
+    const arch = { hidden: [], output: 'sigmoid' };
+    expect(() => native.modelForward(new Float64Array(4), 'x', [], [], [], [2, 1], 2, 1, null, [], arch)).toThrow(/W must be an array of 1 typed arrays/);
+    expect(() => native.modelForward(new Float64Array(4), 'x', [], [], [], [2, 1], 2)).toThrow(/architecture must be an object/);
+    expect(() => native.modelForward(new Float64Array(4), [], [], [], [], [2, 1], 2, 1, null, [], { hidden: [], output: 'tanh' })).toThrow(/unknown output 'tanh'/);
     expect(() => native.initWeights({}, new Float64Array(1), 1, 1, 'deep', 1)).toThrow(/rng must be a native RandomState/);
     expect(() => native.computeCost(new Float64Array(2), new Float64Array(2), 'other')).toThrow(/unknown cost form/);
   });

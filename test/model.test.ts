@@ -194,7 +194,7 @@ describe('Model API', () => {
   });
 
   test('bad options and data are refused with clear errors', () => {
-    expect(() => new Model({ layers: [3, 4, 2] })).toThrow(/Model: the last layer must have 1 unit/);
+    expect(() => new Model({ layers: [3, 4, 1], output: 'softmax' })).toThrow(/Model: a softmax output needs at least 2 units/);
     expect(() => new Model({ layers: [3, 0, 1] })).toThrow(/Model: layers\[1\] must be an integer/);
     expect(() => new Model({ layers: [3, 1], init: 'glorot' as never })).toThrow(/Model: init must be one of 'deep', 'he', 'xavier', 'random', 'zeros'; received the string "glorot"/);
     expect(() => new Model({ layers: [3, 1], keepProb: 0 })).toThrow(/keepProb must be in \(0, 1\]/);

@@ -1,6 +1,6 @@
 // deepnet predict / deepnet evaluate: a saved model on a data file.
 import * as fs from 'fs';
-import { Model } from '../model';
+import { Evaluation, Model } from '../model';
 import { Matrix } from '../matrix';
 import { readDataFile } from './data';
 import { parse, required } from './usage';
@@ -61,7 +61,7 @@ export function evaluate(argv: string[]): number {
   }
   const model = Model.load(required(c, 'model', a.model));
   const data = readDataFile(c, required(c, 'data', a.data));
-  const result: Record<string, { cost: number; accuracy: number }> = {};
+  const result: Record<string, Evaluation> = {};
   for (const [name, split] of Object.entries({ train: data.train, test: data.test })) {
     if (split) result[name] = model.evaluate(asModelDType(model, split.X), asModelDType(model, split.Y));
   }

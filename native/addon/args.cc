@@ -73,5 +73,40 @@ std::vector<int> layer_dims(const Napi::Value& v, const std::string& name) {
   return dims;
 }
 
+std::string string_value(const Napi::Value& v, const std::string& name) {
+  if (!v.IsString()) throw_type(v.Env(), name + " must be a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+Activation activation_name(const Napi::Value& v) {
+  const std::string s = string_value(v, "activation");
+  if (s == "relu") return Activation::Relu;
+  if (s == "tanh") return Activation::Tanh;
+  if (s == "sigmoid") return Activation::Sigmoid;
+  if (s == "leakyRelu") return Activation::LeakyRelu;
+  throw_range(v.Env(), "unknown activation '" + s + "'");
+}
+
+Head head_name(const Napi::Value& v) {
+  const std::string s = string_value(v, "output");
+  if (s == "sigmoid") return Head::Sigmoid;
+  if (s == "softmax") return Head::Softmax;
+  if (s == "linear") return Head::Linear;
+  throw_range(v.Env(), "unknown output '" + s + "'");
+}
+
+Architecture architecture(const Napi::Value& v, int L) {
+  if (!v.IsObject()) throw_type(v.Env(), "architecture must be an object { hidden, output }");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value hidden = o.Get("hidden");
+  if (!hidden.IsArray() || hidden.As<Napi::Array>().Length() != static_cast<uint32_t>(L - 1))
+    throw_type(v.Env(), "hidden must list one activation per hidden layer");
+  Architecture a;
+  a.hidden.assign(L, Activation::Relu);
+  for (int l = 1; l < L; ++l) a.hidden[l] = activation_name(hidden.As<Napi::Array>().Get(l - 1));
+  a.head = head_name(o.Get("output"));
+  return a;
+}
+
 }  // namespace addon
 }  // namespace deepnet

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "activations.h"
+#include "heads.h"
 #include "memory.h"
 
 namespace deepnet {
@@ -20,9 +22,9 @@ namespace addon {
 enum class DType { Float32, Float64 };
 
 struct Array {
-  DType dtype;
-  void* data;
-  size_t length;
+  DType dtype = DType::Float64;
+  void* data = nullptr;
+  size_t length = 0;
   template <typename T>
   T* as() const {
     return static_cast<T*>(data);
@@ -37,6 +39,17 @@ std::vector<Array> typed_arrays(const Napi::Value& v, const std::string& name);
 int positive_int(const Napi::Value& v, const std::string& name);
 double finite_number(const Napi::Value& v, const std::string& name);
 std::vector<int> layer_dims(const Napi::Value& v, const std::string& name);
+std::string string_value(const Napi::Value& v, const std::string& name);
+// 'relu' | 'tanh' | 'sigmoid' | 'leakyRelu'
+Activation activation_name(const Napi::Value& v);
+// 'sigmoid' | 'softmax' | 'linear'
+Head head_name(const Napi::Value& v);
+// { hidden: string[L - 1], output }: the layers' kinds, for Parameters::act and ::head.
+struct Architecture {
+  std::vector<Activation> hidden;  // index 1..L-1
+  Head head = Head::Sigmoid;
+};
+Architecture architecture(const Napi::Value& v, int L);
 
 // Calls body<float>() or body<double>() for the dtype.
 template <typename Body>

@@ -1,17 +1,19 @@
 // Model exposed to JavaScript: fitSync on the calling thread, fit on a libuv
 // worker thread (progress events come back to the main thread, a cancel flag
-// stops it at an iteration boundary).
+// stops it at the next step). Arguments are read as fit_args.h says: every
+// JavaScript value first, then the typed arrays' memory.
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "addon_data.h"
 #include "args.h"
+#include "fit_args.h"
 #include "model.h"
 
 namespace deepnet {
@@ -29,20 +31,25 @@ const char* stop_name(TrainResult::Stop s) {
     case TrainResult::Stop::Cancelled: return "cancelled";
     case TrainResult::Stop::ByCallback: return "callback";
     case TrainResult::Stop::Diverged: return "diverged";
+    case TrainResult::Stop::EarlyStopped: return "early";
   }
   return "finished";
 }
 
-Napi::Object result_object(Napi::Env env, const TrainResult& r) {
+Napi::Object result_object(Napi::Env env, const TrainResult& r, const EarlyStopping& early) {
   Napi::Object out = Napi::Object::New(env);
+  out.Set("bestCost", early.best_cost);
+  out.Set("sinceBest", static_cast<double>(early.since_best));
   out.Set("completed", static_cast<double>(r.completed));
+  out.Set("steps", static_cast<double>(r.steps));
   out.Set("stop", stop_name(r.stop));
+  out.Set("bestEpoch", static_cast<double>(r.best_epoch));
   if (r.diverged_what) out.Set("diverged", r.diverged_what);
   return out;
 }
 
 InitMethod init_method(const Napi::Value& v) {
-  std::string s = v.ToString();
+  const std::string s = string_value(v, "init");
   if (s == "deep") return InitMethod::Deep;
   if (s == "he") return InitMethod::He;
   if (s == "xavier") return InitMethod::Xavier;
@@ -50,6 +57,16 @@ InitMethod init_method(const Napi::Value& v) {
   if (s == "zeros") return InitMethod::Zeros;
   throw_range(v.Env(), "unknown init method '" + s + "'");
 }
+
+// Every 50 ms of training, at a step boundary, the fit asks whether
+// JavaScript can still run here: a terminated worker thread or an exiting
+// process answers no, and the fit is cancelled instead of keeping the
+// shutdown waiting for its last epoch.
+constexpr auto kHeartbeat = std::chrono::milliseconds(50);
+
+// Sets a model's cancel flag when the environment is torn down (the process
+// exits, or the worker thread holding it ends) while it fits.
+void cancel_on_teardown(void* flag) { static_cast<std::atomic<bool>*>(flag)->store(true); }
 
 }  // namespace
 
@@ -63,18 +80,25 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                         InstanceMethod("fit", &ModelWrap::Fit),
                         InstanceMethod("cancel", &ModelWrap::Cancel),
                         InstanceMethod("predictProba", &ModelWrap::PredictProba),
-                        InstanceMethod("cost", &ModelWrap::Cost),
+                        InstanceMethod("evaluate", &ModelWrap::Evaluate),
                         InstanceMethod("getRngState", &ModelWrap::GetRngState),
-                        InstanceMethod("setRngState", &ModelWrap::SetRngState)});
+                        InstanceMethod("setRngState", &ModelWrap::SetRngState),
+                        InstanceMethod("getOptimizerState", &ModelWrap::GetOptimizerState),
+                        InstanceMethod("setOptimizerState", &ModelWrap::SetOptimizerState),
+                        InstanceMethod("resetOptimizer", &ModelWrap::ResetOptimizer)});
   }
 
-  // new NativeModel({ dims, dtype, init, scale, seed, lambd, keepProb, dropoutSeed })
+  // new NativeModel({ dims, hidden, output, dtype, init, scale, seed, lambd, keepProb, dropoutSeed })
   explicit ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject()) throw_type(env, "NativeModel needs a config object");
     Napi::Object c = info[0].As<Napi::Object>();
     ModelConfig config;
     config.dims = layer_dims(c.Get("dims"), "dims");
+    const int L = static_cast<int>(config.dims.size()) - 1;
+    const Architecture arch = architecture(info[0], L);
+    config.hidden = arch.hidden;
+    config.head = arch.head;
     config.init = init_method(c.Get("init"));
     config.init_scale = finite_number(c.Get("scale"), "scale");
     double seed = finite_number(c.Get("seed"), "seed");
@@ -85,9 +109,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     if (config.lambd < 0 || !(config.keep_prob > 0 && config.keep_prob <= 1))
       throw_range(env, "lambd must be >= 0 and keepProb in (0, 1]");
     config.dropout_seed = static_cast<long long>(finite_number(c.Get("dropoutSeed"), "dropoutSeed"));
-    dtype_ = c.Get("dtype").ToString().Utf8Value() == "float32" ? DType::Float32 : DType::Float64;
+    dtype_ = string_value(c.Get("dtype"), "dtype") == "float32" ? DType::Float32 : DType::Float64;
     dims_ = config.dims;
-    external_bytes_ = 0;
     try {
       if (dtype_ == DType::Float32) f32_ = std::make_unique<Model<float>>(config);
       else f64_ = std::make_unique<Model<double>>(config);
@@ -98,7 +121,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     }
     // Tell V8 about the native memory this small JavaScript object holds, so
     // that dropping many models triggers collections that free it.
-    external_bytes_ = static_cast<int64_t>(2 * size() * (dtype_ == DType::Float32 ? 4 : 8));
+    external_bytes_ = static_cast<int64_t>(2 * size() * element_bytes());
     Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
   }
 
@@ -114,18 +137,28 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
   size_t size() { return with_model([](auto& model) { return model.size(); }); }
-  const std::vector<int>& dims() { return dims_; }
+  size_t element_bytes() const { return dtype_ == DType::Float32 ? 4 : 8; }
+  int inputs() const { return dims_.front(); }
+  int outputs() const { return dims_.back(); }
 
   void ensure_idle(Napi::Env env) {
     if (busy_) throw_type(env, "the model is fitting; wait for fit() to finish (or abort it) first");
   }
 
-  // X (n_x, m) and Y (1, m) of the model's dtype; returns m.
-  int data_args(const Napi::CallbackInfo& info, int x_at, bool with_y, Array* X, Array* Y) {
-    int m = positive_int(info[x_at + (with_y ? 2 : 1)], "m");
-    *X = typed_array(info[x_at], "X", dtype_, static_cast<size_t>(dims()[0]) * m);
-    if (with_y) *Y = typed_array(info[x_at + 1], "Y", dtype_, m);
-    return m;
+  // The FitRequest over the arrays' memory.
+  template <typename T>
+  FitRequest<T> request(const FitArrays& a, int m, int val_m, const TrainSettings& s, const EarlyStopping& e) {
+    FitRequest<T> r;
+    r.X = a.X.as<T>();
+    r.Y = a.Y.as<T>();
+    r.m = m;
+    r.settings = s;
+    r.settings.cancel = &cancel_;
+    r.early = e;
+    if (a.has_validation) r.validation = {a.val_X.as<T>(), a.val_Y.as<T>(), val_m};
+    r.history = {a.costs.as<double>(), a.val_costs.as<double>(), a.val_accuracies.as<double>(),
+                 a.learning_rates.as<double>()};
+    return r;
   }
 
   Napi::Value ReadParameters(const Napi::CallbackInfo& info) {
@@ -146,73 +179,111 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     });
   }
 
-  // fitSync(X, Y, m, learningRate, iterations, logEvery, onProgress, costs)
+  // fitSync(X, Y, m, settings, onProgress, history, validation) -> result
   Napi::Value FitSync(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       Napi::Env env = info.Env();
       ensure_idle(env);
-      Array X, Y;
-      int m = data_args(info, 0, true, &X, &Y);
-      double lr = finite_number(info[3], "learningRate");
-      long iterations = static_cast<long>(finite_number(info[4], "iterations"));
-      long log_every = static_cast<long>(finite_number(info[5], "logEvery"));
-      Napi::Function on_progress = info[6].IsFunction() ? info[6].As<Napi::Function>() : Napi::Function();
-      Array costs = typed_array(info[7], "costs", DType::Float64, static_cast<size_t>(iterations));
-      TrainLog log;
-      if (!on_progress.IsEmpty()) {
-        log = [&](long i, double cost) {
-          on_progress.Call({Napi::Number::New(env, static_cast<double>(i)), Napi::Number::New(env, cost)});
-          // The callback may have detached X, Y or costs: never use them after that.
-          Array X2, Y2;
-          data_args(info, 0, true, &X2, &Y2);
-          Array c2 = typed_array(info[7], "costs", DType::Float64, static_cast<size_t>(iterations));
-          if (X2.data != X.data || Y2.data != Y.data || c2.data != costs.data)
-            throw_type(env, "an array passed to fitSync was detached or replaced during training");
+      const TrainSettings settings = fit_settings(info[3]);
+      const EarlyStopping early = early_stopping(info[3]);
+      const FitValues values = fit_values(info);
+      Napi::Function on_progress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
+      const FitArrays arrays = fit_arrays(values, dtype_, inputs(), outputs(), settings.epochs);
+      const long log_every = settings.log_every;
+      auto last = std::chrono::steady_clock::now();
+      TrainLog log = [&](const EpochReport& r) {
+        const auto now = std::chrono::steady_clock::now();
+        const bool logged = !on_progress.IsEmpty() && (r.epoch % log_every == 0 || r.stopping);
+        if (!logged && now - last < kHeartbeat) return true;
+        last = now;
+        if (!logged) {
+          addon_data(env).noop.Call({});  // throws once JavaScript cannot run here any more
           return true;
-        };
-      }
+        }
+        on_progress.Call({Napi::Number::New(env, static_cast<double>(r.epoch)), Napi::Number::New(env, r.cost),
+                          Napi::Number::New(env, r.val_cost), Napi::Number::New(env, r.val_accuracy),
+                          Napi::Number::New(env, r.learning_rate)});
+        // The callback may have detached, shrunk or replaced an array: never use them after that.
+        if (!same_arrays(arrays, fit_arrays(fit_values(info), dtype_, inputs(), outputs(), settings.epochs)))
+          throw_type(env, "an array passed to fitSync was detached, resized or replaced during training");
+        return true;
+      };
+      TrainSettings every_epoch = settings;
+      every_epoch.log_every = 1;  // the heartbeat above runs at every epoch
       busy_ = true;
+      napi_add_env_cleanup_hook(env, cancel_on_teardown, &cancel_);
       struct Idle {
-        std::atomic<bool>& busy;
-        ~Idle() { busy = false; }
-      } idle{busy_};
+        ModelWrap& self;
+        Napi::Env env;
+        ~Idle() {
+          napi_remove_env_cleanup_hook(env, cancel_on_teardown, &self.cancel_);
+          self.busy_ = false;
+          self.cancel_ = false;
+        }
+      } idle{*this, env};
+      EarlyStopping early_out = early;
       TrainResult r = with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        return model.fit(X.as<T>(), Y.as<T>(), m, lr, iterations, log_every, costs.as<double>(), log,
-                         nullptr);
+        FitRequest<T> req = request<T>(arrays, values.m, values.val_m, every_epoch, early);
+        TrainResult result = model.fit(req, log);
+        early_out = req.early;
+        return result;
       });
-      return result_object(env, r);
+      return result_object(env, r, early_out);
     });
   }
 
   struct Progress {
-    long iteration;
-    double cost;
-    bool heartbeat;  // not a logged iteration: only asks whether JavaScript can still run
+    EpochReport report;
+    bool heartbeat;  // not a logged epoch: only asks whether JavaScript can still run
   };
 
   class FitWorker : public Napi::AsyncProgressQueueWorker<Progress> {
    public:
-    FitWorker(Napi::Env env, ModelWrap* owner, Napi::Object self, Array X, Array Y, int m, double lr,
-              long iterations, long log_every, Napi::Function on_progress, Napi::Float64Array costs)
+    FitWorker(Napi::Env env, ModelWrap* owner, Napi::Object self, const FitValues& values,
+              const FitArrays& arrays, const TrainSettings& settings, const EarlyStopping& early,
+              Napi::Function on_progress)
         : Napi::AsyncProgressQueueWorker<Progress>(env),
           deferred_(Napi::Promise::Deferred::New(env)),
           owner_(owner),
           self_(Napi::Persistent(self)),
-          costs_ref_(Napi::Persistent(costs)),
-          m_(m), lr_(lr), iterations_(iterations), log_every_(log_every),
-          costs_(static_cast<size_t>(iterations)) {
+          settings_(settings),
+          early_(early),
+          m_(values.m),
+          val_m_(values.val_m),
+          log_every_(settings.log_every),
+          history_(4 * static_cast<size_t>(settings.epochs)) {
+      for (const Napi::Value& v : {values.costs, values.val_costs, values.val_accuracies, values.learning_rates})
+        history_refs_.push_back(Napi::Persistent(v.As<Napi::Float64Array>()));
       if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
       has_callback_ = !on_progress.IsEmpty();
-      // fit() owns copies of X and Y: JavaScript may change or detach the
+      settings_.log_every = 1;  // progress and heartbeats are decided per epoch below
+      // fit() owns copies of its data: JavaScript may change or detach the
       // caller's arrays while the worker thread reads them.
-      const size_t xb = X.length * (X.dtype == DType::Float32 ? 4 : 8);
-      const size_t yb = Y.length * (Y.dtype == DType::Float32 ? 4 : 8);
-      check_allocation(xb + yb, "fit()'s copy of X and Y");
-      data_ = LargeBuffer(xb + yb);
-      std::memcpy(data_.data(), X.data, xb);
-      std::memcpy(data_.data() + xb, Y.data, yb);
-      y_offset_ = xb;
+      const size_t eb = arrays.X.dtype == DType::Float32 ? 4 : 8;
+      const size_t sizes[4] = {arrays.X.length * eb, arrays.Y.length * eb,
+                               arrays.has_validation ? arrays.val_X.length * eb : 0,
+                               arrays.has_validation ? arrays.val_Y.length * eb : 0};
+      check_allocation(static_cast<double>(sizes[0] + sizes[1] + sizes[2] + sizes[3]),
+                       "fit()'s copy of its data");
+      data_ = LargeBuffer(sizes[0] + sizes[1] + sizes[2] + sizes[3]);
+      const void* from[4] = {arrays.X.data, arrays.Y.data, arrays.val_X.data, arrays.val_Y.data};
+      size_t at = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (sizes[i]) std::memcpy(data_.data() + at, from[i], sizes[i]);
+        offsets_[i] = at;
+        at += sizes[i];
+      }
+      copy_ = arrays;
+      copy_.X.data = data_.data() + offsets_[0];
+      copy_.Y.data = data_.data() + offsets_[1];
+      copy_.val_X.data = data_.data() + offsets_[2];
+      copy_.val_Y.data = data_.data() + offsets_[3];
+      const size_t e = static_cast<size_t>(settings.epochs);
+      copy_.costs.data = history_.data();
+      copy_.val_costs.data = history_.data() + e;
+      copy_.val_accuracies.data = history_.data() + 2 * e;
+      copy_.learning_rates.data = history_.data() + 3 * e;
     }
 
     Napi::Promise Promise() { return deferred_.Promise(); }
@@ -221,25 +292,21 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       try {
         result_ = owner_->with_model([&](auto& model) {
           using T = value_t<decltype(model)>;
-          // Called after every iteration: forwards the logged ones and, every
-          // 50 ms, a heartbeat. When the environment shuts down (a worker
-          // thread terminated mid-fit), the main thread's answer to either is
-          // a failed call into JavaScript, which cancels the fit at once
-          // instead of leaving the shutdown waiting for the last iteration.
           auto last = std::chrono::steady_clock::now();
-          TrainLog log = [&](long i, double cost) {
+          TrainLog log = [&](const EpochReport& r) {
             const auto now = std::chrono::steady_clock::now();
-            const bool logged = i % log_every_ == 0 && has_callback_;
-            if (logged || now - last > std::chrono::milliseconds(50)) {
-              Progress item{i, cost, !logged};
+            const bool logged = has_callback_ && (r.epoch % log_every_ == 0 || r.stopping);
+            if (logged || now - last > kHeartbeat) {
+              Progress item{r, !logged};
               progress.Send(&item, 1);
               last = now;
             }
             return true;
           };
-          return model.fit(reinterpret_cast<const T*>(data_.data()),
-                           reinterpret_cast<const T*>(data_.data() + y_offset_), m_, lr_,
-                           iterations_, 1, costs_.data(), log, &owner_->cancel_);
+          FitRequest<T> req = owner_->request<T>(copy_, m_, val_m_, settings_, early_);
+          TrainResult result = model.fit(req, log);
+          early_ = req.early;
+          return result;
         });
       } catch (const AllocationTooLarge& e) {
         SetError(std::string("deepnet: ") + e.what());
@@ -263,8 +330,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
             addon_data(env).noop.Call({});
             continue;
           }
-          on_progress_.Call({Napi::Number::New(env, static_cast<double>(items[i].iteration)),
-                             Napi::Number::New(env, items[i].cost)});
+          const EpochReport& r = items[i].report;
+          on_progress_.Call({Napi::Number::New(env, static_cast<double>(r.epoch)), Napi::Number::New(env, r.cost),
+                             Napi::Number::New(env, r.val_cost), Napi::Number::New(env, r.val_accuracy),
+                             Napi::Number::New(env, r.learning_rate)});
         } catch (const Napi::Error& e) {
           // A throwing progress callback stops the fit; the promise rejects with its error.
           callback_error_ = true;
@@ -279,22 +348,22 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     }
 
     void OnOK() override {
-      owner_->busy_ = false;
-      owner_->cancel_ = false;
+      owner_->finish_async(Env());
       try {
         Napi::Env env = Env();
-        Napi::Float64Array costs = costs_ref_.Value();
-        if (costs.ElementLength() == costs_.size())
-          std::memcpy(costs.Data(), costs_.data(), costs_.size() * sizeof(double));
+        const size_t e = static_cast<size_t>(settings_.epochs);
+        for (size_t k = 0; k < history_refs_.size(); ++k) {
+          Napi::Float64Array out = history_refs_[k].Value();
+          if (out.ElementLength() == e) std::memcpy(out.Data(), history_.data() + k * e, e * sizeof(double));
+        }
         if (callback_error_ && !error_.IsEmpty()) deferred_.Reject(error_.Value());
-        else deferred_.Resolve(result_object(env, result_));
+        else deferred_.Resolve(result_object(env, result_, early_));
       } catch (const Napi::Error&) {
       }
     }
 
     void OnError(const Napi::Error& e) override {
-      owner_->busy_ = false;
-      owner_->cancel_ = false;
+      owner_->finish_async(Env());
       try {
         deferred_.Reject(e.Value());
       } catch (const Napi::Error&) {
@@ -305,36 +374,43 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     Napi::Promise::Deferred deferred_;
     ModelWrap* owner_;
     Napi::ObjectReference self_;  // keeps the model alive while the worker uses it
-    Napi::Reference<Napi::Float64Array> costs_ref_;
+    std::vector<Napi::Reference<Napi::Float64Array>> history_refs_;
     Napi::FunctionReference on_progress_;
     Napi::ObjectReference error_;
     bool callback_error_ = false;
     bool has_callback_ = false;
-    int m_;
-    double lr_;
-    long iterations_, log_every_;
-    std::vector<double> costs_;
+    TrainSettings settings_;
+    EarlyStopping early_;
+    int m_, val_m_;
+    long log_every_;
+    std::vector<double> history_;  // costs, valCosts, valAccuracies, learningRates
     LargeBuffer data_;
-    size_t y_offset_ = 0;
+    size_t offsets_[4] = {0, 0, 0, 0};
+    FitArrays copy_;  // the arrays' views over data_ and history_
     TrainResult result_;
   };
 
-  // fit(X, Y, m, learningRate, iterations, logEvery, onProgress, costs) -> Promise
+  void finish_async(Napi::Env env) {
+    napi_remove_env_cleanup_hook(env, cancel_on_teardown, &cancel_);
+    busy_ = false;
+    cancel_ = false;
+  }
+
+  // fit(X, Y, m, settings, onProgress, history, validation) -> Promise<result>
   Napi::Value Fit(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       Napi::Env env = info.Env();
       ensure_idle(env);
-      Array X, Y;
-      int m = data_args(info, 0, true, &X, &Y);
-      double lr = finite_number(info[3], "learningRate");
-      long iterations = static_cast<long>(finite_number(info[4], "iterations"));
-      long log_every = static_cast<long>(finite_number(info[5], "logEvery"));
-      Napi::Function on_progress = info[6].IsFunction() ? info[6].As<Napi::Function>() : Napi::Function();
-      typed_array(info[7], "costs", DType::Float64, static_cast<size_t>(iterations));
-      auto* worker = new FitWorker(env, this, info.This().As<Napi::Object>(), X, Y, m, lr, iterations,
-                                   log_every, on_progress, info[7].As<Napi::Float64Array>());
+      const TrainSettings settings = fit_settings(info[3]);
+      const EarlyStopping early = early_stopping(info[3]);
+      const FitValues values = fit_values(info);
+      Napi::Function on_progress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
+      const FitArrays arrays = fit_arrays(values, dtype_, inputs(), outputs(), settings.epochs);
+      auto* worker = new FitWorker(env, this, info.This().As<Napi::Object>(), values, arrays, settings,
+                                   early, on_progress);
       busy_ = true;
       cancel_ = false;
+      napi_add_env_cleanup_hook(env, cancel_on_teardown, &cancel_);
       worker->Queue();
       return worker->Promise();
     });
@@ -345,13 +421,13 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return info.Env().Undefined();
   }
 
-  // predictProba(X, m, AL)
+  // predictProba(X, m, AL): AL (K, m)
   Napi::Value PredictProba(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       ensure_idle(info.Env());
-      Array X, unused;
-      int m = data_args(info, 0, false, &X, &unused);
-      Array AL = typed_array(info[2], "AL", dtype_, m);
+      const int m = positive_int(info[1], "m");
+      Array X = typed_array(info[0], "X", dtype_, static_cast<size_t>(inputs()) * m);
+      Array AL = typed_array(info[2], "AL", dtype_, static_cast<size_t>(outputs()) * m);
       with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
         model.predict_proba(X.as<T>(), m, AL.as<T>());
@@ -360,17 +436,22 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     });
   }
 
-  // cost(X, Y, m): the training objective without dropout.
-  Napi::Value Cost(const Napi::CallbackInfo& info) {
+  // evaluate(X, Y, m) -> { cost, accuracy }: the training objective without dropout.
+  Napi::Value Evaluate(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       ensure_idle(info.Env());
-      Array X, Y;
-      int m = data_args(info, 0, true, &X, &Y);
-      double c = with_model([&](auto& model) {
+      const int m = positive_int(info[2], "m");
+      Array X = typed_array(info[0], "X", dtype_, static_cast<size_t>(inputs()) * m);
+      Array Y = typed_array(info[1], "Y", dtype_, static_cast<size_t>(outputs()) * m);
+      double cost = 0, accuracy = 0;
+      with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        return model.cost(X.as<T>(), Y.as<T>(), m);
+        model.evaluate(X.as<T>(), Y.as<T>(), m, &cost, &accuracy);
       });
-      return Napi::Number::New(info.Env(), c);
+      Napi::Object out = Napi::Object::New(info.Env());
+      out.Set("cost", cost);
+      out.Set("accuracy", accuracy);
+      return out;
     });
   }
 
@@ -379,7 +460,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   }
 
   // getRngState() -> { key: Uint32Array(624), pos, hasGauss, gauss }: the
-  // dropout generator, saved in checkpoints so a resumed run draws the same masks.
+  // generator of dropout masks and shuffles, saved in checkpoints so a
+  // resumed run draws the same ones.
   Napi::Value GetRngState(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       Napi::Env env = info.Env();
@@ -401,18 +483,73 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return guarded(info, [&]() -> Napi::Value {
       Napi::Env env = info.Env();
       ensure_idle(env);
+      const double pos = finite_number(info[1], "pos");
+      if (!(pos >= 0 && pos <= RandomState::kN) || std::floor(pos) != pos) throw_range(env, "pos must be in [0, 624]");
+      const bool has_gauss = info[2].ToBoolean();
+      const double gauss = finite_number(info[3], "gauss");
       if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
           info[0].As<Napi::Uint32Array>().ElementLength() != RandomState::kN)
         throw_type(env, "rng key must be a Uint32Array of 624 words");
-      double pos = finite_number(info[1], "pos");
-      if (!(pos >= 0 && pos <= RandomState::kN) || std::floor(pos) != pos) throw_range(env, "pos must be in [0, 624]");
       RandomState::State s;
       std::memcpy(s.key, info[0].As<Napi::Uint32Array>().Data(), sizeof s.key);
       s.pos = static_cast<int>(pos);
-      s.has_gauss = info[2].ToBoolean();
-      s.gauss = finite_number(info[3], "gauss");
+      s.has_gauss = has_gauss;
+      s.gauss = gauss;
       rng().set_state(s);
       return env.Undefined();
+    });
+  }
+
+  // getOptimizerState() -> { v, s, t } (copies, the dtype of the model) or
+  // null before any optimizer with a state has run.
+  Napi::Value GetOptimizerState(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      Napi::Env env = info.Env();
+      ensure_idle(env);
+      return with_model([&](auto& model) -> Napi::Value {
+        using T = value_t<decltype(model)>;
+        const OptimizerState<T>& st = model.optimizer_state();
+        if (!st.v) return env.Null();
+        const size_t n = model.size();
+        auto make = [&](const T* from) -> Napi::Value {
+          auto buffer = Napi::ArrayBuffer::New(env, n * sizeof(T));
+          std::memcpy(buffer.Data(), from, n * sizeof(T));
+          if constexpr (std::is_same_v<T, float>) return Napi::Float32Array::New(env, n, buffer, 0);
+          else return Napi::Float64Array::New(env, n, buffer, 0);
+        };
+        Napi::Object out = Napi::Object::New(env);
+        out.Set("v", make(st.v));
+        out.Set("s", make(st.s));
+        out.Set("t", static_cast<double>(st.t));
+        return out;
+      });
+    });
+  }
+
+  // setOptimizerState(v, s, t): v, s like the parameters (or null: zeros).
+  Napi::Value SetOptimizerState(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      Napi::Env env = info.Env();
+      ensure_idle(env);
+      const double t = finite_number(info[2], "t");
+      if (!(t >= 0 && t <= 9007199254740991.0) || std::floor(t) != t) throw_range(env, "t must be a count of steps");
+      const bool has_v = !info[0].IsNull(), has_s = !info[1].IsNull();
+      Array v, s;
+      if (has_v) v = typed_array(info[0], "v", dtype_, size());
+      if (has_s) s = typed_array(info[1], "s", dtype_, size());
+      with_model([&](auto& model) {
+        using T = value_t<decltype(model)>;
+        model.write_optimizer(has_v ? v.as<T>() : nullptr, has_s ? s.as<T>() : nullptr, static_cast<long>(t));
+      });
+      return env.Undefined();
+    });
+  }
+
+  Napi::Value ResetOptimizer(const Napi::CallbackInfo& info) {
+    return guarded(info, [&]() -> Napi::Value {
+      ensure_idle(info.Env());
+      with_model([](auto& model) { model.reset_optimizer(); });
+      return info.Env().Undefined();
     });
   }
 

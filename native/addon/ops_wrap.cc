@@ -2,6 +2,7 @@
 // compute_cost, L_model_backward, update_parameters ...). JavaScript allocates
 // every output; each call crosses into native code once.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,10 @@
 #include "args.h"
 #include "backward.h"
 #include "cost.h"
+#include "fit_args.h"
 #include "forward.h"
+#include "heads.h"
+#include "optimizers.h"
 #include "gradcheck.h"
 #include "l2.h"
 #include "network.h"
@@ -21,13 +25,6 @@ namespace deepnet {
 namespace addon {
 
 namespace {
-
-Activation activation_value(const Napi::Value& v) {
-  std::string s = v.ToString();
-  if (s == "relu") return Activation::Relu;
-  if (s == "sigmoid") return Activation::Sigmoid;
-  throw_range(v.Env(), "activation must be 'relu' or 'sigmoid', got '" + s + "'");
-}
 
 size_t product(int a, int b) { return static_cast<size_t>(a) * static_cast<size_t>(b); }
 
@@ -48,17 +45,30 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
   });
 }
 
-// activationForward(A, Z, activation): A = relu(Z) or sigmoid(Z), same length.
+// activationForward(A, Z, activation): A = activation(Z), same length.
 Napi::Value ActivationForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
+    const Activation act = activation_name(info[2]);
     Array A = typed_array(info[0], "A");
     Array Z = typed_array(info[1], "Z", A.dtype, A.length);
-    Activation act = activation_value(info[2]);
     with_dtype(A.dtype, [&](auto t) {
       using T = decltype(t);
-      long size = static_cast<long>(A.length);
-      if (act == Activation::Relu) relu_forward<T>(A.as<T>(), Z.as<T>(), size);
-      else sigmoid_forward<T>(A.as<T>(), Z.as<T>(), size);
+      activation_forward<T>(A.as<T>(), Z.as<T>(), act, static_cast<long>(A.length));
+    });
+    return info.Env().Undefined();
+  });
+}
+
+// softmaxForward(A, Z, K, m): the column-wise softmax of Z (K, m).
+Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    const int K = positive_int(info[2], "K"), m = positive_int(info[3], "m");
+    Array A = typed_array(info[0], "A");
+    typed_array(info[0], "A", A.dtype, product(K, m));
+    Array Z = typed_array(info[1], "Z", A.dtype, product(K, m));
+    with_dtype(A.dtype, [&](auto t) {
+      using T = decltype(t);
+      softmax_forward<T>(A.as<T>(), Z.as<T>(), K, m);
     });
     return info.Env().Undefined();
   });
@@ -112,14 +122,16 @@ std::vector<T*> mask_views(const DropoutArgs& d) {  // index 1..L-1, empty when 
   return layer_views<T>(d.masks);
 }
 
-// modelForward(X, Ws, bs, Zs, As, dims, m, keepProb, rng, Ds): the notes'
-// L_model_forward; with keepProb < 1, inverted dropout after each hidden ReLU
-// with masks drawn from rng into Ds (forward_propagation_with_dropout).
+// modelForward(X, Ws, bs, Zs, As, dims, m, keepProb, rng, Ds, arch): the notes'
+// L_model_forward with arch's hidden activations and head; with keepProb < 1,
+// inverted dropout after each hidden activation with masks drawn from rng
+// into Ds (forward_propagation_with_dropout).
 Napi::Value ModelForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     std::vector<int> dims = layer_dims(info[5], "dims");
     int m = positive_int(info[6], "m");
     const int L = static_cast<int>(dims.size()) - 1;
+    const Architecture arch = architecture(info[10], L);
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
     auto weights = [&](int i) { return product(dims[i + 1], dims[i]); };
@@ -135,7 +147,7 @@ Napi::Value ModelForward(const Napi::CallbackInfo& info) {
     if (reg.dropout()) reg.rng = &RandomStateWrap::From(info[8], "rng");
     with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
-      Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs)};
+      Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs), arch.hidden, arch.head};
       Workspace<T> ws;
       ws.m = m;
       ws.Z = layer_views<T>(Zs);
@@ -164,18 +176,35 @@ Napi::Value ComputeCost(const Napi::CallbackInfo& info) {
   });
 }
 
-// activationBackward(dZ, dA, Z, activation): relu_backward / sigmoid_backward.
+// headCost(Z, A, Y, K, m, output): a head's cost from its logits (heads.h):
+// (1/m) times the sum of the per-example costs.
+Napi::Value HeadCost(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    const int K = positive_int(info[3], "K"), m = positive_int(info[4], "m");
+    const Head head = head_name(info[5]);
+    Array Z = typed_array(info[0], "Z");
+    typed_array(info[0], "Z", Z.dtype, product(K, m));
+    Array A = typed_array(info[1], "A", Z.dtype, product(K, m));
+    Array Y = typed_array(info[2], "Y", Z.dtype, product(K, m));
+    double sum = with_dtype(Z.dtype, [&](auto t) {
+      using T = decltype(t);
+      return head_cost_sum<T>(head, Z.as<T>(), A.as<T>(), Y.as<T>(), K, m);
+    });
+    return Napi::Number::New(info.Env(), 1.0 / m * sum);
+  });
+}
+
+// activationBackward(dZ, dA, Z, activation): relu_backward / sigmoid_backward
+// and the other activations' derivatives, taken from Z.
 Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
+    const Activation act = activation_name(info[3]);
     Array dZ = typed_array(info[0], "dZ");
     Array dA = typed_array(info[1], "dA", dZ.dtype, dZ.length);
     Array Z = typed_array(info[2], "Z", dZ.dtype, dZ.length);
-    Activation act = activation_value(info[3]);
     with_dtype(dZ.dtype, [&](auto t) {
       using T = decltype(t);
-      long size = static_cast<long>(dZ.length);
-      if (act == Activation::Relu) relu_backward<T>(dZ.as<T>(), dA.as<T>(), Z.as<T>(), size);
-      else sigmoid_backward<T>(dZ.as<T>(), dA.as<T>(), Z.as<T>(), size);
+      activation_backward_from_input<T>(dZ.as<T>(), dA.as<T>(), Z.as<T>(), act, static_cast<long>(dZ.length));
     });
     return info.Env().Undefined();
   });
@@ -200,8 +229,9 @@ Napi::Value LinearBackward(const Napi::CallbackInfo& info) {
   });
 }
 
-// modelBackward(X, Y, Ws, Zs, As, dAs, dWs, dbs, dims, m, lambd, keepProb, Ds):
-// the notes' L_model_backward from the caches. As[L-1] is AL; dAs holds L + 1
+// modelBackward(X, Y, Ws, Zs, As, dAs, dWs, dbs, dims, m, lambd, keepProb, Ds, arch):
+// the notes' L_model_backward from the caches (Y (K, m); heads other than
+// sigmoid start from dZL = AL - Y, which dAs[L] then holds). As[L-1] is AL; dAs holds L + 1
 // arrays (dA0 = dJ/dX .. dAL). lambd > 0 adds the L2 gradient; keepProb < 1
 // applies the forward pass's masks Ds to the hidden layers' dA.
 Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
@@ -209,9 +239,10 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
     std::vector<int> dims = layer_dims(info[8], "dims");
     int m = positive_int(info[9], "m");
     const int L = static_cast<int>(dims.size()) - 1;
+    const Architecture arch = architecture(info[13], L);
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
-    Array Y = typed_array(info[1], "Y", X.dtype, m);
+    Array Y = typed_array(info[1], "Y", X.dtype, product(dims[L], m));
     auto weights = [&](int i) { return product(dims[i + 1], dims[i]); };
     auto biases = [&](int i) { return static_cast<size_t>(dims[i + 1]); };
     auto activations = [&](int i) { return product(dims[i + 1], m); };
@@ -232,7 +263,7 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
       using T = decltype(t);
       check_allocation(2 * widest * sizeof(T), "lModelBackward's scratch buffers");
       std::vector<T> scratch(2 * widest);
-      Parameters<T> p{dims, layer_views<T>(Ws), std::vector<T*>(L + 1, nullptr)};
+      Parameters<T> p{dims, layer_views<T>(Ws), std::vector<T*>(L + 1, nullptr), arch.hidden, arch.head};
       Workspace<T> ws;
       ws.m = m;
       ws.Z = layer_views<T>(Zs);
@@ -269,6 +300,56 @@ Napi::Value Update(const Napi::CallbackInfo& info) {
   });
 }
 
+// optimizerStep(settings, Ps, Gs, vs, ss, learningRate, t, vHats, sHats):
+// one step of settings.optimizer (optimizers.h) on each array P (updated in
+// place) with its gradient G and state v, s (updated in place; empty arrays
+// where the optimizer keeps none). vHats, sHats: null, or arrays that
+// receive Adam's bias-corrected moments.
+Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    const TrainSettings settings = fit_settings(info[0]);
+    const double lr = finite_number(info[5], "learningRate");
+    const double t = finite_number(info[6], "t");
+    if (!(t >= 1 && t <= 9007199254740991.0) || std::floor(t) != t) throw_range(env, "t must be an integer >= 1");
+    const bool corrected = !info[7].IsNull() && !info[7].IsUndefined();
+    // Phase 1: every list element (getters may run); phase 2: their memory.
+    std::vector<Napi::Value> lists[6];
+    const int count = info[1].IsArray() ? static_cast<int>(info[1].As<Napi::Array>().Length()) : -1;
+    for (int k = 0; k < 6; ++k) {
+      const Napi::Value v = info[k < 4 ? 1 + k : 3 + k];
+      if (k >= 4 && !corrected) continue;
+      if (!v.IsArray() || static_cast<int>(v.As<Napi::Array>().Length()) != count)
+        throw_range(env, "Ps, Gs, vs, ss (and vHats, sHats) must be arrays of equal length");
+      for (int i = 0; i < count; ++i) lists[k].push_back(v.As<Napi::Array>().Get(i));
+    }
+    const OptimizerSettings& o = settings.optimizer;
+    std::vector<Array> arrays[6];
+    for (int i = 0; i < count; ++i) {
+      Array P = typed_array(lists[0][i], "P");
+      arrays[0].push_back(P);
+      arrays[1].push_back(typed_array(lists[1][i], "G", P.dtype, P.length));
+      arrays[2].push_back(typed_array(lists[2][i], "v", P.dtype, o.has_v() ? P.length : 0));
+      arrays[3].push_back(typed_array(lists[3][i], "s", P.dtype, o.has_s() ? P.length : 0));
+      if (corrected) {
+        arrays[4].push_back(typed_array(lists[4][i], "vHat", P.dtype, P.length));
+        arrays[5].push_back(typed_array(lists[5][i], "sHat", P.dtype, P.length));
+      }
+    }
+    for (int i = 0; i < count; ++i) {
+      with_dtype(arrays[0][i].dtype, [&](auto tag) {
+        using T = decltype(tag);
+        T* P = arrays[0][i].as<T>();
+        optimizer_step<T>(o, P, P, arrays[1][i].as<T>(), o.has_v() ? arrays[2][i].as<T>() : nullptr,
+                          o.has_s() ? arrays[3][i].as<T>() : nullptr, static_cast<long>(arrays[0][i].length), lr,
+                          static_cast<long>(t), corrected ? arrays[4][i].as<T>() : nullptr,
+                          corrected ? arrays[5][i].as<T>() : nullptr);
+      });
+    }
+    return env.Undefined();
+  });
+}
+
 // l2Cost(Ws, m, lambd): (1/m) * (lambd/2) * (sum(W1^2) + ... + sum(WL^2)).
 Napi::Value L2Cost(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
@@ -286,7 +367,7 @@ Napi::Value L2Cost(const Napi::CallbackInfo& info) {
   });
 }
 
-// gradcheckCosts(X, Y, Ws, bs, dims, m, lambd, epsilon, index, Jplus, Jminus):
+// gradcheckCosts(X, Y, Ws, bs, dims, m, lambd, epsilon, index, Jplus, Jminus, arch):
 // J(theta +- epsilon at theta[index[i]]) for every i; returns J(theta).
 // Ws and bs are perturbed during the call and restored exactly.
 Napi::Value GradcheckCosts(const Napi::CallbackInfo& info) {
@@ -294,12 +375,13 @@ Napi::Value GradcheckCosts(const Napi::CallbackInfo& info) {
     std::vector<int> dims = layer_dims(info[4], "dims");
     int m = positive_int(info[5], "m");
     const int L = static_cast<int>(dims.size()) - 1;
+    const Architecture arch = architecture(info[11], L);
+    double lambd = finite_number(info[6], "lambd"), epsilon = finite_number(info[7], "epsilon");
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
-    Array Y = typed_array(info[1], "Y", X.dtype, m);
+    Array Y = typed_array(info[1], "Y", X.dtype, product(dims[L], m));
     auto Ws = per_layer(info[2], "W", X.dtype, L, [&](int i) { return product(dims[i + 1], dims[i]); });
     auto bs = per_layer(info[3], "b", X.dtype, L, [&](int i) { return static_cast<size_t>(dims[i + 1]); });
-    double lambd = finite_number(info[6], "lambd"), epsilon = finite_number(info[7], "epsilon");
     Array index = typed_array(info[8], "index");
     if (index.dtype != DType::Float64) throw_type(info.Env(), "index must be a Float64Array");
     Array Jp = typed_array(info[9], "Jplus", DType::Float64, index.length);
@@ -308,8 +390,8 @@ Napi::Value GradcheckCosts(const Napi::CallbackInfo& info) {
     for (size_t i = 0; i < index.length; ++i) idx[i] = static_cast<long>(index.as<double>()[i]);
     double J = with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
-      Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs)};
-      Arena<T> arena(dims, m);
+      Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs), arch.hidden, arch.head};
+      Arena<T> arena(p, m);
       return gradcheck_costs<T>(p, arena.workspace(), X.as<T>(), Y.as<T>(), lambd, epsilon, idx.data(),
                                 static_cast<long>(idx.size()), Jp.as<double>(), Jm.as<double>());
     });
@@ -336,6 +418,9 @@ void register_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("activationForward", Napi::Function::New(env, ActivationForward, "activationForward"));
   exports.Set("modelForward", Napi::Function::New(env, ModelForward, "modelForward"));
   exports.Set("computeCost", Napi::Function::New(env, ComputeCost, "computeCost"));
+  exports.Set("headCost", Napi::Function::New(env, HeadCost, "headCost"));
+  exports.Set("softmaxForward", Napi::Function::New(env, SoftmaxForward, "softmaxForward"));
+  exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep, "optimizerStep"));
   exports.Set("activationBackward", Napi::Function::New(env, ActivationBackward, "activationBackward"));
   exports.Set("linearBackward", Napi::Function::New(env, LinearBackward, "linearBackward"));
   exports.Set("modelBackward", Napi::Function::New(env, ModelBackward, "modelBackward"));

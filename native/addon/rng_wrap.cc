@@ -28,6 +28,7 @@ Napi::Function RandomStateWrap::Define(Napi::Env env) {
                       InstanceMethod("fillRand", &RandomStateWrap::FillRand),
                       InstanceMethod("fillRandn", &RandomStateWrap::FillRandn),
                       InstanceMethod("fillUint32", &RandomStateWrap::FillUint32),
+                      InstanceMethod("fillPermutation", &RandomStateWrap::FillPermutation),
                       InstanceMethod("getState", &RandomStateWrap::GetState),
                       InstanceMethod("setState", &RandomStateWrap::SetState)});
 }
@@ -71,6 +72,15 @@ Napi::Value RandomStateWrap::FillUint32(const Napi::CallbackInfo& info) {
   auto out = info[0].As<Napi::Uint32Array>();
   uint32_t* data = out.Data();
   for (size_t i = 0; i < out.ElementLength(); ++i) data[i] = rs_.next_uint32();
+  return info.Env().Undefined();
+}
+
+// fillPermutation(out: Int32Array(n)): np.random.permutation(n).
+Napi::Value RandomStateWrap::FillPermutation(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw_type(info.Env(), "out must be an Int32Array");
+  auto out = info[0].As<Napi::Int32Array>();
+  rs_.permutation(out.Data(), static_cast<int32_t>(out.ElementLength()));
   return info.Env().Undefined();
 }
 

@@ -22,6 +22,7 @@ class RandomStateWrap : public Napi::ObjectWrap<RandomStateWrap> {
   Napi::Value FillRand(const Napi::CallbackInfo& info);
   Napi::Value FillRandn(const Napi::CallbackInfo& info);
   Napi::Value FillUint32(const Napi::CallbackInfo& info);
+  Napi::Value FillPermutation(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);
   Napi::Value SetState(const Napi::CallbackInfo& info);
   RandomState rs_;

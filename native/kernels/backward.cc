@@ -1,13 +1,11 @@
 #include "backward.h"
 
 #include <cmath>
-#include <type_traits>
 
 #include "gemm.h"
 #include "reduce.h"
 #include "simd.h"
 #include "threads.h"
-#include "vmath.h"
 
 namespace deepnet {
 
@@ -17,19 +15,6 @@ static inline T dal1(T a, T y) {
 }
 
 namespace reference {
-
-template <typename T>
-void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
-  for (long i = 0; i < size; ++i) dZ[i] = Z[i] <= T(0) ? T(0) : dA[i];  // dZ[Z <= 0] = 0
-}
-
-template <typename T>
-void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
-  for (long i = 0; i < size; ++i) {
-    T s = T(1) / (T(1) + std::exp(-Z[i]));
-    dZ[i] = dA[i] * s * (T(1) - s);
-  }
-}
 
 template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m) {
@@ -51,18 +36,6 @@ void scale_by(T* X, T s, long size) {
 namespace avx2 {
 
 template <typename T>
-DEEPNET_TARGET_AVX2 static void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
-  using V = simd::vec<T>;
-  const V zero = simd::splat<T>(0);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) {
-    V z = simd::load(Z + i);
-    simd::store(dZ + i, z <= zero ? zero : simd::load(dA + i));
-  }
-  for (; i < size; ++i) dZ[i] = Z[i] <= T(0) ? T(0) : dA[i];
-}
-
-template <typename T>
 DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y, long m) {
   using V = simd::vec<T>;
   const V one = simd::splat<T>(1);
@@ -73,24 +46,6 @@ DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y,
     simd::store(dZL + i, dal * a * (one - a));
   }
   for (; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
-}
-
-// dA * s * (1 - s) in T's arithmetic: for float every step is rounded to
-// float (exact in double first), as the reference computes it, since 1 - s
-// cancels and the rounding of s decides the result.
-template <typename T>
-DEEPNET_TARGET_AVX2 __attribute__((always_inline)) inline __m256d round_to(__m256d x) {
-  if (std::is_same<T, float>::value) return _mm256_cvtps_pd(_mm256_cvtpd_ps(x));
-  return x;
-}
-
-template <typename T>
-DEEPNET_TARGET_AVX2 static void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
-  const __m256d one = _mm256_set1_pd(1), minus = _mm256_set1_pd(-0.0);
-  vmath::map4(dZ, dA, Z, size, [one, minus](__m256d da, __m256d z) DEEPNET_TARGET_AVX2 {
-    const __m256d s = round_to<T>(_mm256_div_pd(one, _mm256_add_pd(one, vmath::exp_pd(_mm256_xor_pd(z, minus)))));
-    return _mm256_mul_pd(round_to<T>(_mm256_mul_pd(da, s)), round_to<T>(_mm256_sub_pd(one, s)));
-  });
 }
 
 template <typename T>
@@ -117,22 +72,6 @@ static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
 
 // The public kernels split large arrays over the thread pool (threads.h);
 // each chunk runs the AVX2 kernel or the reference one.
-
-template <typename T>
-void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
-  parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::relu_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
-    reference::relu_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
-  });
-}
-
-template <typename T>
-void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
-  parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
-    reference::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
-  });
-}
 
 template <typename T>
 void cost_backward(T* dAL, const T* AL, const T* Y, long m) {
@@ -175,7 +114,7 @@ void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form) {
     for (long r = r0; r < r1; ++r) {
       const T* row = dZ + r * m;
       const T sum = T(0) + (use_avx2() ? pairwise_sum_avx2(row, m) : pairwise_sum<T>(m, [row](long j) { return row[j]; }));
-      db[r] = form == BackwardForm::Notes ? sum / T(m) : inv_m * sum;
+      db[r] = form == BackwardForm::Notes ? sum / T(m) : form == BackwardForm::Course2 ? inv_m * sum : sum;
     }
   });
 }
@@ -185,14 +124,12 @@ void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, con
                      int k, int m, BackwardForm form) {
   gemm<T>(false, true, n, k, m, T(1), dZ, m, A_prev, m, T(0), dW, k);
   if (form == BackwardForm::Notes) divide_by(dW, T(m), static_cast<long>(n) * k);
-  else scale_by(dW, T(1) / T(m), static_cast<long>(n) * k);
+  else if (form == BackwardForm::Course2) scale_by(dW, T(1) / T(m), static_cast<long>(n) * k);
   bias_backward(db, dZ, n, m, form);
   if (dA_prev) gemm<T>(true, false, k, m, n, T(1), W, k, dZ, m, T(0), dA_prev, m);
 }
 
 #define DEEPNET_INSTANTIATE(T)                                                                   \
-  template void relu_backward<T>(T*, const T*, const T*, long);                                  \
-  template void sigmoid_backward<T>(T*, const T*, const T*, long);                               \
   template void cost_backward<T>(T*, const T*, const T*, long);                                  \
   template void output_backward<T>(T*, const T*, const T*, long);                                \
   template void output_backward_course2<T>(T*, const T*, const T*, long);                        \
@@ -202,8 +139,6 @@ void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, con
   template void divide_by<T>(T*, T, long);                                                       \
   template void scale_by<T>(T*, T, long);                                                        \
   template void reference::scale_by<T>(T*, T, long);                                            \
-  template void reference::relu_backward<T>(T*, const T*, const T*, long);                       \
-  template void reference::sigmoid_backward<T>(T*, const T*, const T*, long);                    \
   template void reference::output_backward<T>(T*, const T*, const T*, long);                     \
   template void reference::divide_by<T>(T*, T, long);
 DEEPNET_INSTANTIATE(float)

@@ -6,23 +6,18 @@
 // to the rounding of the matrix products.
 #pragma once
 
+#include "activations.h"
+
 namespace deepnet {
 
-// Two spellings of the same gradients, equal to rounding:
+// Three spellings of the same gradients, equal to rounding:
 //   Notes:   dAL = -(Y/AL - (1-Y)/(1-AL)), dZL = dAL * s * (1 - s); dW = dZ A^T / m
 //   Course2: dZL = AL - Y (Course 2's backward_propagation); dW = 1./m * dZ A^T
+//   Week2:   dZL = 1./m * (AL - Y), dW = dZ A^T, db = sum(dZ) (the optimization
+//            notebook's backward_propagation)
 // The notes' functions use Notes; Model uses Course2, which never divides by
 // AL or 1 - AL (a saturated output stays finite).
-enum class BackwardForm { Notes, Course2 };
-
-// dZ (size) = dA where Z > 0, else 0.                       (relu_backward)
-// dZ may alias dA (in place).
-template <typename T>
-void relu_backward(T* dZ, const T* dA, const T* Z, long size);
-
-// dZ (size) = dA * s * (1 - s), s = 1 / (1 + exp(-Z)).      (sigmoid_backward)
-template <typename T>
-void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size);
+enum class BackwardForm { Notes, Course2, Week2 };
 
 // dAL (m) = -(Y / AL - (1 - Y) / (1 - AL)), the notes' derivative of the cost.
 template <typename T>
@@ -40,12 +35,13 @@ void output_backward_course2(T* dZL, const T* AL, const T* Y, long m);
 // dW (n, k) = dZ (n, m) . A_prev (k, m)^T / m
 // db (n, 1) = sum over columns of dZ / m      (numpy's pairwise sum per row)
 // dA_prev (k, m) = W (n, k)^T . dZ            (skipped when dA_prev is null)
-// With BackwardForm::Course2, "/ m" is "1./m *".
+// With BackwardForm::Course2, "/ m" is "1./m *"; with Week2 there is none
+// (the 1/m is already in dZ).
 template <typename T>
 void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
                      int k, int m, BackwardForm form = BackwardForm::Notes);
 
-// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m   (or 1./m * ..., Course2)
+// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m   (or 1./m * ..., Course2; no 1/m, Week2)
 template <typename T>
 void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form = BackwardForm::Notes);
 
@@ -58,10 +54,6 @@ template <typename T>
 void scale_by(T* X, T s, long size);
 
 namespace reference {
-template <typename T>
-void relu_backward(T* dZ, const T* dA, const T* Z, long size);
-template <typename T>
-void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size);
 template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m);
 template <typename T>

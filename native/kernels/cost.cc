@@ -63,6 +63,16 @@ struct LogitsTerm {  // y softplus(-z) + (1 - y) softplus(z), softplus(z) = max(
 #endif
 };
 
+struct SquaredTerm {  // (a - y)^2 / 2, in double
+  static double scalar(double a, double y) { return 0.5 * ((a - y) * (a - y)); }
+#if DEEPNET_HAS_X86
+  DEEPNET_TARGET_AVX2 static __m256d vector(__m256d a, __m256d y) {
+    const __m256d d = _mm256_sub_pd(a, y);
+    return _mm256_mul_pd(_mm256_set1_pd(0.5), _mm256_mul_pd(d, d));
+  }
+#endif
+};
+
 #if DEEPNET_HAS_X86
 // out (n) = Term(X[i], Y[i]); a last partial group is padded (X 0.5, Y 0:
 // finite, unused), so each term gets the same arithmetic wherever it sits.
@@ -95,25 +105,53 @@ double sum_terms(const T* X, const T* Y, long m) {
 }  // namespace
 
 template <typename T>
+double cross_entropy_sum(const T* AL, const T* Y, long size) {
+  return -sum_terms<NotesTerm>(AL, Y, size);
+}
+
+template <typename T>
+double cross_entropy_sum_course2(const T* AL, const T* Y, long size) {
+  return sum_terms<Course2Term>(AL, Y, size);
+}
+
+template <typename T>
 double cross_entropy_cost(const T* AL, const T* Y, long m) {
-  return -sum_terms<NotesTerm>(AL, Y, m) / static_cast<double>(m);
+  return cross_entropy_sum(AL, Y, m) / static_cast<double>(m);
 }
 
 template <typename T>
 double cross_entropy_cost_course2(const T* AL, const T* Y, long m) {
-  return 1.0 / static_cast<double>(m) * sum_terms<Course2Term>(AL, Y, m);
+  return 1.0 / static_cast<double>(m) * cross_entropy_sum_course2(AL, Y, m);
+}
+
+template <typename T>
+double cross_entropy_sum_from_logits(const T* ZL, const T* Y, long size) {
+  return sum_terms<LogitsTerm>(ZL, Y, size);
 }
 
 template <typename T>
 double cross_entropy_cost_from_logits(const T* ZL, const T* Y, long m) {
-  return 1.0 / static_cast<double>(m) * sum_terms<LogitsTerm>(ZL, Y, m);
+  return 1.0 / static_cast<double>(m) * cross_entropy_sum_from_logits(ZL, Y, m);
 }
 
+template <typename T>
+double squared_error_sum(const T* A, const T* Y, long size) {
+  return sum_terms<SquaredTerm>(A, Y, size);
+}
+
+template double cross_entropy_sum<float>(const float*, const float*, long);
+template double cross_entropy_sum<double>(const double*, const double*, long);
+template double cross_entropy_sum_course2<float>(const float*, const float*, long);
+template double cross_entropy_sum_course2<double>(const double*, const double*, long);
 template double cross_entropy_cost<float>(const float*, const float*, long);
 template double cross_entropy_cost<double>(const double*, const double*, long);
 template double cross_entropy_cost_course2<float>(const float*, const float*, long);
 template double cross_entropy_cost_course2<double>(const double*, const double*, long);
 template double cross_entropy_cost_from_logits<float>(const float*, const float*, long);
+template double cross_entropy_sum_from_logits<float>(const float*, const float*, long);
+template double cross_entropy_sum_from_logits<double>(const double*, const double*, long);
+template double squared_error_sum<float>(const float*, const float*, long);
+template double squared_error_sum<double>(const double*, const double*, long);
 template double cross_entropy_cost_from_logits<double>(const double*, const double*, long);
 
 }  // namespace deepnet

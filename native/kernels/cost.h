@@ -1,4 +1,5 @@
-// The cross-entropy cost of the sigmoid output layer.
+// The cross-entropy cost of the sigmoid output layer (and the squared error
+// of the linear one).
 //
 // Shapes: AL (1, m) predicted probabilities, Y (1, m) labels. Terms are
 // computed and summed in double (also for float32 networks), with numpy's
@@ -12,6 +13,14 @@ namespace deepnet {
 template <typename T>
 double cross_entropy_cost(const T* AL, const T* Y, long m);
 
+// The sums (not the means) of the same terms over `size` outputs, signed as
+// costs: cross_entropy_cost = cross_entropy_sum / m bit for bit, and the
+// optimization notebook's compute_cost is cross_entropy_sum.
+template <typename T>
+double cross_entropy_sum(const T* AL, const T* Y, long size);
+template <typename T>
+double cross_entropy_sum_course2(const T* AL, const T* Y, long size);
+
 // Course 2 (reg_utils.compute_cost): 1./m * np.nansum(-log(AL)*Y + -log(1-AL)*(1-Y)).
 template <typename T>
 double cross_entropy_cost_course2(const T* AL, const T* Y, long m);
@@ -23,5 +32,14 @@ double cross_entropy_cost_course2(const T* AL, const T* Y, long m);
 // to the course formula to rounding wherever that one is finite.
 template <typename T>
 double cross_entropy_cost_from_logits(const T* ZL, const T* Y, long m);
+
+// The sum (not the mean) of the same terms over `size` outputs (K x m for a
+// sigmoid head of K units).
+template <typename T>
+double cross_entropy_sum_from_logits(const T* ZL, const T* Y, long size);
+
+// sum over `size` outputs of (a - y)^2 / 2: the linear head's cost times m.
+template <typename T>
+double squared_error_sum(const T* A, const T* Y, long size);
 
 }  // namespace deepnet

@@ -46,6 +46,30 @@ double RandomState::randn() {
   return f * x2;
 }
 
+uint32_t RandomState::random_interval(uint32_t max) {
+  if (max == 0) return 0;
+  uint32_t mask = max;
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  uint32_t value;
+  while ((value = next_uint32() & mask) > max) {
+  }
+  return value;
+}
+
+void RandomState::permutation(int32_t* out, int32_t n) {
+  for (int32_t i = 0; i < n; ++i) out[i] = i;
+  for (int32_t i = n - 1; i >= 1; --i) {
+    const int32_t j = static_cast<int32_t>(random_interval(static_cast<uint32_t>(i)));
+    const int32_t t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+}
+
 void RandomState::fill_rand(double* out, long n) {
   draw_rand(n, [out](long i, double u) { out[i] = u; });
 }

@@ -2,6 +2,9 @@
 //
 // seed(s):  MT19937 init_genrand(s) (= std::mt19937(s)); drops a cached normal.
 // rand():   (a >> 5, b >> 6) of two 32-bit draws, a first -> (a*2^26 + b) / 2^53.
+// permutation(n): arange(n) shuffled by Fisher-Yates from the top, j drawn by
+//           random_interval(i): 32-bit draws masked to the smallest 2^k - 1 >= i,
+//           rejected while > i (numpy's legacy shuffle; no normal is touched).
 // randn():  legacy polar Box-Muller. Each accepted pair (x1, x2) yields f*x2 now
 //           and caches f*x1 for the next randn call; rand() leaves the cache alone.
 //
@@ -33,6 +36,11 @@ class RandomState {
     return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);  // exact: a power of two
   }
   double randn();
+
+  // A uniform integer in [0, max], max < 2^32: numpy's random_interval.
+  uint32_t random_interval(uint32_t max);
+  // out (n) = np.random.permutation(n).
+  void permutation(int32_t* out, int32_t n);
 
   // out (n): successive draws, as numpy fills a C-order array.
   void fill_rand(double* out, long n);

@@ -55,6 +55,39 @@ DEEPNET_VMATH __m256d exp_pd(__m256d x) {
   return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));  // NaN in, NaN out
 }
 
+// expm1(x) = exp(x) - 1 without the cancellation near 0: the same reduction
+// and series as exp_pd, but the series' leading 1 is never added, so
+// q = expm1(r) keeps full precision, and expm1(x) = 2^k q + (2^k - 1). Below
+// -50 the result is -1 (exp(-50) is under half an ulp of 1).
+DEEPNET_VMATH __m256d expm1_pd(__m256d x) {
+  const __m256d xc = _mm256_max_pd(x, _mm256_set1_pd(-50.0));
+  const __m256d k = _mm256_round_pd(_mm256_mul_pd(xc, _mm256_set1_pd(1.4426950408889634)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), xc);
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
+  static constexpr double c[] = {1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800,
+                                 1.0 / 362880,     1.0 / 40320,     1.0 / 5040,     1.0 / 720,
+                                 1.0 / 120,        1.0 / 24,        1.0 / 6,        0.5,
+                                 1.0};
+  __m256d p = _mm256_set1_pd(c[0]);
+  for (int i = 1; i < 13; ++i) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c[i]));
+  const __m256d q = _mm256_mul_pd(p, r);
+  const __m256d scale = pow2(_mm256_min_pd(k, _mm256_set1_pd(1023)));
+  __m256d y = _mm256_fmadd_pd(scale, q, _mm256_sub_pd(scale, _mm256_set1_pd(1.0)));
+  y = _mm256_blendv_pd(y, _mm256_set1_pd(__builtin_inf()), _mm256_cmp_pd(x, _mm256_set1_pd(709.782712893384), _CMP_GT_OQ));
+  return _mm256_blendv_pd(y, x, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));  // NaN in, NaN out
+}
+
+// tanh(z) = sign(z) * (-e / (e + 2)) with e = expm1(-2|z|): no cancellation
+// for small |z|, exactly +-1 once |z| > 25, NaN in, NaN out.
+DEEPNET_VMATH __m256d tanh_pd(__m256d z) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  const __m256d a = _mm256_andnot_pd(sign, z);
+  const __m256d e = expm1_pd(_mm256_mul_pd(a, _mm256_set1_pd(-2.0)));
+  const __m256d t = _mm256_div_pd(_mm256_xor_pd(e, sign), _mm256_add_pd(e, _mm256_set1_pd(2.0)));
+  return _mm256_or_pd(_mm256_andnot_pd(sign, t), _mm256_and_pd(z, sign));
+}
+
 // log(x): fdlibm's e_log.c, four lanes at a time. x = 2^e (1 + f) with
 // 1 + f in [sqrt(2)/2, sqrt(2)); log(1 + f) = f - hfsq + s (hfsq + R(s^2)),
 // s = f / (2 + f).

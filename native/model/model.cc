@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <cstring>
 
-#include "cost.h"
+#include "batch.h"
 #include "memory.h"
 
 namespace deepnet {
+
+namespace {
+// Examples per chunk when predicting and evaluating: memory stays bounded
+// whatever m is, and each chunk's activations stay in cache for small layers.
+constexpr int kChunk = 8192;
+}  // namespace
 
 template <typename T>
 Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) {
@@ -18,13 +24,14 @@ Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) 
   check_allocation(2 * count * sizeof(T), "the model's parameters");
   for (int l = 1; l <= L; ++l) size_ += static_cast<size_t>(dims[l]) * (dims[l - 1] + 1);
   storage_ = LargeBuffer(2 * size_ * sizeof(T));  // zero-filled
-  for (Parameters<T>* view : {&p_, &spare_}) {
-    view->dims = dims;
-    view->W.assign(L + 1, nullptr);
-    view->b.assign(L + 1, nullptr);
-  }
   T* cursor = reinterpret_cast<T*>(storage_.data());
   for (Parameters<T>* view : {&p_, &spare_}) {
+    view->dims = dims;
+    view->act = config.hidden;
+    view->head = config.head;
+    view->W.assign(L + 1, nullptr);
+    view->b.assign(L + 1, nullptr);
+    view->flat = cursor;
     for (int l = 1; l <= L; ++l) {
       view->W[l] = cursor;
       cursor += static_cast<size_t>(dims[l]) * dims[l - 1];
@@ -38,60 +45,87 @@ Model<T>::Model(const ModelConfig& config) : config_(config), rng_(config.seed) 
 
 template <typename T>
 void Model<T>::read(T* out) const {
-  for (int l = 1; l <= p_.layers(); ++l) {
-    const size_t w = static_cast<size_t>(p_.dims[l]) * p_.dims[l - 1];
-    out = std::copy(p_.W[l], p_.W[l] + w, out);
-    out = std::copy(p_.b[l], p_.b[l] + p_.dims[l], out);
-  }
+  std::memcpy(out, p_.flat, sizeof(T) * size_);
 }
 
 template <typename T>
 void Model<T>::write(const T* in) {
-  for (int l = 1; l <= p_.layers(); ++l) {
-    const size_t w = static_cast<size_t>(p_.dims[l]) * p_.dims[l - 1];
-    std::copy(in, in + w, p_.W[l]);
-    in += w;
-    std::copy(in, in + p_.dims[l], p_.b[l]);
-    in += p_.dims[l];
-  }
+  std::memcpy(p_.flat, in, sizeof(T) * size_);
 }
 
 template <typename T>
-TrainResult Model<T>::fit(const T* X, const T* Y, int m, double learning_rate, long iterations,
-                          long log_every, double* costs, const TrainLog& on_log,
-                          const std::atomic<bool>* cancel) {
-  TrainSettings s;
-  s.learning_rate = learning_rate;
-  s.iterations = iterations;
-  s.log_every = log_every;
+void Model<T>::ensure_optimizer_memory() {
+  if (state_.v) return;
+  check_allocation(2.0 * size_ * sizeof(T), "the optimizer's state");
+  state_storage_ = LargeBuffer(2 * size_ * sizeof(T));  // zero-filled
+  state_.v = reinterpret_cast<T*>(state_storage_.data());
+  state_.s = state_.v + size_;
+}
+
+template <typename T>
+void Model<T>::reset_optimizer() {
+  if (state_.v) std::memset(state_.v, 0, 2 * size_ * sizeof(T));
+  state_.t = 0;
+}
+
+template <typename T>
+void Model<T>::write_optimizer(const T* v, const T* s, long t) {
+  ensure_optimizer_memory();
+  if (v) std::memcpy(state_.v, v, sizeof(T) * size_);
+  else std::memset(state_.v, 0, sizeof(T) * size_);
+  if (s) std::memcpy(state_.s, s, sizeof(T) * size_);
+  else std::memset(state_.s, 0, sizeof(T) * size_);
+  state_.t = t;
+}
+
+template <typename T>
+TrainResult Model<T>::fit(FitRequest<T>& r, const TrainLog& on_log) {
+  TrainSettings s = r.settings;
   s.cost = CostForm::Logits;
   s.backward = BackwardForm::Course2;
   s.reg.lambd = config_.lambd;
   s.reg.keep_prob = config_.keep_prob;
   s.reg.rng = &rng_;
+  s.rng = &rng_;
   s.dropout_seed = config_.dropout_seed;
   s.stop_on_divergence = true;
-  s.cancel = cancel;
-  Arena<T> arena(config_.dims, m, s.reg.dropout());
-  return train(p_, &spare_, arena.workspace(), X, Y, s, costs, on_log);
+  if (s.optimizer.kind != OptimizerKind::GD) ensure_optimizer_memory();
+  // Kept across calls: a fit in several calls (checkpoints) restores the
+  // best epoch of all of them.
+  if (r.early.patience > 0 && r.early.restore_best && !best_storage_.data()) {
+    check_allocation(static_cast<double>(size_) * sizeof(T), "the best epoch's parameters");
+    best_storage_ = LargeBuffer(size_ * sizeof(T));
+  }
+  T* best = reinterpret_cast<T*>(best_storage_.data());
+  TrainResult result = train(p_, &spare_, r.X, r.Y, r.m, s, state_.v ? &state_ : nullptr, r.validation,
+                             r.early, best, r.history, on_log);
+  if (result.stop == TrainResult::Stop::Diverged) reset_optimizer();
+  return result;
 }
 
 template <typename T>
 void Model<T>::predict_proba(const T* X, int m, T* AL) const {
-  Arena<T> arena(config_.dims, m);
+  const int L = p_.layers(), n_x = p_.dims[0], K = p_.dims[L];
+  const int c = std::min(m, kChunk);
+  Arena<T> arena(p_, c, false, c < m);
   Workspace<T>& ws = arena.workspace();
-  network_forward(ws, p_, X);
-  std::memcpy(AL, ws.A[p_.layers()], sizeof(T) * m);
+  for (int j0 = 0; j0 < m; j0 += c) {
+    const int count = std::min(c, m - j0);
+    ws.m = count;
+    const T* Xc = X;
+    if (c < m) {
+      copy_columns(arena.X(), X, n_x, m, j0, count);
+      Xc = arena.X();
+    }
+    network_forward(ws, p_, Xc);
+    for (int k = 0; k < K; ++k)
+      std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
+  }
 }
 
 template <typename T>
-double Model<T>::cost(const T* X, const T* Y, int m) const {
-  Arena<T> arena(config_.dims, m);
-  Workspace<T>& ws = arena.workspace();
-  network_forward(ws, p_, X);
-  Regularization reg;
-  reg.lambd = config_.lambd;
-  return network_cost(ws, p_, Y, CostForm::Logits, reg);
+void Model<T>::evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy) const {
+  network_evaluate(p_, X, Y, m, kChunk, config_.lambd, cost, accuracy);
 }
 
 template class Model<float>;

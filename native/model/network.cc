@@ -27,59 +27,82 @@ size_t padded_bytes(size_t count, size_t elem) {
   return (count * elem + kAlign - 1) / kAlign * kAlign;
 }
 
+// Whether the lean arena keeps hidden layer l's output before dropout apart
+// from its dropped-out A (see Workspace::H).
+template <typename T>
+bool separate_h(const Parameters<T>& p, int l, bool masks) {
+  return masks && p.hidden(l) != Activation::Relu;
+}
+
 // Visits every view of the lean arena in layout order: (layer, kind, count).
-// 'A' of a hidden layer also serves as its Z.
-template <typename Visit>
-void layout(const std::vector<int>& dims, int m, bool masks, Visit visit) {
-  const int L = static_cast<int>(dims.size()) - 1;
+// 'A' of a hidden layer also serves as its Z (and H); 'G' is every gradient,
+// in the parameters' order.
+template <typename T, typename Visit>
+void layout(const Parameters<T>& p, int m, bool masks, bool batch_inputs, Visit visit) {
+  const std::vector<int>& dims = p.dims;
+  const int L = p.layers();
   size_t widest_hidden = 0;
   for (int l = 1; l <= L; ++l) {
-    const size_t n = dims[l], k = dims[l - 1];
+    const size_t n = dims[l];
     if (l == L) visit(l, 'Z', n * m);
     visit(l, 'A', n * m);
-    visit(l, 'W', n * k);
-    visit(l, 'b', n);
     if (l < L) {
+      if (separate_h(p, l, masks)) visit(l, 'H', n * m);
       if (masks) visit(l, 'D', n * m);
       widest_hidden = std::max(widest_hidden, n * m);
     }
   }
+  visit(0, 'G', p.count());
   if (widest_hidden > 0) visit(0, 's', widest_hidden);
+  if (batch_inputs) {
+    visit(0, 'X', static_cast<size_t>(dims[0]) * m);
+    visit(0, 'Y', static_cast<size_t>(dims[L]) * m);
+  }
 }
 
 }  // namespace
 
 template <typename T>
-size_t Arena<T>::bytes_for(const std::vector<int>& dims, int m, bool masks) {
+size_t Arena<T>::bytes_for(const Parameters<T>& p, int m, bool masks, bool batch_inputs) {
   size_t total = 0;
-  layout(dims, m, masks, [&](int, char, size_t count) { total = std::min(kHuge, total + padded_bytes(count, sizeof(T))); });
+  layout(p, m, masks, batch_inputs, [&](int, char, size_t count) {
+    total = std::min(kHuge, total + padded_bytes(count, sizeof(T)));
+  });
   return total;
 }
 
 template <typename T>
-Arena<T>::Arena(const std::vector<int>& dims, int m, bool masks) {
-  bytes_ = bytes_for(dims, m, masks);
+Arena<T>::Arena(const Parameters<T>& p, int m, bool masks, bool batch_inputs) {
+  bytes_ = bytes_for(p, m, masks, batch_inputs);
   check_allocation(bytes_, "the training arena (activations and gradients)");
   memory_ = LargeBuffer(bytes_);
 
-  const int L = static_cast<int>(dims.size()) - 1;
+  const std::vector<int>& dims = p.dims;
+  const int L = p.layers();
   ws_.m = m;
-  ws_.Z.assign(L + 1, nullptr);
-  ws_.A.assign(L + 1, nullptr);
-  ws_.dW.assign(L + 1, nullptr);
-  ws_.db.assign(L + 1, nullptr);
+  for (std::vector<T*>* v : {&ws_.Z, &ws_.A, &ws_.H, &ws_.dW, &ws_.db}) v->assign(L + 1, nullptr);
   if (masks) ws_.D.assign(L + 1, nullptr);
   char* cursor = memory_.data();
-  layout(dims, m, masks, [&](int l, char what, size_t count) {
+  layout(p, m, masks, batch_inputs, [&](int l, char what, size_t count) {
     T* view = reinterpret_cast<T*>(cursor);
     cursor += padded_bytes(count, sizeof(T));
     switch (what) {
       case 'Z': ws_.Z[l] = view; break;
-      case 'A': ws_.A[l] = view; if (l < L) ws_.Z[l] = view; break;
-      case 'W': ws_.dW[l] = view; break;
-      case 'b': ws_.db[l] = view; break;
+      case 'A': ws_.A[l] = view; if (l < L) ws_.Z[l] = ws_.H[l] = view; break;
+      case 'H': ws_.Z[l] = ws_.H[l] = view; break;
       case 'D': ws_.D[l] = view; break;
-      default: ws_.scratch[l] = view; break;
+      case 'G':
+        ws_.grad_flat = view;
+        for (int k = 1; k <= L; ++k) {
+          ws_.dW[k] = view;
+          view += static_cast<size_t>(dims[k]) * dims[k - 1];
+          ws_.db[k] = view;
+          view += dims[k];
+        }
+        break;
+      case 'X': X_ = view; break;
+      case 'Y': Y_ = view; break;
+      default: ws_.scratch[0] = view; break;
     }
   });
 }
@@ -90,20 +113,33 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
   const int L = p.layers(), m = ws.m;
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
+    const long size = static_cast<long>(n) * m;
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
+    if (l == L) {
+      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
+      if (p.head == Head::Softmax) {
+        bias_add(ws.Z[l], p.b[l], n, m);
+        softmax_forward(ws.A[l], ws.Z[l], n, m);
+      } else {
+        bias_activation_forward(ws.Z[l], ws.A[l], p.b[l], n, m,
+                                p.head == Head::Sigmoid ? Activation::Sigmoid : Activation::Linear);
+      }
+      break;
+    }
+    // The activation goes to A, or (lean, dropout, not relu) to H, then A.
+    const Activation act = p.hidden(l);
+    T* out = ws.H.empty() ? ws.A[l] : ws.H[l];
     if (l == 1 && Z1_ready) {
-      bias_activation_forward(ws.Z[1], ws.A[1], p.b[1], n, m,
-                              L == 1 ? Activation::Sigmoid : Activation::Relu);
-    } else if (l < L && ws.Z[l] == ws.A[l] && gemm_fusable(k)) {
+      bias_activation_forward(ws.Z[1], out, p.b[1], n, m, act);
+    } else if (ws.Z[l] == ws.A[l] && act == Activation::Relu && gemm_fusable(k)) {
       // A 2-D input layer: bias and relu in the product's stores.
       gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, m, ws.A[l], m);
     } else {
       gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
-      bias_activation_forward(ws.Z[l], ws.A[l], p.b[l], n, m,
-                              l == L ? Activation::Sigmoid : Activation::Relu);
+      bias_activation_forward(ws.Z[l], out, p.b[l], n, m, act);
     }
-    if (l < L && reg.dropout())
-      dropout_forward(ws.A[l], ws.D[l], *reg.rng, reg.keep_prob, static_cast<long>(n) * m);
+    if (out != ws.A[l]) std::copy(out, out + size, ws.A[l]);
+    if (reg.dropout()) dropout_forward(ws.A[l], ws.D[l], *reg.rng, reg.keep_prob, size);
   }
 }
 
@@ -111,17 +147,23 @@ template <typename T>
 void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const T* Y,
                       BackwardForm form, const Regularization& reg, bool first_dW) {
   const int L = p.layers(), m = ws.m;
+  const long outputs = static_cast<long>(p.dims[L]) * m;
   const bool keep = !ws.dA.empty();
   // dZ of the output layer: in scratch (keep), or in place of AL (lean: AL
   // is not needed once the cost is known).
   T* dZ = keep ? ws.scratch[0] : ws.A[L];
-  if (form == BackwardForm::Course2) {
-    output_backward_course2(dZ, ws.A[L], Y, m);
-  } else if (keep) {
-    cost_backward(ws.dA[L], ws.A[L], Y, m);
-    sigmoid_backward(dZ, ws.dA[L], ws.Z[L], m);
+  if (p.head == Head::Sigmoid && form == BackwardForm::Notes) {
+    if (keep) {
+      cost_backward(ws.dA[L], ws.A[L], Y, outputs);
+      sigmoid_backward(dZ, ws.dA[L], ws.Z[L], outputs);
+    } else {
+      output_backward(dZ, ws.A[L], Y, outputs);  // the same arithmetic, fused, with s = AL
+    }
   } else {
-    output_backward(dZ, ws.A[L], Y, m);  // the same arithmetic, fused, with s = AL
+    // dZ_L = A_L - Y (Week2: times 1./m); the notes' dA{L} then holds it too.
+    head_backward(dZ, ws.A[L], Y, outputs);
+    if (form == BackwardForm::Week2) scale_by(dZ, T(1.0 / m), outputs);
+    if (keep && ws.dA[L]) std::copy(dZ, dZ + outputs, ws.dA[L]);
   }
   for (int l = L; l >= 1; --l) {
     const int n = p.dims[l], k = p.dims[l - 1];
@@ -131,9 +173,10 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
       bias_backward(ws.db[1], dZ, n, m, form);
       break;
     }
-    // Lean, after a layer of few units (n <= 4): dZ_{l-1} = W^T dZ masked by
-    // relu, in the product's stores, over A_{l-1}; no dA_{l-1}.
-    const bool fused = !keep && l > 1 && !reg.dropout() && gemm_fusable(n);
+    // Lean, after a layer of few units (n <= 4) above a relu layer:
+    // dZ_{l-1} = W^T dZ masked by relu, in the product's stores, over
+    // A_{l-1}; no dA_{l-1}.
+    const bool fused = !keep && l > 1 && !reg.dropout() && p.hidden(l - 1) == Activation::Relu && gemm_fusable(n);
     T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 || fused ? nullptr : ws.scratch[0]);
     linear_backward(dA_prev, ws.dW[l], ws.db[l], dZ, A_prev, p.W[l], n, k, m, form);
     if (reg.lambd > 0)
@@ -143,9 +186,10 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
       dZ = ws.A[l - 1];
     } else if (l > 1) {
       if (reg.dropout()) dropout_backward(dA_prev, ws.D[l - 1], static_cast<T>(reg.keep_prob), below);
-      // Lean: dZ_{l-1} replaces A_{l-1} (its mask, read before each write).
+      // Lean: dZ_{l-1} replaces A_{l-1} (its derivative's source is read before each write).
       T* dZ_prev = keep ? (dZ == ws.scratch[0] ? ws.scratch[1] : ws.scratch[0]) : ws.A[l - 1];
-      relu_backward(dZ_prev, dA_prev, ws.Z[l - 1], below);
+      if (keep) activation_backward_from_input(dZ_prev, dA_prev, ws.Z[l - 1], p.hidden(l - 1), below);
+      else activation_backward(dZ_prev, dA_prev, ws.H[l - 1], p.hidden(l - 1), below);
       dZ = dZ_prev;
     }
   }

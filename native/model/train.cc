@@ -1,15 +1,22 @@
 #include "train.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <utility>
 
+#include "batch.h"
 #include "cost.h"
 #include "l2.h"
+#include "memory.h"
 #include "reduce.h"
 
 namespace deepnet {
 
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 template <typename T>
 bool all_finite(const T* a, long size) {
@@ -34,60 +41,210 @@ bool parameters_finite(const Parameters<T>& p) {
   return true;
 }
 
+template <typename T>
+double sum_of_squared_weights(const Parameters<T>& p) {
+  double squares = 0.0;  // 0.0 + S1 == S1: the layer sums are added left to right
+  for (int l = 1; l <= p.layers(); ++l) squares += sum_of_squares(p.W[l], static_cast<long>(p.dims[l]) * p.dims[l - 1]);
+  return squares;
+}
+
+// The sum over the batch of the per-example cost (unregularized).
+template <typename T>
+double cost_sum(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, CostForm form) {
+  const int L = p.layers(), K = p.dims[L];
+  const long outputs = static_cast<long>(K) * ws.m;
+  if (form == CostForm::Logits || p.head != Head::Sigmoid) return head_cost_sum(p.head, ws.Z[L], ws.A[L], Y, K, ws.m);
+  if (form == CostForm::Notes) return cross_entropy_sum(ws.A[L], Y, outputs);
+  return cross_entropy_sum_course2(ws.A[L], Y, outputs);
+}
+
+template <typename T>
+void swap_parameters(Parameters<T>& a, Parameters<T>& b) {
+  std::swap(a.W, b.W), std::swap(a.b, b.b), std::swap(a.flat, b.flat);
+}
+
+// One optimizer step from the forward pass in ws (cost already taken):
+// returns what turned non-finite, or null. `into` receives the new
+// parameters (p itself, or the spare when guarding).
+template <typename T>
+const char* step(Parameters<T>& into, Parameters<T>& p, Workspace<T>& ws, const T* X, const T* Y,
+                 const TrainSettings& s, OptimizerState<T>* state, double lr, bool full, bool next,
+                 bool guard, bool* Z1_ready) {
+  if (s.optimizer.kind == OptimizerKind::GD && full) {
+    // The notes' iteration, the first layer streamed where it can be.
+    *Z1_ready = network_step(into, p, ws, X, Y, s.backward, s.reg, static_cast<T>(lr), next);
+    if (!guard) return nullptr;
+    if (!gradients_finite(ws, p)) return "gradient";
+    return parameters_finite(into) ? nullptr : "parameters";
+  }
+  network_backward(ws, p, X, Y, s.backward, s.reg);
+  const long t = state ? ++state->t : 1;
+  const bool ok = optimizer_step(s.optimizer, into.flat, p.flat, ws.grad_flat, state ? state->v : nullptr,
+                                 state ? state->s : nullptr, static_cast<long>(p.count()), lr, t);
+  if (ok || !guard) return nullptr;
+  return gradients_finite(ws, p) ? "parameters" : "gradient";
+}
+
 }  // namespace
 
 template <typename T>
 double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, CostForm form,
                     const Regularization& reg) {
-  const int L = p.layers();
-  double cost = form == CostForm::Notes     ? cross_entropy_cost(ws.A[L], Y, ws.m)
-                : form == CostForm::Course2 ? cross_entropy_cost_course2(ws.A[L], Y, ws.m)
-                                            : cross_entropy_cost_from_logits(ws.Z[L], Y, ws.m);
-  if (reg.lambd > 0) {
-    double squares = 0.0;  // 0.0 + S1 == S1: the layer sums are added left to right
-    for (int l = 1; l <= L; ++l) squares += sum_of_squares(p.W[l], static_cast<long>(p.dims[l]) * p.dims[l - 1]);
-    cost = cost + l2_cost(squares, ws.m, reg.lambd);
-  }
+  const double m = ws.m;
+  const double sum = cost_sum(ws, p, Y, form);
+  // Each form's own spelling of the mean: -S / m (notes), 1./m * S (Course 2).
+  double cost = form == CostForm::Notes && p.head == Head::Sigmoid ? sum / m : 1.0 / m * sum;
+  if (reg.lambd > 0) cost = cost + l2_cost(sum_of_squared_weights(p), ws.m, reg.lambd);
   return cost;
 }
 
 template <typename T>
-TrainResult train(Parameters<T>& p, Parameters<T>* spare, Workspace<T>& ws, const T* X,
-                  const T* Y, const TrainSettings& s, double* costs, const TrainLog& on_log) {
-  const T lr = static_cast<T>(s.learning_rate);
+void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
+                      double lambd, double* cost, double* accuracy) {
+  const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
+  const int c = std::max(1, std::min(chunk, m));
+  const bool copy = c < m;
+  Arena<T> arena(p, c, false, copy);
+  Workspace<T>& ws = arena.workspace();
+  double sum = 0.0;
+  long correct = 0;
+  for (int j0 = 0; j0 < m; j0 += c) {
+    const int count = std::min(c, m - j0);
+    ws.m = count;
+    const T* Xc = X;
+    const T* Yc = Y;
+    if (copy) {
+      copy_columns(arena.X(), X, n_x, m, j0, count);
+      copy_columns(arena.Y(), Y, K, m, j0, count);
+      Xc = arena.X(), Yc = arena.Y();
+    }
+    network_forward(ws, p, Xc);
+    sum += head_cost_sum(p.head, ws.Z[L], ws.A[L], Yc, K, count);
+    correct += head_correct(p.head, ws.A[L], Yc, K, count);
+  }
+  *cost = 1.0 / static_cast<double>(m) * sum;
+  if (lambd > 0) *cost = *cost + l2_cost(sum_of_squared_weights(p), m, lambd);
+  const double units = p.head == Head::Sigmoid ? static_cast<double>(K) * m : static_cast<double>(m);
+  *accuracy = p.head == Head::Linear ? kNaN : static_cast<double>(correct) / units;
+}
+
+template <typename T>
+TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y, int m,
+                  const TrainSettings& s, OptimizerState<T>* state, const Validation<T>& validation,
+                  EarlyStopping& early, T* best, const TrainHistory& history,
+                  const TrainLog& on_log) {
+  const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
+  const bool full = s.batch_size <= 0 || s.batch_size >= m;
+  const int b = full ? m : s.batch_size;
   const bool guard = s.stop_on_divergence && spare;
+  Arena<T> arena(p, b, s.reg.dropout(), !full);
+  Workspace<T>& ws = arena.workspace();
+  LargeBuffer order_memory;
+  int32_t* order = nullptr;
+  if (!full && s.shuffle) {
+    check_allocation(static_cast<double>(m) * sizeof(int32_t), "the shuffled order of the examples");
+    order_memory = LargeBuffer(static_cast<size_t>(m) * sizeof(int32_t));
+    order = reinterpret_cast<int32_t*>(order_memory.data());
+  }
+  RandomState shuffler;
   TrainResult result;
   // Whether the step before left this iteration's W1 X in Z[1] (network_step
   // streams X once for it and dW1).
   bool Z1_ready = false;
-  for (long i = 0; i < s.iterations; ++i) {
-    if (s.cancel && s.cancel->load(std::memory_order_relaxed)) {
+  auto cancelled = [&] { return s.cancel && s.cancel->load(std::memory_order_relaxed); };
+  auto diverged = [&](const char* what) {
+    result.stop = TrainResult::Stop::Diverged;
+    result.diverged_what = what;
+    return result;
+  };
+  for (long e = 0; e < s.epochs; ++e) {
+    if (cancelled()) {
       result.stop = TrainResult::Stop::Cancelled;
       return result;
     }
-    if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
-    network_forward(ws, p, X, s.reg, 1, Z1_ready);
-    const double cost = network_cost(ws, p, Y, s.cost, s.reg);
-    costs[i] = cost;
-    // With the guard the step writes into spare, so p survives whatever is
-    // found not finite afterwards.
-    Z1_ready = network_step(guard ? *spare : p, p, ws, X, Y, s.backward, s.reg, lr,
-                            i + 1 < s.iterations);
-    if (guard) {
-      const char* bad = !std::isfinite(cost)             ? "cost"
-                        : !gradients_finite(ws, p)       ? "gradient"
-                        : !parameters_finite(*spare)     ? "parameters"
-                                                         : nullptr;
-      if (bad) {
-        result.stop = TrainResult::Stop::Diverged;
-        result.diverged_what = bad;
-        return result;
+    // The rate is decayed after each epoch: epoch E runs at decay(lr0, E - 1).
+    const long epoch = s.first_epoch + e;
+    const double lr = epoch == 0 ? s.learning_rate
+                                 : decayed_learning_rate(s.learning_rate, s.decay, s.decay_rate, s.decay_interval, epoch - 1);
+    double cost;
+    if (full) {
+      if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
+      network_forward(ws, p, X, s.reg, 1, Z1_ready);
+      cost = network_cost(ws, p, Y, s.cost, s.reg);
+      const char* bad = step(guard ? *spare : p, p, ws, X, Y, s, state, lr, true, e + 1 < s.epochs, guard, &Z1_ready);
+      if (guard && !std::isfinite(cost)) bad = "cost";
+      if (bad) return diverged(bad);
+      if (guard) swap_parameters(p, *spare);
+      ++result.steps;
+    } else {
+      if (order) {
+        RandomState* rng = s.rng;
+        if (s.shuffle_seed >= 0) {
+          shuffler.seed(static_cast<uint32_t>(s.shuffle_seed + epoch + 1));
+          rng = &shuffler;
+        }
+        rng->permutation(order, m);
       }
-      std::swap(p.W, spare->W), std::swap(p.b, spare->b);
+      // The L2 term of each batch's objective (1/m_b)(lambd/2)sum W^2, times m_b.
+      double total = 0.0;
+      for (int j0 = 0; j0 < m; j0 += b) {
+        if (cancelled()) {
+          result.stop = TrainResult::Stop::Cancelled;
+          return result;
+        }
+        const int count = std::min(b, m - j0);
+        ws.m = count;
+        if (order) {
+          gather_columns(arena.X(), X, order + j0, n_x, m, count);
+          gather_columns(arena.Y(), Y, order + j0, K, m, count);
+        } else {
+          copy_columns(arena.X(), X, n_x, m, j0, count);
+          copy_columns(arena.Y(), Y, K, m, j0, count);
+        }
+        if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
+        network_forward(ws, p, arena.X(), s.reg);
+        double batch = cost_sum(ws, p, arena.Y(), s.cost);
+        if (s.reg.lambd > 0) batch += s.reg.lambd / 2.0 * sum_of_squared_weights(p);
+        if (guard && !std::isfinite(batch)) return diverged("cost");
+        total += batch;
+        bool unused = false;
+        const char* bad = step(guard ? *spare : p, p, ws, arena.X(), arena.Y(), s, state, lr, false, false, guard, &unused);
+        if (bad) return diverged(bad);
+        if (guard) swap_parameters(p, *spare);
+        ++result.steps;
+      }
+      ws.m = b;
+      cost = total / m;
     }
-    result.completed = i + 1;
-    if (on_log && s.log_every > 0 && i % s.log_every == 0 && !on_log(i, cost)) {
+    EpochReport report{e, cost, kNaN, kNaN, lr, false};
+    if (validation.m > 0)
+      network_evaluate(p, validation.X, validation.Y, validation.m, std::max(b, 1024), s.reg.lambd,
+                       &report.val_cost, &report.val_accuracy);
+    if (history.costs) history.costs[e] = cost;
+    if (history.val_costs) history.val_costs[e] = report.val_cost;
+    if (history.val_accuracies) history.val_accuracies[e] = report.val_accuracy;
+    if (history.learning_rates) history.learning_rates[e] = lr;
+    result.completed = e + 1;
+    bool& stop_early = report.stopping;
+    if (early.patience > 0) {
+      const double watched = validation.m > 0 ? report.val_cost : cost;
+      if (watched < early.best_cost - early.min_delta) {
+        early.best_cost = watched;
+        result.best_epoch = e;
+        early.since_best = 0;
+        if (early.restore_best && best) std::memcpy(best, p.flat, sizeof(T) * p.count());
+      } else if (++early.since_best >= early.patience) {
+        stop_early = true;
+      }
+    }
+    if (on_log && s.log_every > 0 && (e % s.log_every == 0 || stop_early) && !on_log(report)) {
       result.stop = TrainResult::Stop::ByCallback;
+      return result;
+    }
+    if (stop_early) {
+      // As Keras: the best epoch's parameters are restored when training stops early.
+      if (early.restore_best && best && std::isfinite(early.best_cost)) std::memcpy(p.flat, best, sizeof(T) * p.count());
+      result.stop = TrainResult::Stop::EarlyStopped;
       return result;
     }
   }
@@ -97,8 +254,11 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, Workspace<T>& ws, cons
 #define DEEPNET_INSTANTIATE(T)                                                                  \
   template double network_cost<T>(const Workspace<T>&, const Parameters<T>&, const T*, CostForm, \
                                   const Regularization&);                                       \
-  template TrainResult train<T>(Parameters<T>&, Parameters<T>*, Workspace<T>&, const T*,         \
-                                const T*, const TrainSettings&, double*, const TrainLog&);
+  template void network_evaluate<T>(const Parameters<T>&, const T*, const T*, int, int, double,  \
+                                    double*, double*);                                          \
+  template TrainResult train<T>(Parameters<T>&, Parameters<T>*, const T*, const T*, int,          \
+                                const TrainSettings&, OptimizerState<T>*, const Validation<T>&,  \
+                                EarlyStopping&, T*, const TrainHistory&, const TrainLog&);
 DEEPNET_INSTANTIATE(float)
 DEEPNET_INSTANTIATE(double)
 #undef DEEPNET_INSTANTIATE

@@ -1,0 +1,51 @@
+#include "batch.h"
+
+#include <cstring>
+
+#include "threads.h"
+
+namespace deepnet {
+
+template <typename T>
+void gather_columns(T* B, const T* X, const int32_t* idx, int rows, long m, int count) {
+  parallel_rows(rows, count, [&](long r0, long r1) {
+    for (long i = r0; i < r1; ++i) {
+      const T* x = X + i * m;
+      T* b = B + i * count;
+      for (int j = 0; j < count; ++j) b[j] = x[idx[j]];
+    }
+  });
+}
+
+template <typename T>
+void copy_columns(T* B, const T* X, int rows, long m, long j0, int count) {
+  parallel_rows(rows, count, [&](long r0, long r1) {
+    for (long i = r0; i < r1; ++i) std::memcpy(B + i * count, X + i * m + j0, sizeof(T) * count);
+  });
+}
+
+template <typename T>
+void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int count) {
+  // Blocks of 16 examples: each source row is read once, contiguously, and
+  // the writes of one block stay in a few cache lines per destination row.
+  constexpr int kBlock = 16;
+  parallel_rows((count + kBlock - 1) / kBlock, static_cast<long>(kBlock) * rows, [&](long q0, long q1) {
+    for (long q = q0; q < q1; ++q) {
+      const int j_end = static_cast<int>(q * kBlock + kBlock < count ? q * kBlock + kBlock : count);
+      for (int j = static_cast<int>(q * kBlock); j < j_end; ++j) {
+        const T* r = R + (idx ? static_cast<long>(idx[j]) : j0 + j) * rows;
+        for (int i = 0; i < rows; ++i) B[static_cast<long>(i) * count + j] = r[i];
+      }
+    }
+  });
+}
+
+#define DEEPNET_INSTANTIATE(T)                                                           \
+  template void gather_columns<T>(T*, const T*, const int32_t*, int, long, int);        \
+  template void copy_columns<T>(T*, const T*, int, long, long, int);                    \
+  template void gather_rows<T>(T*, const T*, const int32_t*, long, int, int);
+DEEPNET_INSTANTIATE(float)
+DEEPNET_INSTANTIATE(double)
+#undef DEEPNET_INSTANTIATE
+
+}  // namespace deepnet

@@ -1,0 +1,46 @@
+// Optimizers (Course 2 Week 2, "Optimization methods"): one step over a flat
+// run of parameters P, their gradients G and the optimizer's state (v, s of
+// the same length), with the course's numpy arithmetic operation by
+// operation (no fused multiply-add):
+//   gd        P = P - lr * G
+//   momentum  v = beta * v + (1 - beta) * G;  P = P - lr * v
+//   rmsprop   s = beta2 * s + (1 - beta2) * G^2;  P = P - (lr * G) / (sqrt(s) + eps)
+//   adam      v = beta1 * v + (1 - beta1) * G;  v_hat = v / (1 - beta1^t)
+//             s = beta2 * s + (1 - beta2) * G^2;  s_hat = s / (1 - beta2^t)
+//             P = P - (lr * v_hat) / (sqrt(s_hat) + eps)
+// (1 - beta) and the bias corrections 1 - beta^t are computed once, in
+// double, as numpy computes its Python-float scalars, then used in T.
+// P_new may be P itself or another buffer (Model double-buffers its
+// parameters); v and s are updated in place.
+#pragma once
+
+namespace deepnet {
+
+enum class OptimizerKind { GD, Momentum, RMSprop, Adam };
+
+struct OptimizerSettings {
+  OptimizerKind kind = OptimizerKind::GD;
+  double beta = 0.9;     // momentum
+  double beta1 = 0.9;    // adam
+  double beta2 = 0.999;  // adam, rmsprop
+  double epsilon = 1e-8;
+  // Whether this optimizer keeps v (momentum, adam) and s (rmsprop, adam).
+  bool has_v() const { return kind == OptimizerKind::Momentum || kind == OptimizerKind::Adam; }
+  bool has_s() const { return kind == OptimizerKind::RMSprop || kind == OptimizerKind::Adam; }
+};
+
+// One step over size values; t = the step number, from 1 (Adam's bias
+// correction). v_hat and s_hat, when not null, receive Adam's corrected
+// moments (the notes' update_parameters_with_adam returns them). Returns
+// whether every P_new is finite (the divergence guard, at no extra pass).
+template <typename T>
+bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G, T* v, T* s,
+                    long size, double learning_rate, long t, T* v_hat = nullptr, T* s_hat = nullptr);
+
+namespace reference {
+template <typename T>
+bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G, T* v, T* s,
+                    long size, double learning_rate, long t, T* v_hat = nullptr, T* s_hat = nullptr);
+}  // namespace reference
+
+}  // namespace deepnet
