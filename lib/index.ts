@@ -15,11 +15,19 @@ export {
   initializeParametersZeros,
 } from './init';
 export type { InitOptions } from './init';
-export { linearForward, sigmoid, relu, linearActivationForward, lModelForward } from './forward';
+export { linearForward, sigmoid, relu, tanh, leakyRelu, softmax, linearActivationForward, lModelForward } from './forward';
 export type { Activation, LinearCache, ActivationCache, LayerCache } from './forward';
-export { computeCost } from './cost';
-export { linearBackward, reluBackward, sigmoidBackward, linearActivationBackward, lModelBackward } from './backward';
+export { computeCost, computeCostSoftmax, computeCostLinear } from './cost';
+export { linearBackward, reluBackward, sigmoidBackward, tanhBackward, leakyReluBackward, linearActivationBackward,
+  lModelBackward } from './backward';
 export { updateParameters } from './update';
+export { initializeVelocity, updateParametersWithMomentum, initializeAdam, updateParametersWithAdam } from './optimizers';
+export type { OptimizerState } from './optimizers';
+export { randomMiniBatches } from './minibatches';
+export { updateLr, scheduleLrDecay } from './schedules';
+export { miniBatchModel } from './miniBatchModel';
+export type { MiniBatchModelOptions, MiniBatchModelResult } from './miniBatchModel';
+export type { HiddenActivation, Output } from './architecture';
 export { lLayerModel } from './train';
 export type { LLayerModelOptions, LLayerModelResult } from './train';
 export { predict } from './predict';
@@ -33,6 +41,7 @@ export type { ForwardOptions } from './forward';
 export type { BackwardOptions } from './backward';
 export type { DropoutCache } from './dropout';
 export { Model, AbortError, TrainingDivergedError } from './model';
-export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions } from './model';
+export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
+  EarlyStoppingOptions, OptimizerName } from './model';
 export { SafetensorsError } from './io/safetensors';
 export * as plot from './plot';

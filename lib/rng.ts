@@ -52,6 +52,13 @@ export class RandomState {
     return out;
   }
 
+  /** np.random.permutation(n): 0..n-1 shuffled (numpy's legacy Fisher-Yates, bit for bit). */
+  permutation(n: number): Int32Array {
+    const out = new Int32Array(integerIn('RandomState.permutation', 'n', n, 0, MAX_ELEMENTS));
+    this.native.fillPermutation(out);
+    return out;
+  }
+
   getState(): RandomStateState {
     return this.native.getState();
   }

@@ -201,7 +201,7 @@ describe('Model API', () => {
     expect(() => new Model({ layers: [3, 1], l2: -0.1 })).toThrow(/lambd must be a finite number >= 0/);
     const model = new Model({ layers: [3, 4, 1] });
     expect(() => model.fitSync(asDType(X, 'float32'), asDType(Y, 'float32'))).toThrow(/Model\.fitSync: X is float32 but the model is float64/);
-    expect(() => model.fitSync(X, matrix([[1, 0, 2, 0, 1, 1, 0, 0]]))).toThrow(/Y must hold 0\/1 labels; received 2 at \[0, 2\]/);
+    expect(() => model.fitSync(X, matrix([[1, 0, 2, 0, 1, 1, 0, 0]]))).toThrow(/Y must hold 0\/1 labels for a sigmoid output; received 2 at \[0, 2\] \(class labels need output: .softmax.\)/);
     expect(() => model.fitSync(X, matrix([[1, 0, 1]]))).toThrow(/Model\.fitSync: Y\.shape must be \(1, 8\)/);
     expect(() => model.fitSync(X, Y, { learningRate: 0 })).toThrow(/learningRate must be a finite positive number/);
     expect(() => model.fitSync(X, Y, { signal: new AbortController().signal } as never)).toThrow(/unknown option 'signal'/);
