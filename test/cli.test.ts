@@ -54,6 +54,36 @@ describe('help and usage errors', () => {
   });
 });
 
+describe('train with mini-batches and an optimizer', () => {
+  test('Adam with the course\'s shuffling, validation and early stopping: JSON progress per epoch', () => {
+    const r = deepnet('train', '--dataset', 'moons', '--layers', '2,5,2,1', '--init', 'he', '--optimizer', 'adam',
+      '--batch-size', '64', '--epochs', '400', '--learning-rate', '0.01', '--shuffle-seed', '10', '--log-every', '50',
+      '--validation-split', '0.2', '--early-stopping', '20', '--decay', 'step', '--decay-rate', '1', '--decay-interval', '100');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const progress = lines.filter((l) => l.event === 'progress');
+    const done = lines[lines.length - 1];
+    expect(done.event).toBe('done');
+    expect(progress[0]).toMatchObject({ iteration: 0, iterations: 400 });
+    expect(progress[0].validationCost).toBeGreaterThan(0);
+    expect(progress[0].validationAccuracy).toBeGreaterThan(0);
+    expect(done.trainAccuracy).toBeGreaterThan(0.8);
+    expect(typeof done.validationCost).toBe('number');
+    if (done.stoppedEarly) expect(done.iterations).toBeLessThan(400);
+    else expect(done.iterations).toBe(400);
+  });
+
+  test('bad optimization flags are usage errors before training', () => {
+    expect(deepnet('train', '--dataset', 'moons', '--optimizer', 'sgd').err)
+      .toMatch(/--optimizer must be one of gd, momentum, rmsprop, adam; received 'sgd'/);
+    expect(deepnet('train', '--dataset', 'moons', '--batch-size', '0').err).toMatch(/--batch-size must be a positive integer; received '0'/);
+    expect(deepnet('train', '--dataset', 'moons', '--decay-rate', '2').err).toMatch(/--decay-rate and --decay-interval need --decay/);
+    expect(deepnet('train', '--dataset', 'moons', '--epochs', '5', '--iterations', '5').err).toMatch(/give --epochs or --iterations, not both/);
+    const r = deepnet('train', '--dataset', 'moons', '--validation-split', '1');
+    expect([r.code, r.err.trim()]).toEqual([2, "deepnet train: --validation-split must be a number in (0, 1); received '1'"]);
+  });
+});
+
 describe('train, predict, evaluate', () => {
   test('train on a generated dataset: JSON lines, a model file and a PNG cost curve', () => {
     const r = deepnet('train', '--dataset', 'circles', '--hidden', '10,5', '--iterations', '300', '--learning-rate', '0.05',

@@ -3,7 +3,7 @@
 // Adam updates, the decay schedules, and the notebook's model() runs through
 // miniBatchModel (its own arithmetic) and through Model (Course 2's).
 import {
-  initializeAdam, initializeVelocity, Matrix, miniBatchModel, Model, randomMiniBatches, RandomState, scheduleLrDecay,
+  asDType, initializeAdam, initializeVelocity, Matrix, miniBatchModel, Model, randomMiniBatches, RandomState, scheduleLrDecay,
   updateLr, updateParametersWithAdam, updateParametersWithMomentum,
 } from '../lib';
 import { OptimizerState } from '../lib/optimizers';
@@ -145,6 +145,15 @@ describe("the notebook's model() on moons", () => {
     for (const k of Object.keys(r.parameters)) expectClose(p[k], r.parameters[k], TOL.train, k);
     expect(accuracy(model)).toBe(r.train_accuracy);
     expect(history.steps).toBe(r.num_epochs * Math.ceil(300 / r.settings.mini_batch_size));
+  });
+
+  // float32 keeps within the README's float32 tolerance of the float64 reference.
+  test.each(runs.map((r) => [r.name, r] as const))('%s through Model in float32', (_name, r) => {
+    const model = new Model({ layers: r.layers_dims, init: 'he', seed: 3, dtype: 'float32' });
+    const history = model.fitSync(asDType(moons.X, 'float32'), asDType(moons.Y, 'float32'), fitOf(r));
+    expectClose(history.costs, r.epoch_costs, 1e-5, 'epoch costs');
+    const p = model.getParameters();
+    for (const k of Object.keys(r.parameters)) expectClose(p[k], r.parameters[k], 1e-5, k);
   });
 
   // The course's printed results (10000 epochs, lr 0.0007, batch 64).

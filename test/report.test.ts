@@ -16,11 +16,16 @@ test('deepnet demo writes a report whose figures all render in a browser', async
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.report).toBe(path.join('deepnet-report', 'index.html'));
-    expect(summary.experiments).toHaveLength(7);
+    expect(summary.experiments).toHaveLength(13);
     expect(summary.gradientChecks.map((c: { passed: boolean }) => c.passed)).toEqual([true, false]);
     const byId = Object.fromEntries(summary.experiments.map((e: { id: string }) => [e.id, e]));
     expect(byId['init-zeros']).toMatchObject({ trainAccuracy: 0.5, testAccuracy: 0.5 });
     expect(byId['init-he'].trainAccuracy).toBeGreaterThan(0.95);
+    // The Optimization notebook's printed accuracies (5000 epochs; with schedule_lr_decay).
+    expect([byId['opt-gd'], byId['opt-momentum'], byId['opt-adam']].map((r) => r.trainAccuracy))
+      .toEqual([0.7166666666666667, 0.7166666666666667, 0.9433333333333334]);
+    expect([byId['opt-gd-decay'], byId['opt-momentum-decay'], byId['opt-adam-decay']].map((r) => r.trainAccuracy))
+      .toEqual([0.9433333333333334, 0.9533333333333334, 0.94]);
 
     const browser = await chromium.launch({ executablePath: browserBinary.executablePath, args: browserBinary.args });
     try {
@@ -29,9 +34,9 @@ test('deepnet demo writes a report whose figures all render in a browser', async
       await page.waitForLoadState('load');
       const images = await page.$$eval('img', (els) => els.map((e) => ({ src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0 && e.naturalHeight > 0 })));
       expect(images).toHaveLength(summary.figures);
-      expect(images.length).toBe(17);
+      expect(images.length).toBe(30);
       expect(images.filter((i) => !i.ok)).toEqual([]);
-      expect(await page.$$eval('#results tr', (rows) => rows.length)).toBe(8);  // header + 7 experiments
+      expect(await page.$$eval('#results tr', (rows) => rows.length)).toBe(14);  // header + 13 experiments
     } finally {
       await browser.close();
     }

@@ -7,10 +7,12 @@ import { parse } from './usage';
 export const DEMO_HELP = `Usage: deepnet demo [--out DIR]
 
 Runs the notes' experiments on data deepnet generates itself and writes a
-report with every figure (about five seconds):
+report with every figure (a few seconds):
   - initialization: zeros, large random (x10) and He on the circles data;
   - regularization: none, L2 and dropout on football-like data;
   - an L-layer network trained with the notes' functions on the planar flower;
+  - optimization: gd, momentum and Adam with mini-batches on the moons data,
+    with and without learning-rate decay;
   - gradient checking of the backward pass, correct and with a planted bug.
 
   --out DIR       where to write index.html and the figures (default deepnet-report)

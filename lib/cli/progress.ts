@@ -1,11 +1,15 @@
-// Progress of a long fit: a one-line bar with iterations/s, ETA and the
-// current cost on a terminal; JSON lines (one per logged iteration) when the
-// output is not a terminal or with --json, for CI logs.
+// Progress of a long fit: a one-line bar with iterations (or epochs) per
+// second, ETA, the current cost and the validation numbers on a terminal;
+// JSON lines (one per logged epoch) when the output is not a terminal or with
+// --json, for CI logs.
 
 export interface ProgressSink {
-  update(iteration: number, cost: number): void;
+  update(iteration: number, cost: number, validationCost?: number, validationAccuracy?: number): void;
   done(summary: Record<string, unknown>): void;
 }
+
+/** 'it' for full-batch iterations, 'ep' for epochs of mini-batches. */
+export type ProgressUnit = 'it' | 'ep';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -17,36 +21,41 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The bar's text for `iteration` of `total` after `elapsed` seconds. */
-export function progressLine(iteration: number, total: number, elapsed: number, cost: number, width = 24): string {
+export function progressLine(iteration: number, total: number, elapsed: number, cost: number, width = 24, unit: ProgressUnit = 'it',
+  validationCost?: number, validationAccuracy?: number): string {
   const fraction = total > 0 ? Math.min(1, iteration / total) : 1;
   const filled = Math.round(fraction * width);
   const rate = elapsed > 0 ? iteration / elapsed : 0;
   const eta = rate > 0 ? (total - iteration) / rate : Infinity;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ` +
-    `${iteration}/${total} it  ${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} it/s  ETA ${formatDuration(eta)}  cost ${cost.toFixed(6)}`;
+    `${iteration}/${total} ${unit}  ${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} ${unit}/s  ETA ${formatDuration(eta)}  cost ${cost.toFixed(6)}` +
+    (validationCost === undefined ? '' : `  val ${validationCost.toFixed(6)}`) +
+    (validationAccuracy === undefined ? '' : ` (${(100 * validationAccuracy).toFixed(1)}%)`);
 }
 
-export function progressSink(total: number, json: boolean, out: NodeJS.WriteStream = process.stdout,
+export function progressSink(total: number, json: boolean, unit: ProgressUnit = 'it', out: NodeJS.WriteStream = process.stdout,
   err: NodeJS.WriteStream = process.stderr): ProgressSink {
   const start = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - start) / 1e9;
   if (json || !err.isTTY) {
     return {
-      update: (iteration, cost) => out.write(`${JSON.stringify({ event: 'progress', iteration, iterations: total, cost,
+      update: (iteration, cost, validationCost, validationAccuracy) => out.write(`${JSON.stringify({ event: 'progress', iteration,
+        iterations: total, cost, ...(validationCost === undefined ? {} : { validationCost }),
+        ...(validationAccuracy === undefined ? {} : { validationAccuracy }),
         itPerSec: Math.round(iteration / Math.max(elapsed(), 1e-9)) })}\n`),
       done: (summary) => out.write(`${JSON.stringify({ event: 'done', seconds: Number(elapsed().toFixed(3)), ...summary })}\n`),
     };
   }
   let last = 0;
   return {
-    update: (iteration, cost) => {
+    update: (iteration, cost, validationCost, validationAccuracy) => {
       const now = elapsed();
       if (now - last < 0.1 && iteration > 0) return;  // at most ten redraws a second
       last = now;
-      err.write(`\r${progressLine(iteration, total, now, cost)}\x1b[K`);
+      err.write(`\r${progressLine(iteration, total, now, cost, 24, unit, validationCost, validationAccuracy)}\x1b[K`);
     },
     done: (summary) => {
-      err.write(`\r${progressLine(total, total, elapsed(), Number(summary.cost ?? NaN))}\x1b[K\n`);
+      err.write(`\r${progressLine(total, total, elapsed(), Number(summary.cost ?? NaN), 24, unit)}\x1b[K\n`);
     },
   };
 }

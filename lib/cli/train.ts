@@ -1,6 +1,6 @@
 // deepnet train: fit a Model on a data file or a generated dataset, with
 // progress, and save the model, its cost curve and decision boundary.
-import { AbortError, Model, InitName } from '../model';
+import { AbortError, FitOptions, InitName, Model, OptimizerName } from '../model';
 import { plotCostCurve, plotDecisionBoundary } from '../plot';
 import { DType } from '../matrix';
 import { Data, generate, GENERATED, readDataFile } from './data';
@@ -10,7 +10,8 @@ import { intList, number, nonNegativeInt, oneOf, parse, positiveInt, UsageError 
 
 export const TRAIN_HELP = `Usage: deepnet train (--data FILE | --dataset NAME) [options]
 
-Trains [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID with batch gradient descent.
+Trains [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID: full-batch gradient descent by
+default, or mini-batches with momentum, RMSprop or Adam.
 
 Data (one of):
   --data FILE             a CSV file (header row, a 0/1 label column named label, y or
@@ -24,19 +25,35 @@ Model:
   --hidden LIST           hidden layer sizes (default 20,7,5: the notes' model)
   --layers LIST           all layer sizes instead, e.g. 2,20,3,1 (first = features, last = 1)
   --init NAME             deep, he, xavier, random, zeros (default he)
-  --learning-rate X       (default 0.0075)
-  --iterations N          (default 3000)
   --l2 LAMBD              L2 regularization (default 0)
   --keep-prob P           inverted dropout on hidden layers (default 1: none)
   --seed N                seed of the initialization and of generated data (default 3)
   --dtype T               float64 (default) or float32
 
+Training:
+  --learning-rate X       (default 0.0075)
+  --epochs N              passes over the data (default 3000); --iterations N is the same
+  --optimizer NAME        gd (default), momentum, rmsprop, adam
+  --batch-size N          examples per step (default: all of them)
+  --beta X                momentum's average (default 0.9)
+  --beta1 X, --beta2 X    Adam's averages (default 0.9, 0.999; beta2 is also RMSprop's)
+  --epsilon X             (default 1e-8)
+  --shuffle-seed N        shuffle as the course: epoch e draws with seed N + e + 1
+  --decay NAME            learning-rate decay after each epoch: inverse (lr0 / (1 + rate e))
+                          or step (lr0 / (1 + rate floor(e / interval)))
+  --decay-rate X          (default 1)
+  --decay-interval N      epochs per step of --decay step (default 1000)
+  --validation-split F    hold out the last fraction F of the examples to validate on
+  --early-stopping N      stop after N epochs without a better validation cost (the
+                          training cost without --validation-split); the best epoch's
+                          parameters are kept
+
 Output:
   --out FILE              save the trained model (safetensors; Ctrl-C saves the model so far)
-  --checkpoint-every N    also save it to --out every N iterations
+  --checkpoint-every N    also save it to --out every N epochs
   --plot FILE             the cost curve (.svg or .png)
   --boundary FILE         the decision boundary over the data (2-D data only; .svg or .png)
-  --log-every N           progress every N iterations (default 100)
+  --log-every N           progress every N epochs (default 100)
   --json                  JSON lines on stdout (the default when stdout is not a terminal)
   --verbose               stack traces on errors
   -h, --help              this help
@@ -45,6 +62,11 @@ Exit codes: 0 ok, 1 runtime failure, 2 bad usage.`;
 
 const INITS: readonly InitName[] = ['deep', 'he', 'xavier', 'random', 'zeros'];
 
+/** { [key]: value } when value is defined, else {} (spread into options objects). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
 export async function train(argv: string[]): Promise<number> {
   const c = 'train';
   const a = parse(c, argv, {
@@ -52,7 +74,10 @@ export async function train(argv: string[]): Promise<number> {
     hidden: { type: 'string' }, layers: { type: 'string' }, init: { type: 'string' }, 'learning-rate': { type: 'string' },
     iterations: { type: 'string' }, l2: { type: 'string' }, 'keep-prob': { type: 'string' }, seed: { type: 'string' },
     dtype: { type: 'string' }, out: { type: 'string' }, 'checkpoint-every': { type: 'string' }, plot: { type: 'string' },
-    boundary: { type: 'string' }, 'log-every': { type: 'string' },
+    boundary: { type: 'string' }, 'log-every': { type: 'string' }, epochs: { type: 'string' }, optimizer: { type: 'string' },
+    'batch-size': { type: 'string' }, beta: { type: 'string' }, beta1: { type: 'string' }, beta2: { type: 'string' },
+    epsilon: { type: 'string' }, 'shuffle-seed': { type: 'string' }, decay: { type: 'string' }, 'decay-rate': { type: 'string' },
+    'decay-interval': { type: 'string' }, 'validation-split': { type: 'string' }, 'early-stopping': { type: 'string' },
   });
   if (a.help) {
     process.stdout.write(`${TRAIN_HELP}\n`);
@@ -60,7 +85,29 @@ export async function train(argv: string[]): Promise<number> {
   }
   if ((a.data === undefined) === (a.dataset === undefined)) throw new UsageError('deepnet train: give --data FILE or --dataset NAME (one of them)');
   const seed = number(c, 'seed', a.seed, (n) => nonNegativeInt(n) && n < 2 ** 32, 'an integer in [0, 2^32 - 1]') ?? 3;
-  const iterations = number(c, 'iterations', a.iterations, nonNegativeInt, 'a non-negative integer') ?? 3000;
+  if (a.iterations !== undefined && a.epochs !== undefined) throw new UsageError('deepnet train: give --epochs or --iterations, not both');
+  const iterations = number(c, 'epochs', a.epochs, nonNegativeInt, 'a non-negative integer') ??
+    number(c, 'iterations', a.iterations, nonNegativeInt, 'a non-negative integer') ?? 3000;
+  const fraction = (n: number) => n > 0 && n < 1;
+  const optimization: FitOptions = {
+    optimizer: oneOf<OptimizerName>(c, 'optimizer', a.optimizer, ['gd', 'momentum', 'rmsprop', 'adam']) ?? 'gd',
+    ...optional('batchSize', number(c, 'batch-size', a['batch-size'], positiveInt, 'a positive integer')),
+    ...optional('beta', number(c, 'beta', a.beta, fraction, 'a number in (0, 1)')),
+    ...optional('beta1', number(c, 'beta1', a.beta1, fraction, 'a number in (0, 1)')),
+    ...optional('beta2', number(c, 'beta2', a.beta2, fraction, 'a number in (0, 1)')),
+    ...optional('epsilon', number(c, 'epsilon', a.epsilon, (n) => n > 0, 'a positive number')),
+    ...optional('shuffleSeed', number(c, 'shuffle-seed', a['shuffle-seed'], (n) => nonNegativeInt(n) && n < 2 ** 32, 'an integer in [0, 2^32 - 1]')),
+    ...optional('validationSplit', number(c, 'validation-split', a['validation-split'], fraction, 'a number in (0, 1)')),
+  };
+  const decay = oneOf(c, 'decay', a.decay, ['inverse', 'step'] as const);
+  const decayRate = number(c, 'decay-rate', a['decay-rate'], (n) => n >= 0, 'a number >= 0');
+  const decayInterval = number(c, 'decay-interval', a['decay-interval'], positiveInt, 'a positive integer');
+  if (decay === undefined && (decayRate !== undefined || decayInterval !== undefined)) {
+    throw new UsageError('deepnet train: --decay-rate and --decay-interval need --decay inverse|step');
+  }
+  if (decay) optimization.learningRateDecay = { schedule: decay, rate: decayRate ?? 1, ...optional('interval', decayInterval) };
+  const patience = number(c, 'early-stopping', a['early-stopping'], positiveInt, 'a positive integer (the patience in epochs)');
+  if (patience !== undefined) optimization.earlyStopping = { patience };
   const learningRate = number(c, 'learning-rate', a['learning-rate'], (n) => n > 0, 'a positive number') ?? 0.0075;
   const l2 = number(c, 'l2', a.l2, (n) => n >= 0, 'a number >= 0') ?? 0;
   const keepProb = number(c, 'keep-prob', a['keep-prob'], (n) => n > 0 && n <= 1, 'a number in (0, 1]') ?? 1;
@@ -92,7 +139,7 @@ export async function train(argv: string[]): Promise<number> {
   const model = new Model({ layers, init, seed, dtype, l2, keepProb });
   const json = Boolean(a.json) || !process.stdout.isTTY;
   if (!json) process.stderr.write(`training ${model.summary().split('\n').pop()}\non ${data.name}: m = ${trainSet.X.shape[1]}\n`);
-  const progress = progressSink(iterations, json);
+  const progress = progressSink(iterations, json, optimization.batchSize === undefined ? 'it' : 'ep');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -100,8 +147,8 @@ export async function train(argv: string[]): Promise<number> {
   let interrupted = false;
   try {
     history = await model.fit(trainSet.X, trainSet.Y, {
-      learningRate, iterations, logEvery, signal: controller.signal,
-      onProgress: ({ iteration, cost }) => progress.update(iteration, cost),
+      ...optimization, learningRate, epochs: iterations, logEvery, signal: controller.signal,
+      onProgress: ({ epoch, cost, validationCost, validationAccuracy }) => progress.update(epoch, cost, validationCost, validationAccuracy),
       ...(checkpointEvery !== undefined && out ? { checkpoint: { path: out, every: checkpointEvery } } : {}),
     });
   } catch (err) {
@@ -125,12 +172,15 @@ export async function train(argv: string[]): Promise<number> {
   }
   const summary = {
     iterations: history.iterations, interrupted, cost: history.costs[history.costs.length - 1],
+    ...(history.stoppedEarly ? { stoppedEarly: true, bestEpoch: history.bestEpoch } : {}),
+    ...(history.validationCosts ? { validationCost: history.validationCosts[history.validationCosts.length - 1] } : {}),
     trainAccuracy: trainEval.accuracy, ...(testEval ? { testAccuracy: testEval.accuracy } : {}),
     ...(out ? { model: out } : {}), ...(a.plot ? { plot: a.plot } : {}), ...(a.boundary ? { boundary: a.boundary } : {}),
   };
   progress.done(summary);
   if (!json) {
-    process.stdout.write(`${interrupted ? `interrupted after ${history.iterations} iterations; ` : ''}` +
+    process.stdout.write(`${interrupted ? `interrupted after ${history.iterations} epochs; ` : ''}` +
+      `${history.stoppedEarly ? `stopped early after ${history.epochs} epochs (best epoch ${history.bestEpoch}); ` : ''}` +
       `train accuracy ${trainEval.accuracy.toFixed(4)}${testEval ? `, test accuracy ${testEval.accuracy.toFixed(4)}` : ''}` +
       `, final cost ${Number(summary.cost ?? NaN).toFixed(6)}\n`);
     for (const [what, file] of [['model', out], ['cost curve', a.plot], ['decision boundary', a.boundary]]) {

@@ -1,15 +1,16 @@
 // The notes' experiments on data deepnet generates itself: initialization
 // (zeros / large random / He), regularization (none / L2 / dropout), an
-// L-layer model trained with the notes' own functions, and a gradient check
-// of correct and deliberately broken backpropagation.
+// L-layer model trained with the notes' own functions, optimization (gd /
+// momentum / Adam with mini-batches, with and without learning-rate decay),
+// and a gradient check of correct and deliberately broken backpropagation.
 import { lModelBackward } from '../backward';
 import { lModelForward } from '../forward';
-import { makeCircles, makeFootball, makePlanarFlower } from '../datasets';
+import { makeCircles, makeFootball, makeMoons, makePlanarFlower } from '../datasets';
 import { Split } from '../datasets/cat';
 import { gradientCheckN, GradientCheckResult } from '../gradcheck';
 import { initializeParametersHe } from '../init';
 import { Matrix } from '../matrix';
-import { Model, ModelOptions } from '../model';
+import { FitOptions, Model, ModelOptions } from '../model';
 import { Grads, Parameters } from '../parameters';
 import { predict } from '../predict';
 import { RandomState } from '../rng';
@@ -28,8 +29,9 @@ export interface Run {
   dataset: Dataset;
   settings: string;
   costs: number[];
-  /** Costs are recorded every `every` iterations. */
+  /** Costs are recorded every `every` iterations (or epochs). */
   every: number;
+  unit: 'iterations' | 'epochs';
   learningRate: number;
   trainAccuracy: number;
   testAccuracy: number;
@@ -56,6 +58,8 @@ export function demoDatasets(): Dataset[] {
       train: makeFootball({ nSamples: 211, seed: 1 }), test: makeFootball({ nSamples: 200, seed: 2 }) },
     { id: 'flower', title: 'Planar flower (the course\'s 2-class flower)',
       train: makePlanarFlower({ m: 400, seed: 1 }), test: makePlanarFlower({ m: 400, seed: 2 }) },
+    { id: 'moons', title: 'Moons (the Optimization notebook\'s data, regenerated)',
+      train: makeMoons({ nSamples: 300, noise: 0.2, seed: 3 }), test: makeMoons({ nSamples: 300, noise: 0.2, seed: 4 }) },
   ];
 }
 
@@ -70,7 +74,22 @@ function modelRun(id: string, title: string, dataset: Dataset, options: ModelOpt
   const model = new Model(options);
   const [history, seconds] = timed(() => model.fitSync(dataset.train.X, dataset.train.Y, { learningRate, iterations }));
   return {
-    id, title, dataset, settings, costs: Array.from(history.costs).filter((_, i) => i % 100 === 0), every: 100, learningRate, seconds,
+    id, title, dataset, settings, costs: Array.from(history.costs).filter((_, i) => i % 100 === 0), every: 100, unit: 'iterations',
+    learningRate, seconds,
+    trainAccuracy: model.evaluate(dataset.train.X, dataset.train.Y).accuracy,
+    testAccuracy: model.evaluate(dataset.test.X, dataset.test.Y).accuracy,
+    predict: (X) => model.predict(X),
+  };
+}
+
+/** The Optimization notebook's model(): [2, 5, 2, 1], He init, batches of 64 shuffled as the course, 5000 epochs. */
+function optimizationRun(id: string, title: string, dataset: Dataset, fit: FitOptions, settings: string): Run {
+  const model = new Model({ layers: [2, 5, 2, 1], init: 'he', seed: 3 });
+  const opts: FitOptions = { batchSize: 64, epochs: 5000, shuffleSeed: 10, ...fit };
+  const [history, seconds] = timed(() => model.fitSync(dataset.train.X, dataset.train.Y, opts));
+  return {
+    id, title, dataset, settings, costs: Array.from(history.costs).filter((_, i) => i % 100 === 0), every: 100, unit: 'epochs',
+    learningRate: opts.learningRate as number, seconds,
     trainAccuracy: model.evaluate(dataset.train.X, dataset.train.Y).accuracy,
     testAccuracy: model.evaluate(dataset.test.X, dataset.test.Y).accuracy,
     predict: (X) => model.predict(X),
@@ -85,7 +104,7 @@ function notesRun(dataset: Dataset): Run {
     lLayerModel(dataset.train.X, dataset.train.Y, layers, { learningRate, numIterations: 10000, seed: 3 }));
   const accuracy = (s: Split) => predict(s.X, s.Y, parameters).accuracy;
   return {
-    id: 'l-layer', title: 'L-layer model with the notes\' functions', dataset, costs, every: 100, learningRate, seconds,
+    id: 'l-layer', title: 'L-layer model with the notes\' functions', dataset, costs, every: 100, unit: 'iterations', learningRate, seconds,
     settings: `lLayerModel, layers [${layers}], learning rate ${learningRate}, 10000 iterations, deep init`,
     trainAccuracy: accuracy(dataset.train), testAccuracy: accuracy(dataset.test),
     predict: (X) => {
@@ -113,7 +132,7 @@ function gradientChecks(): GradientCheck[] {
 
 export function runExperiments(log: (line: string) => void = () => undefined): DemoResults {
   const datasets = demoDatasets();
-  const [circles, football, flower] = datasets;
+  const [circles, football, flower, moons] = datasets;
   const say = (r: Run) => {
     log(`${r.dataset.id.padEnd(9)} ${r.title.padEnd(22)} train ${r.trainAccuracy.toFixed(4)}  test ${r.testAccuracy.toFixed(4)}  (${r.seconds.toFixed(2)} s)`);
     return r;
@@ -135,6 +154,18 @@ export function runExperiments(log: (line: string) => void = () => undefined): D
       'as above, with inverted dropout, keep_prob = 0.86 (masks re-seeded with 1, as the course)')),
   ];
   const deep = [say(notesRun(flower))];
+  const decay = { learningRateDecay: { schedule: 'step' as const, rate: 1, interval: 1000 } };
+  const optimization = [
+    say(optimizationRun('opt-gd', 'gd', moons, { optimizer: 'gd', learningRate: 0.0007 }, 'mini-batch gradient descent, learning rate 0.0007')),
+    say(optimizationRun('opt-momentum', 'momentum', moons, { optimizer: 'momentum', learningRate: 0.0007 }, 'momentum (beta 0.9), learning rate 0.0007')),
+    say(optimizationRun('opt-adam', 'Adam', moons, { optimizer: 'adam', learningRate: 0.0007 }, 'Adam (beta1 0.9, beta2 0.999), learning rate 0.0007')),
+    say(optimizationRun('opt-gd-decay', 'gd, lr decay', moons, { optimizer: 'gd', learningRate: 0.1, ...decay },
+      'gradient descent, learning rate 0.1 / (1 + floor(epoch / 1000)) (schedule_lr_decay)')),
+    say(optimizationRun('opt-momentum-decay', 'momentum, lr decay', moons, { optimizer: 'momentum', learningRate: 0.1, ...decay },
+      'momentum, learning rate 0.1 with schedule_lr_decay')),
+    say(optimizationRun('opt-adam-decay', 'Adam, lr decay', moons, { optimizer: 'adam', learningRate: 0.01, ...decay },
+      'Adam, learning rate 0.01 with schedule_lr_decay')),
+  ];
   const checks = gradientChecks();
   for (const c of checks) log(`gradient check ${c.title}: difference ${c.result.difference.toExponential(3)} ${c.result.passed ? '(passed)' : '(mistake found)'}`);
   return {
@@ -146,6 +177,10 @@ export function runExperiments(log: (line: string) => void = () => undefined): D
         text: 'Without regularization the boundary overfits the training data; L2 and dropout smooth it, trading some training accuracy for test accuracy.' },
       { id: 'l-layer', title: 'An L-layer network', runs: deep,
         text: 'The notes\' [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID model, trained with lLayerModel and evaluated with predict.' },
+      { id: 'optimization', title: 'Optimization (mini-batches, momentum, Adam, learning-rate decay)', runs: optimization,
+        text: 'The Optimization notebook\'s [2, 5, 2, 1] network on its moons data: batches of 64 shuffled as the course ' +
+          '(epoch e seeded with 10 + e + 1), 5000 epochs. At learning rate 0.0007 gradient descent and momentum are still ' +
+          'slow where Adam has separated the moons; decaying a larger learning rate lets every optimizer get there.' },
     ],
     gradientChecks: checks,
   };

@@ -33,8 +33,8 @@ export async function writeReport(dir: string, results: DemoResults, seconds: nu
       parts.push(`<div class="run"><h3>${escape(r.title)}</h3><p class="settings">${escape(r.settings)}</p>` +
         await figure(`${r.id}-boundary.svg`, plotDecisionBoundary(r.predict, r.dataset.train.X, r.dataset.train.Y, { title: r.title }),
           `decision boundary: train accuracy ${r.trainAccuracy.toFixed(4)}, test accuracy ${r.testAccuracy.toFixed(4)}`) +
-        await figure(`${r.id}-cost.svg`, plotCostCurve(r.costs, { learningRate: r.learningRate, every: r.every }),
-          `cost every ${r.every} iterations`) + '</div>');
+        await figure(`${r.id}-cost.svg`, plotCostCurve(r.costs, { learningRate: r.learningRate, every: r.every, unit: r.unit }),
+          `cost every ${r.every} ${r.unit}`) + '</div>');
     }
     sections.push(`<section id="${s.id}"><h2>${escape(s.title)}</h2><p>${escape(s.text)}</p><div class="runs">${parts.join('')}</div></section>`);
   }

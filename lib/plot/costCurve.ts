@@ -12,9 +12,11 @@ export interface CostCurveOptions extends PlotOptions {
   learningRate?: number;
   /** Iterations between two recorded costs: 100 (default) for lLayerModel's costs, 1 for Model's History.costs. */
   every?: number;
+  /** What the x axis counts: 'iterations' (default) or 'epochs' (mini-batch training). */
+  unit?: 'iterations' | 'epochs';
 }
 
-const KEYS = [...PLOT_OPTION_KEYS, 'learningRate', 'every'] as const;
+const KEYS = [...PLOT_OPTION_KEYS, 'learningRate', 'every', 'unit'] as const;
 
 /** How many non-finite costs the note lists by iteration before it abbreviates. */
 const NOTE_LISTED = 3;
@@ -39,6 +41,8 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
   const { title, width, height } = plotOptions(where, o);
   const every = positiveNumber(where, 'options.every', o.every ?? 100);
   const learningRate = o.learningRate === undefined ? undefined : positiveNumber(where, 'options.learningRate', o.learningRate);
+  const unit = o.unit ?? 'iterations';
+  if (unit !== 'iterations' && unit !== 'epochs') throw typeError(where, 'options.unit', "'iterations' or 'epochs'", o.unit);
   if (!Array.isArray(costs) && !(ArrayBuffer.isView(costs) && 'length' in costs)) {
     throw typeError(where, 'costs', 'an array of numbers (or a Float64Array)', costs);
   }
@@ -49,7 +53,7 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
   Array.from(costs as ArrayLike<unknown>).forEach((cost: unknown, i) => {
     if (typeof cost !== 'number') throw typeError(where, `costs[${i}]`, 'a number', cost);
     if (Number.isFinite(cost)) points.push({ iteration: i * every, cost });
-    else dropped.push(`${cost} at iteration ${i * every}`);
+    else dropped.push(`${cost} at ${unit === 'epochs' ? 'epoch' : 'iteration'} ${i * every}`);
   });
   const listed = dropped.slice(0, NOTE_LISTED).join(', ') + (dropped.length > NOTE_LISTED ? ', ...' : '');
   if (points.length === 0) {
@@ -73,7 +77,7 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
     // A lone cost would be an invisible line: mark it with a point.
     mark: { type: 'line', color: LINE_COLOR, point: points.length === 1 },
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iterations' },
+      x: { field: 'iteration', type: 'quantitative', title: unit },
       y: { field: 'cost', type: 'quantitative', title: 'cost', scale },
     },
     config: { font: FONT },
