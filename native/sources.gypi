@@ -4,6 +4,7 @@
       "native/kernels/backward.cc",
       "native/kernels/cost.cc",
       "native/kernels/cpu.cc",
+      "native/kernels/csv.cc",
       "native/kernels/dropout.cc",
       "native/kernels/forward.cc",
       "native/kernels/gemm.cc",
@@ -25,6 +26,7 @@
     "deepnet_addon_sources": [
       "native/addon/addon.cc",
       "native/addon/args.cc",
+      "native/addon/csv_wrap.cc",
       "native/addon/model_wrap.cc",
       "native/addon/ops_wrap.cc",
       "native/addon/rng_wrap.cc",
