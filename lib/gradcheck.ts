@@ -4,6 +4,7 @@ import { checkLambd } from './backward';
 import { integerIn, options, positiveNumber, typeError } from './errors';
 import { checkLayersDims } from './init';
 import { checkData } from './labels';
+import { expectFeatureRows } from './layout';
 import { asDType, checkMatrix, expectShape, Matrix } from './matrix';
 import { native } from './native';
 import { Grads, Parameters, readLayers } from './parameters';
@@ -160,7 +161,7 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   const parameterThreshold = positiveNumber(where, 'parameterThreshold', o.parameterThreshold ?? DEFAULT_PARAMETER_THRESHOLD);
   const { dims, W, b } = readLayers(where, 'parameters', parameters);
   const [x, y] = checkData(where, X, Y);
-  expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns)`);
+  expectFeatureRows(where, 'X', x, dims[0], `(W1 has ${dims[0]} columns)`);
   const [theta, keys] = flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
   const n = theta.shape[0];
   const gradVector = readGradientVector(where, gradients, W, b, n);

@@ -1,11 +1,12 @@
 // Training and evaluation data checks shared by lLayerModel, predict and Model.
-import { checkMatrix, expectShape, Matrix, sameDType } from './matrix';
+import { expectExamplesAsColumns } from './layout';
+import { checkMatrix, Matrix, sameDType } from './matrix';
 
-/** X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite. */
+/** X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite; a transposed X or Y is named as such. */
 export function checkData(where: string, X: unknown, Y: unknown): [Matrix, Matrix] {
   const x = checkMatrix(where, 'X', X);
   const y = checkMatrix(where, 'Y', Y);
-  expectShape(where, 'Y', y, 1, x.shape[1], `(one label per example: X has m = ${x.shape[1]} columns)`);
+  expectExamplesAsColumns(where, x, y);
   sameDType(where, [['X', x], ['Y', y]]);
   for (let i = 0; i < y.data.length; i++) {
     const v = y.data[i];
