@@ -52,6 +52,40 @@ export class RandomState {
     return out;
   }
 
+  /**
+   * np.random.permutation(n): 0..n-1 shuffled as numpy's legacy generator
+   * does (Fisher-Yates from the last index down, each j drawn by rejection
+   * from next32() & mask), bit for bit, consuming the same 32-bit words.
+   */
+  permutation(n: number): Uint32Array {
+    const out = new Uint32Array(integerIn('RandomState.permutation', 'n', n, 0, MAX_ELEMENTS));
+    for (let i = 0; i < n; i++) out[i] = i;
+    // Words are drawn in batches of i at step i: each of the i steps left takes
+    // at least one word, so a batch never draws past what numpy would.
+    let words: Uint32Array = new Uint32Array(0);
+    let k = 0;
+    for (let i = n - 1; i >= 1; i--) {
+      let mask = i;
+      mask |= mask >>> 1;
+      mask |= mask >>> 2;
+      mask |= mask >>> 4;
+      mask |= mask >>> 8;
+      mask |= mask >>> 16;
+      let j: number;
+      do {
+        if (k === words.length) {
+          words = this.uint32(i);
+          k = 0;
+        }
+        j = words[k++] & mask;
+      } while (j > i);
+      const t = out[i];
+      out[i] = out[j];
+      out[j] = t;
+    }
+    return out;
+  }
+
   getState(): RandomStateState {
     return this.native.getState();
   }
