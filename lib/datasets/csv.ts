@@ -55,13 +55,16 @@ export interface CsvDataset<A extends FloatArray = FloatArray> extends CsvFeatur
   numClasses?: number;
 }
 
-type ArrayFor<O> = O extends { dtype: 'float32' } ? Float32Array
-  : O extends { dtype?: 'float64' } ? Float64Array : FloatArray;
+// Conditional types test required properties: an options type with every key optional would be a
+// "weak type", which an object without that key does not match.
+type ArrayFor<O> = 'dtype' extends keyof O
+  ? O extends { dtype: 'float32' } ? Float32Array : O extends { dtype: 'float64' } ? Float64Array : FloatArray
+  : Float64Array;
 
-/** loadCsv's result for options O: without labels when labelColumn is null or false. */
+/** loadCsv's result for options O: without Y when labelColumn is null or false. */
 export type CsvResult<O extends CsvOptions> = O extends { labelColumn: null | false } ? CsvFeatures<ArrayFor<O>>
-  : O extends { labelColumn?: string | number } ? CsvDataset<ArrayFor<O>>
-    : CsvDataset<ArrayFor<O>> | CsvFeatures<ArrayFor<O>>;
+  : O extends { labelColumn: string | number } ? CsvDataset<ArrayFor<O>>
+    : 'labelColumn' extends keyof O ? CsvDataset<ArrayFor<O>> | CsvFeatures<ArrayFor<O>> : CsvDataset<ArrayFor<O>>;
 
 const WHERE = 'loadCsv';
 const KNOWN = ['labelColumn', 'header', 'delimiter', 'dtype', 'labels', 'layout'] as const;
@@ -89,7 +92,7 @@ interface Plan {
  * the arrays plus a 1 MiB buffer. Labels are checked as `labels` says;
  * a bad cell is an error naming the file, the line and the column.
  */
-export function loadCsv<O extends CsvOptions = Record<string, never>>(file: string, opts?: O): CsvResult<O> {
+export function loadCsv<O extends CsvOptions = Record<never, never>>(file: string, opts?: O): CsvResult<O> {
   if (typeof file !== 'string') throw typeError(WHERE, 'file', 'a path string', file);
   const o = options<CsvOptions>(WHERE, opts, KNOWN);
   const header = o.header ?? 'auto';
