@@ -83,6 +83,6 @@ describe('shape errors name a transposed X or Y', () => {
       /^lModelForward: X\.shape must be \(30, any\) \(W1 has 30 columns: one row per input feature\); received \(5, 4\)$/);
     const X = new RandomState(2).randn(3, 2);
     const p = initializeParametersDeep([2, 3, 1]);
-    expect(() => gradientCheckN(p, {}, X, matrix([[1, 0, 1]]))).toThrow(/gradientCheckN: X\.shape must be \(2, any\) \(W1 has 2 columns\); received \(3, 2\): X looks transposed/);
+    expect(() => gradientCheckN(p, {}, X, matrix([[1, 0]]))).toThrow(/gradientCheckN: X\.shape must be \(2, any\) \(W1 has 2 columns\); received \(3, 2\): X looks transposed/);
   });
 });
