@@ -31,9 +31,9 @@ export function confusionMatrix(yTrue: Vector, yPred: Vector, opts?: LabelsOptio
 interface Counts {
   confusion: ConfusionMatrix;
   tp: number[];
-  /** Examples predicted as each class. */
+  /** Examples predicted as each class, whatever their true class (as scikit-learn counts them). */
   predicted: number[];
-  /** Examples of each class (the support). */
+  /** Examples of each class (the support), whatever their prediction. */
   actual: number[];
 }
 
@@ -44,15 +44,16 @@ function counts(where: string, yTrue: Vector, yPred: Vector, opts: LabelsOptions
   const labels = labelsOption(where, o.labels) ?? uniqueSorted(t, p);
   const index = new Map(labels.map((l, i) => [l, i]));
   const matrix = labels.map(() => labels.map(() => 0));
+  const predicted = labels.map(() => 0);
+  const actual = labels.map(() => 0);
   for (let i = 0; i < t.length; i++) {
     const a = index.get(t[i]);
     const b = index.get(p[i]);
+    if (a !== undefined) actual[a]++;
+    if (b !== undefined) predicted[b]++;
     if (a !== undefined && b !== undefined) matrix[a][b]++;
   }
-  const tp = labels.map((_, i) => matrix[i][i]);
-  const predicted = labels.map((_, j) => matrix.reduce((s, row) => s + row[j], 0));
-  const actual = matrix.map((row) => row.reduce((s, c) => s + c, 0));
-  return { confusion: { labels, matrix }, tp, predicted, actual };
+  return { confusion: { labels, matrix }, tp: labels.map((_, i) => matrix[i][i]), predicted, actual };
 }
 
 export interface PrfOptions extends LabelsOptions {
