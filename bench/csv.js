@@ -77,18 +77,19 @@ const median = (a) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const base = { node: median(results['node baseline'].map((x) => x.rssMB)), python: median(results['python baseline'].map((x) => x.rssMB)) };
-const numpyMs = median(results['numpy loadtxt'].map((x) => x.ms));
 const arrayMB = { float64: (M * (N + 1) * 8) / 2 ** 20, float32: (M * (N + 1) * 4) / 2 ** 20 };
 console.log(`\n${path.basename(file)}: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${M} x ${N} + label; ${rounds} rounds, medians`);
-console.log('| loader | load (ms) | vs loadtxt | peak RSS (MiB) | above baseline (MiB) | array (MiB) | above baseline / array |');
+console.log('| loader | load (ms) | speed-up vs loadtxt | peak RSS (MiB) | above baseline (MiB) | array (MiB) | above baseline / array |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, v] of Object.entries(results)) {
   if (name.endsWith('baseline')) continue;
   const ms = median(v.map((x) => x.ms));
+  // The median of the per-round ratios: both sides of a ratio ran within seconds of each other.
+  const speedup = median(v.map((x, i) => results['numpy loadtxt'][i].ms / x.ms));
   const rss = median(v.map((x) => x.rssMB));
   const above = rss - (name.startsWith('deepnet') ? base.node : base.python);
   const array = name.endsWith('float32') ? arrayMB.float32 : arrayMB.float64;
-  console.log(`| ${name} | ${ms.toFixed(0)} | ${(numpyMs / ms).toFixed(2)}x | ${rss.toFixed(1)} | ${above.toFixed(1)} | ` +
+  console.log(`| ${name} | ${ms.toFixed(0)} | ${speedup.toFixed(2)}x | ${rss.toFixed(1)} | ${above.toFixed(1)} | ` +
     `${array.toFixed(1)} | ${(above / array).toFixed(2)} |`);
 }
 console.log(`baselines: node + deepnet ${base.node.toFixed(1)} MiB, python + numpy ${base.python.toFixed(1)} MiB`);

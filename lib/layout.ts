@@ -35,7 +35,8 @@ function transposed<A extends FloatArray>(m: Matrix<A>, where: string): Matrix<A
 /**
  * Examples as columns from examples as rows: nested rows (one array per
  * example, as scikit-learn's X), a flat array (one label per example, as
- * scikit-learn's y: gives (1, m)), or a Matrix (m, features).
+ * scikit-learn's y: gives (1, m)), or a Matrix (m, features), which keeps
+ * its dtype (dtype applies to arrays).
  */
 export function fromRows(rows: Matrix | readonly (readonly number[])[] | readonly number[], dtype: DType = 'float64'): Matrix {
   const where = 'fromRows';

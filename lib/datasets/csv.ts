@@ -1,6 +1,6 @@
 // A numeric CSV as a dataset: one example per row, an optional label column,
 // the other columns features. The file is streamed twice in chunks of whole
-// lines (lines.ts): a first pass counts the rows, so that X is allocated once
+// lines (chunks.ts): a first pass counts the rows, so that X is allocated once
 // at its final size, and the second parses the numbers straight into it in
 // native code (std::from_chars: correctly rounded, the double Number() gives).
 // Lines the native parser does not take (quoted fields, bad cells) are parsed

@@ -1,7 +1,7 @@
 // The arguments of the metrics: label and score vectors as a Matrix (1, m)
 // or (m, 1), a typed array or a plain array of numbers, checked finite.
 import { rangeError, typeError } from '../errors';
-import { checkMatrix, shapeString } from '../matrix';
+import { checkMatrix, shapeString, typedArrayKind } from '../matrix';
 import type { Matrix } from '../matrix';
 
 /** A vector of m values: a Matrix (1, m) or (m, 1) (deepnet's Y, predictions, AL), a typed array or a number[]. */
@@ -10,7 +10,8 @@ export type Vector = Matrix | ArrayLike<number>;
 /** The values of v, checked: finite numbers, at least one. */
 export function vector(where: string, arg: string, v: unknown): ArrayLike<number> {
   let values: ArrayLike<number>;
-  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+  const kind = typedArrayKind(v);
+  if (Array.isArray(v) || (kind !== null && !kind.startsWith('Big'))) {
     values = v as ArrayLike<number>;
   } else if (v !== null && typeof v === 'object' && 'shape' in v) {
     const m = checkMatrix(where, arg, v);

@@ -53,7 +53,7 @@ export function rocAuc(yTrue: Vector, yScore: Vector): number {
  * (float64), never Infinity. Probabilities outside [0, 1], or columns not
  * summing to 1 within sqrt(eps), are an error (scikit-learn warns).
  */
-export function logLoss(yTrue: Vector, yProb: Vector | Matrix): number {
+export function logLoss(yTrue: Vector, yProb: Matrix | ArrayLike<number>): number {
   const where = 'logLoss';
   const t = vector(where, 'yTrue', yTrue);
   const probs = probabilities(where, yProb, t.length);
