@@ -160,7 +160,7 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   const threshold = positiveNumber(where, 'threshold', o.threshold ?? DEFAULT_THRESHOLD);
   const parameterThreshold = positiveNumber(where, 'parameterThreshold', o.parameterThreshold ?? DEFAULT_PARAMETER_THRESHOLD);
   const { dims, W, b } = readLayers(where, 'parameters', parameters);
-  const [x, y] = checkData(where, X, Y);
+  const [x, y] = checkData(where, X, Y, dims[0]);
   expectFeatureRows(where, 'X', x, dims[0], `(W1 has ${dims[0]} columns)`);
   const [theta, keys] = flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
   const n = theta.shape[0];

@@ -2,11 +2,15 @@
 import { expectExamplesAsColumns } from './layout';
 import { checkMatrix, Matrix, sameDType } from './matrix';
 
-/** X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite; a transposed X or Y is named as such. */
-export function checkData(where: string, X: unknown, Y: unknown): [Matrix, Matrix] {
+/**
+ * X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite; a transposed X
+ * or Y is named as such (for certain when the caller gives `features`, the
+ * network's input size).
+ */
+export function checkData(where: string, X: unknown, Y: unknown, features?: number): [Matrix, Matrix] {
   const x = checkMatrix(where, 'X', X);
   const y = checkMatrix(where, 'Y', Y);
-  expectExamplesAsColumns(where, x, y);
+  expectExamplesAsColumns(where, x, y, features);
   sameDType(where, [['X', x], ['Y', y]]);
   for (let i = 0; i < y.data.length; i++) {
     const v = y.data[i];

@@ -94,27 +94,27 @@ export function expectFeatureRows(where: string, arg: string, X: Matrix, feature
 }
 
 /**
- * Throws unless Y is (1, m) for X (n, m). When the mismatch is a transpose
- * (X (m, n) with Y (1, m), Y (m, 1), or both in rows) the error says which
- * and how to convert, instead of blaming Y's shape on X's.
+ * Throws unless Y is (1, m) for X (n, m). When the mismatch looks like a
+ * transpose (X (m, n) with Y (1, m), Y (m, 1), or both in rows) the error
+ * says which and how to convert. `features`, when the caller knows it (the
+ * network's input size), settles whether X is the transposed one.
  */
-export function expectExamplesAsColumns(where: string, X: Matrix, Y: Matrix): void {
+export function expectExamplesAsColumns(where: string, X: Matrix, Y: Matrix, features?: number): void {
   const [n, m] = X.shape;
   if (Y.shape[0] === 1 && Y.shape[1] === m) return;
   const [yr, yc] = Y.shape;
   const convert = 'deepnet takes examples as columns, X (features, m) and Y (1, m)';
-  if (yr === 1 && yc === n) {
-    throw rangeError(where, 'X.shape', `(any, ${yc}) (one column per label of Y ${shapeString(Y)})`,
+  if (yr === 1 && yc === n && features !== undefined && m === features && n !== features) {
+    throw rangeError(where, 'X.shape', `(${features}, ${yc}) (${features} features, one column per label of Y ${shapeString(Y)})`,
       `${shapeString(X)}: X looks transposed (one example per row); ${convert}: pass fromRows(X)`);
   }
-  if (yc === 1 && yr === m) {
-    throw rangeError(where, 'Y.shape', `(1, ${m}) (one label per example: X has m = ${m} columns)`,
-      `${shapeString(Y)}: Y looks transposed (a column); ${convert}: pass fromRows(Y)`);
+  let hint = '';
+  if (yr === 1 && yc === n && features !== n) {
+    hint = `: if X holds one example per row (${n} examples of ${m} features), it is transposed; ${convert}: pass fromRows(X)`;
+  } else if (yc === 1 && yr === m) {
+    hint = `: Y looks transposed (a column); ${convert}: pass fromRows(Y)`;
+  } else if (yc === 1 && yr === n) {
+    hint = `: X ${shapeString(X)} and Y both look transposed (one example per row); ${convert}: pass fromRows(X) and fromRows(Y)`;
   }
-  if (yc === 1 && yr === n && yr !== 1) {
-    throw rangeError(where, 'X.shape', `(features, ${yr}) with Y (1, ${yr})`,
-      `X ${shapeString(X)} and Y ${shapeString(Y)}: both look transposed (one example per row); ${convert}: ` +
-      'pass fromRows(X) and fromRows(Y)');
-  }
-  throw rangeError(where, 'Y.shape', `(1, ${m}) (one label per example: X has m = ${m} columns)`, shapeString(Y));
+  throw rangeError(where, 'Y.shape', `(1, ${m}) (one label per example: X has m = ${m} columns)`, shapeString(Y) + hint);
 }

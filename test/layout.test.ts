@@ -52,12 +52,18 @@ describe('shape errors name a transposed X or Y', () => {
   const cancer = datasets.loadCsv(path.join(DATASETS, 'breast_cancer.csv'));
   const rowsX = toRows(cancer.X);  // (569, 30): as scikit-learn holds it
 
-  test('X in rows with Y (1, m): the issue\'s case, no longer blamed on Y', () => {
+  test("X in rows with Y (1, m): the issue's case, no longer blamed on Y alone", () => {
+    // lLayerModel knows the input size (layersDims[0] = 30): X is the transposed one, for certain.
     expect(() => lLayerModel(rowsX, cancer.Y, [30, 4, 1], { numIterations: 1 })).toThrow(new RangeError(
-      'lLayerModel: X.shape must be (any, 569) (one column per label of Y (1, 569)); received (569, 30): X looks ' +
+      'lLayerModel: X.shape must be (30, 569) (30 features, one column per label of Y (1, 569)); received (569, 30): X looks ' +
       'transposed (one example per row); deepnet takes examples as columns, X (features, m) and Y (1, m): pass fromRows(X)'));
     // The fix the message names works.
     expect(() => lLayerModel(fromRows(rowsX), cancer.Y, [30, 4, 1], { numIterations: 1 })).not.toThrow();
+    // predict checks X and Y before it reads the parameters: Y's shape, and the transpose as the likely cause.
+    expect(() => predict(rowsX, cancer.Y, initializeParametersDeep([30, 4, 1]))).toThrow(new RangeError(
+      'predict: Y.shape must be (1, 30) (one label per example: X has m = 30 columns); received (1, 569): if X holds one ' +
+      'example per row (569 examples of 30 features), it is transposed; deepnet takes examples as columns, X (features, m) ' +
+      'and Y (1, m): pass fromRows(X)'));
   });
 
   test('Y as a column, and both in rows', () => {
@@ -67,11 +73,14 @@ describe('shape errors name a transposed X or Y', () => {
       'predict: Y.shape must be (1, 569) (one label per example: X has m = 569 columns); received (569, 1): Y looks ' +
       'transposed (a column); deepnet takes examples as columns, X (features, m) and Y (1, m): pass fromRows(Y)'));
     expect(() => predict(rowsX, Ycol, params)).toThrow(new RangeError(
-      'predict: X.shape must be (features, 569) with Y (1, 569); received X (569, 30) and Y (569, 1): both look ' +
-      'transposed (one example per row); deepnet takes examples as columns, X (features, m) and Y (1, m): pass fromRows(X) and fromRows(Y)'));
-    // A mismatch that is not a transpose keeps the plain message.
+      'predict: Y.shape must be (1, 30) (one label per example: X has m = 30 columns); received (569, 1): X (569, 30) and Y ' +
+      'both look transposed (one example per row); deepnet takes examples as columns, X (features, m) and Y (1, m): ' +
+      'pass fromRows(X) and fromRows(Y)'));
+    // A mismatch that is not a transpose keeps the plain message; so does a known input size that X's rows match.
     expect(() => predict(cancer.X, matrix([[1, 0, 1]]), params)).toThrow(new RangeError(
       'predict: Y.shape must be (1, 569) (one label per example: X has m = 569 columns); received (1, 3)'));
+    expect(() => lLayerModel(new RandomState(1).randn(3, 4), matrix([[1, 0, 1]]), [3, 2, 1])).toThrow(new RangeError(
+      'lLayerModel: Y.shape must be (1, 4) (one label per example: X has m = 4 columns); received (1, 3)'));
   });
 
   test('X in rows against W1: lModelForward and gradientCheckN say so', () => {

@@ -86,7 +86,7 @@ describe('trainTestSplit', () => {
       'trainTestSplit: Y must be at least 2 examples of each class to stratify; received one example of class 0');
     expect(() => trainTestSplit(X, Y, { stratify: true, testSize: 1 })).toThrow('trainTestSplit: testSize must be at least the 2 classes of Y to stratify; received 1 examples');
     expect(() => trainTestSplit(X, matrix([[1, 0]]))).toThrow(/trainTestSplit: Y.shape must be \(1, 10\)/);
-    expect(() => trainTestSplit(fromRows(toArray(X)), Y)).toThrow(/trainTestSplit: X.shape must be \(any, 10\) .*X looks transposed/);
+    expect(() => trainTestSplit(fromRows(toArray(X)), Y)).toThrow(/trainTestSplit: Y.shape must be \(1, 3\) .*received \(1, 10\): if X holds one example per row \(10 examples of 3 features\), it is transposed.*fromRows\(X\)/);
     expect(() => trainTestSplit(X, Y, { shuffle: false, seed: 1 })).toThrow('trainTestSplit: seed and rng need shuffle');
     expect(() => trainTestSplit(X, Y, { seed: 1, rng: new RandomState(1) })).toThrow('trainTestSplit: give seed or rng, not both');
     expect(() => trainTestSplit(X, Y, { stratify: 'yes' } as never)).toThrow('trainTestSplit: stratify must be a boolean; received the string "yes"');
