@@ -33,6 +33,7 @@ export interface MinMaxScalerJSON {
   min: number[];
 }
 
+/** What toJSON() gives and scalerFromJSON() takes. */
 export type ScalerJSON = StandardScalerJSON | MinMaxScalerJSON;
 
 /** A per-feature affine map x -> transform(x) fitted on one X (features, m). */
@@ -201,6 +202,7 @@ export function standardScaler(): Scaler {
   return new StandardScaler(null);
 }
 
+/** Options of minMaxScaler. */
 export interface MinMaxScalerOptions {
   /** [lo, hi] with lo < hi (default [0, 1]). */
   featureRange?: [number, number];

@@ -9,6 +9,7 @@ import { allocate, checkMatrix, dtypeOf, FloatArray, Matrix } from './matrix';
 import { generatorRandomState, SeedOptions } from './datasets/seeding';
 import { RandomState } from './rng';
 
+/** Options of trainTestSplit; seed or rng as the generators take them (neither: OS entropy). */
 export interface TrainTestSplitOptions extends SeedOptions {
   /** The test set: a fraction in (0, 1) (rounded up, as scikit-learn) or a count of examples. Default 0.25, or the rest when trainSize is given. */
   testSize?: number;
@@ -26,6 +27,7 @@ export interface SplitPart<A extends FloatArray = FloatArray> {
   Y: Matrix<A>;
 }
 
+/** trainTestSplit's result: both parts, and which columns of X went where. */
 export interface TrainTestSplit<A extends FloatArray = FloatArray> {
   train: SplitPart<A>;
   test: SplitPart<A>;

@@ -18,6 +18,7 @@ export type CsvLabels = 'binary' | 'classes' | 'values';
 /** 'columns': X (features, m) and Y (1, m), as training takes them; 'rows': X (m, features) and Y (m, 1), as the file. */
 export type CsvLayout = 'columns' | 'rows';
 
+/** Options of loadCsv. */
 export interface CsvOptions {
   /**
    * The label column: a header name or a 0-based index; null or false for a

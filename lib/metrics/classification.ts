@@ -12,11 +12,13 @@ export function accuracy(yTrue: Vector, yPred: Vector): number {
   return hits / t.length;
 }
 
+/** Which classes a metric reports, and in what order. */
 export interface LabelsOptions {
   /** The classes, in the order of the result's rows and columns. Default: every value of yTrue and yPred, ascending. Examples with other labels are left out. */
   labels?: number[];
 }
 
+/** confusionMatrix's result. */
 export interface ConfusionMatrix {
   labels: number[];
   /** matrix[i][j]: examples of true class labels[i] predicted as labels[j]. */
@@ -56,17 +58,20 @@ function counts(where: string, yTrue: Vector, yPred: Vector, opts: LabelsOptions
   return { confusion: { labels, matrix }, tp: labels.map((_, i) => matrix[i][i]), predicted, actual };
 }
 
+/** Options of the precision / recall / F1 functions. */
 export interface PrfOptions extends LabelsOptions {
   /** The value of a ratio whose denominator is 0 (a class never predicted, or absent): 0 (default, scikit-learn's 'warn') or 1. */
   zeroDivision?: 0 | 1;
 }
 
+/** Precision, recall and F1 of one class or one average. */
 export interface PrfScores {
   precision: number;
   recall: number;
   f1: number;
 }
 
+/** precisionRecallF1's result: per class, then averaged three ways. */
 export interface PrfReport {
   labels: number[];
   /** Per class, in the order of labels. */
@@ -118,8 +123,10 @@ function zeroDivision(where: string, v: unknown): number {
   return v;
 }
 
+/** How precision, recall and f1Score combine the classes (scikit-learn's average). */
 export type Average = 'binary' | 'macro' | 'weighted' | 'micro';
 
+/** Options of precision, recall and f1Score. */
 export interface AverageOptions extends PrfOptions {
   /** 'binary' (default): the score of posLabel alone, for 0/1 labels; else an average over classes. */
   average?: Average;

@@ -4,6 +4,7 @@ import { options, typeError } from '../errors';
 import { precisionRecallF1, PrfOptions, PrfScores } from './classification';
 import { pair, uniqueSorted, Vector } from './inputs';
 
+/** Options of classificationReport. */
 export interface ClassificationReportOptions extends PrfOptions {
   /** A display name per class, in the order of labels (default: the labels as numbers). */
   targetNames?: string[];
