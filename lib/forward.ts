@@ -4,6 +4,7 @@ import { Architecture, checkArchitecture, HiddenActivation, Output } from './arc
 import { options, typeError } from './errors';
 import { checkKeepProb, DropoutCache, dropoutRandomState } from './dropout';
 import { RandomState } from './rng';
+import { expectFeatureRows } from './layout';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
 import { Parameters, readLayers } from './parameters';
@@ -147,7 +148,7 @@ export function forwardChecked(where: string, x: Matrix, parameters: Parameters,
   const layers = readLayers(where, 'parameters', parameters);
   const { dims, W, b } = layers;
   const architecture = arch ?? checkArchitecture(where, dims, undefined, undefined);
-  expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns: one row per input feature)`);
+  expectFeatureRows(where, 'X', x, dims[0], `(W1 has ${dims[0]} columns: one row per input feature)`);
   sameDType(where, [['X', x], ['parameters.W1', W[0]]]);
   const m = x.shape[1];
   const Z = dims.slice(1).map((n) => like(x, n, m));

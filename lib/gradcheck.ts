@@ -5,6 +5,7 @@ import { integerIn, options, positiveNumber, typeError } from './errors';
 import { checkLayersDims } from './init';
 import { checkArchitecture, HiddenActivation, Output } from './architecture';
 import { checkTargets } from './targets';
+import { expectFeatureRows } from './layout';
 import { asDType, checkMatrix, expectShape, Matrix } from './matrix';
 import { native } from './native';
 import { Grads, Parameters, readLayers } from './parameters';
@@ -166,7 +167,7 @@ export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix
   const { dims, W, b, dtype } = readLayers(where, 'parameters', parameters);
   const arch = checkArchitecture(where, dims, o.activation, o.output);
   const x = checkMatrix(where, 'X', X);
-  expectShape(where, 'X', x, dims[0], null, `(W1 has ${dims[0]} columns)`);
+  expectFeatureRows(where, 'X', x, dims[0], `(W1 has ${dims[0]} columns)`);
   const y = checkTargets(where, arch.output, dims[dims.length - 1], x.shape[1], Y, dtype);
   const [theta, keys] = flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
   const n = theta.shape[0];

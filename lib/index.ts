@@ -45,3 +45,9 @@ export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions
   EarlyStoppingOptions, OptimizerName } from './model';
 export { SafetensorsError } from './io/safetensors';
 export * as plot from './plot';
+export { transpose, fromRows, toColumns, toRows } from './layout';
+export { trainTestSplit } from './split';
+export type { TrainTestSplitOptions, TrainTestSplit, SplitPart } from './split';
+export { standardScaler, minMaxScaler, scalerFromJSON } from './scalers';
+export type { Scaler, ScalerJSON, StandardScalerJSON, MinMaxScalerJSON, MinMaxScalerOptions } from './scalers';
+export * from './metrics';

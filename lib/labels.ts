@@ -1,11 +1,16 @@
 // Training and evaluation data checks shared by lLayerModel, predict and Model.
-import { checkMatrix, expectShape, Matrix, sameDType } from './matrix';
+import { expectExamplesAsColumns } from './layout';
+import { checkMatrix, Matrix, sameDType } from './matrix';
 
-/** X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite. */
-export function checkData(where: string, X: unknown, Y: unknown): [Matrix, Matrix] {
+/**
+ * X (n_x, m) and Y (1, m) of 0/1 labels, same dtype, finite; a transposed X
+ * or Y is named as such (for certain when the caller gives `features`, the
+ * network's input size).
+ */
+export function checkData(where: string, X: unknown, Y: unknown, features?: number): [Matrix, Matrix] {
   const x = checkMatrix(where, 'X', X);
   const y = checkMatrix(where, 'Y', Y);
-  expectShape(where, 'Y', y, 1, x.shape[1], `(one label per example: X has m = ${x.shape[1]} columns)`);
+  expectExamplesAsColumns(where, x, y, features);
   sameDType(where, [['X', x], ['Y', y]]);
   for (let i = 0; i < y.data.length; i++) {
     const v = y.data[i];

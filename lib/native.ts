@@ -63,6 +63,14 @@ export interface NativeHistory {
   learningRates: Float64Array;
 }
 
+/** Where parseCsv got to in a chunk (see native/kernels/csv.h). */
+export interface NativeCsvProgress {
+  pos: number;
+  row: number;
+  lines: number;
+  stopped: boolean;
+}
+
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
@@ -96,6 +104,10 @@ export interface NativeBinding {
     X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number, lambd: number, epsilon: number,
     index: Float64Array, Jplus: Float64Array, Jminus: Float64Array, arch: NativeArchitecture,
   ): number;
+  parseCsv(
+    chunk: Uint8Array, pos: number, end: number, final: boolean, delimiter: number, width: number,
+    label: number, labels: 'binary' | 'classes' | 'values', rows: boolean, m: number, row: number, X: F, Y: F | null,
+  ): NativeCsvProgress;
   train(
     X: F, Y: F, Ws: Arrays, bs: Arrays, dims: number[], m: number,
     learningRate: number, iterations: number, logEvery: number,

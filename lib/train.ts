@@ -36,8 +36,8 @@ const MAX_ITERATIONS = 2 ** 31 - 1;
  */
 export function lLayerModel(X: Matrix, Y: Matrix, layersDims: number[], opts?: LLayerModelOptions): LLayerModelResult {
   const where = 'lLayerModel';
-  const [x, y] = checkData(where, X, Y);
   const dims = checkLayersDims(where, layersDims);
+  const [x, y] = checkData(where, X, Y, dims[0]);
   if (dims[0] !== x.shape[0]) {
     throw new RangeError(`${where}: layersDims[0] must equal the rows of X (${x.shape[0]} features); received ${dims[0]}`);
   }

@@ -6,6 +6,7 @@
       "native/kernels/batch.cc",
       "native/kernels/cost.cc",
       "native/kernels/cpu.cc",
+      "native/kernels/csv.cc",
       "native/kernels/dropout.cc",
       "native/kernels/forward.cc",
       "native/kernels/gemm.cc",
@@ -29,6 +30,7 @@
     "deepnet_addon_sources": [
       "native/addon/addon.cc",
       "native/addon/args.cc",
+      "native/addon/csv_wrap.cc",
       "native/addon/fit_args.cc",
       "native/addon/model_wrap.cc",
       "native/addon/ops_wrap.cc",

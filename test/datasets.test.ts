@@ -326,6 +326,9 @@ describe('loadCsv', () => {
       X: { shape: [2, 2], data: Float64Array.from([1, 3, 2, 4]) },
       Y: { shape: [1, 2], data: Float64Array.from([0, 1]) },
       featureNames: ['col0', 'col1'],
+      labelName: 'col2',
+      numClasses: 2,
+      layout: 'columns',
     });
     const byIndex = datasets.loadCsv(tmpFile('first.csv', 'y2,a,target\n1,5,9\n0,6,8\n'), { labelColumn: 0 });
     expect([byIndex.featureNames, Array.from(byIndex.Y.data)]).toEqual([['a', 'target'], [1, 0]]);
@@ -351,7 +354,8 @@ describe('loadCsv', () => {
     expect(err('text.csv', 'a,b,label\n1,2,0\n3,x,1\n')).toBe('loadCsv: <file>: line 3, column "b": expected a finite number, found "x"');
     expect(err('blank.csv', 'a,b,label\n1,,0\n')).toBe('loadCsv: <file>: line 2, column "b": expected a finite number, found ""');
     expect(err('nan.csv', 'a,label\nNaN,0\n')).toBe('loadCsv: <file>: line 2, column "a": expected a finite number, found "NaN"');
-    expect(err('labels.csv', 'a,label\n1,0\n2,2\n')).toBe('loadCsv: <file>: line 3: label "label" must be 0 or 1; found 2');
+    expect(err('labels.csv', 'a,label\n1,0\n2,2\n')).toBe('loadCsv: <file>: line 3: label "label" must be 0 or 1; found 2 ' +
+      "(labels: 'classes' loads class indices 0..K-1, labels: 'values' any number)");
     expect(err('quote.csv', 'a,label\n"1,0\n')).toBe('loadCsv: <file>: line 2: unterminated quoted field');
     expect(err('col.csv', 'a,b\n1,0\n', { labelColumn: 'c' })).toBe('loadCsv: <file>: no column named "c" for labelColumn (columns: a, b)');
   });
@@ -361,7 +365,7 @@ describe('loadCsv', () => {
     const file = tmpFile('opts.csv', 'a,label\n1,0\n');
     expect(() => datasets.loadCsv(file, { labelColumn: 2 })).toThrow('loadCsv: labelColumn must be a column index in [0, 1]; received 2');
     expect(() => datasets.loadCsv(file, { delimiter: ', ' })).toThrow(/loadCsv: delimiter must be one character/);
-    expect(() => datasets.loadCsv(file, { header: 'yes' } as never)).toThrow('loadCsv: header must be a boolean; received the string "yes"');
+    expect(() => datasets.loadCsv(file, { header: 'yes' } as never)).toThrow("loadCsv: header must be a boolean or 'auto'; received the string \"yes\"");
     expect(() => datasets.loadCsv(file, { sep: ';' } as never)).toThrow("loadCsv: unknown option 'sep'");
   });
 });

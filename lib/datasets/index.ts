@@ -9,5 +9,5 @@ export type { MakeCirclesOptions, MakeMoonsOptions } from './sklearn';
 export { makePlanarFlower } from './planar';
 export type { MakePlanarFlowerOptions } from './planar';
 export { loadCsv } from './csv';
-export type { CsvDataset, CsvOptions } from './csv';
+export type { CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './csv';
 export type { SeedOptions } from './seeding';

@@ -55,6 +55,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_ops(env, exports);
   register_train(env, exports);
   register_model(env, exports);
+  register_csv(env, exports);
   return exports;
 }
 

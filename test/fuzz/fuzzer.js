@@ -213,6 +213,28 @@ function makeFuzzer(deepnet, seed, native) {
       if (f === 'svgToPng') return d.plot.svgToPng(maybe(() => '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'), options({ width: small }));
       return d.plot.plotDataset(maybe(() => matrix(2, n.m)), maybe(() => n.Y));
     }],
+    ['layout', () => {
+      const f = r.pick(['transpose', 'toColumns', 'toRows', 'fromRows']);
+      const rows = () => (r.chance(0.5) ? [[1, 2], [3, r.chance(0.9) ? 4 : junk()]] : [r.next(), r.next()]);
+      return d[f](maybe(() => (f === 'fromRows' && r.chance(0.5) ? rows() : matrix(small(), small()))));
+    }],
+    ['trainTestSplit+scalers', () => {
+      const n = network();
+      const split = d.trainTestSplit(maybe(() => n.X), maybe(() => n.Y), options({
+        testSize: () => r.pick([0.25, 1, 2, 0, 1.5]), trainSize: () => r.pick([0.5, 1]), stratify: () => r.chance(0.5),
+        shuffle: () => r.chance(0.8), seed: () => r.int(9) }));
+      const scaler = r.chance(0.5) ? d.standardScaler() : d.minMaxScaler(options({ featureRange: () => r.pick([[0, 1], [1, 0], [-1, 1]]) }));
+      scaler.fit(maybe(() => split.train.X));
+      return d.scalerFromJSON(maybe(() => scaler.toJSON()))[r.pick(['transform', 'inverseTransform'])](maybe(() => split.test.X));
+    }],
+    ['metrics', () => {
+      const n = network();
+      const f = r.pick(['accuracy', 'confusionMatrix', 'precisionRecallF1', 'precision', 'recall', 'f1Score', 'rocAuc', 'logLoss',
+        'meanSquaredError', 'meanAbsoluteError', 'r2Score', 'classificationReport']);
+      const AL = d.lModelForward(n.X, n.P)[0];
+      return d[f](maybe(() => n.Y), maybe(() => (r.chance(0.5) ? AL : Array.from(n.Y.data))),
+        options({ labels: () => [0, 1], average: () => r.pick(['macro', 'binary']), zeroDivision: () => 1, digits: () => 3 }));
+    }],
   ];
   if (native) {
     const fns = Object.keys(native).filter((k) => typeof native[k] === 'function' && !/^[A-Z]/.test(k) && k !== 'setNumThreads');
