@@ -1,5 +1,5 @@
 // Course 2 Week 2 ("Optimization methods") against ../shared/golden/optimization.json:
-// numpy's permutation and random_mini_batches bit for bit, the momentum and
+// random_mini_batches bit for bit, the momentum and
 // Adam updates, the decay schedules, and the notebook's model() runs through
 // miniBatchModel (its own arithmetic) and through Model (Course 2's).
 import {
@@ -33,21 +33,8 @@ function accuracy(model: Model): number {
   return correct / p.length;
 }
 
-describe('numpy permutation and random_mini_batches', () => {
-  const permutations = golden.permutations as { m: number; seed: number; permutation: number[] }[];
-  test.each(permutations.map((p) => [p.seed, p.m, p] as const))(
-    'np.random.seed(%i) permutation(%i) bit for bit', (seed, m, p) => {
-      expect(Array.from(new RandomState(seed).permutation(m))).toEqual(p.permutation);
-    });
-
-  test('permutation draws only 32-bit words: the generator then continues as numpy', () => {
-    const a = new RandomState(5);
-    a.permutation(1000);
-    expect(a.getState().hasGauss).toBe(false);
-    expect(new RandomState(0).permutation(0)).toHaveLength(0);
-    expect(() => new RandomState(0).permutation(-1)).toThrow(/RandomState.permutation: n must be an integer/);
-  });
-
+// numpy's permutation itself: test/preprocessing.test.ts.
+describe('random_mini_batches', () => {
   test('randomMiniBatches reproduces the notebook batch for batch', () => {
     const g = golden.random_mini_batches;
     const batches = randomMiniBatches(toMatrix(g.X), toMatrix(g.Y), g.mini_batch_size, g.seed);
