@@ -14,9 +14,7 @@ const K = layers[layers.length - 1];
 const rng = new deepnet.RandomState(0);
 const X = deepnet.asDType(rng.rand(layers[0], m), dtype);
 const u = rng.rand(1, m).data;
-const Y = spec.head === 'sigmoid'
-  ? deepnet.asDType({ shape: [1, m], data: u.map((x) => (x < 0.5 ? 1 : 0)) }, dtype)
-  : deepnet.asDType({ shape: [1, m], data: deepnet.asDType(rng.rand(1, m), 'float64').data.map((x) => Math.floor(x * K)) }, dtype);
+const Y = deepnet.asDType({ shape: [1, m], data: u.map((x) => (spec.head === 'sigmoid' ? (x < 0.5 ? 1 : 0) : Math.floor(x * K))) }, dtype);
 const model = new deepnet.Model({ layers, output: spec.head, init: 'he', seed: 3, dtype });
 const fit = (epochs) => model.fitSync(X, Y, { optimizer: spec.optimizer, learningRate: spec.learning_rate ?? 0.0007,
   batchSize: spec.batch, epochs, shuffleSeed: 10 });

@@ -2,7 +2,8 @@
 // starts, and turned into what the native training loop takes.
 import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
-import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix } from './matrix';
+import { transpose } from './layout';
+import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
 import { NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
@@ -46,7 +47,15 @@ export interface Progress {
   learningRate: number;
 }
 
+/** How X holds its examples: 'columns' (X (features, m), the notes'; default) or 'rows' (X (m, features), scikit-learn's). */
+export type Layout = 'columns' | 'rows';
+
 export interface FitOptions {
+  /**
+   * 'rows': X (and validation.X) hold one example per row, (m, features),
+   * and Y is (m, K), (m, 1) or class labels (1, m); read in place, no transpose.
+   */
+  layout?: Layout;
   /** Default 0.0075. */
   learningRate?: number;
   /** Passes over the data (default 3000). */
@@ -132,12 +141,17 @@ export interface FitPlan {
   checkpoint?: { path: string; every: number };
   /** The optimizer and its hyper-parameters: a state saved under another key starts afresh. */
   optimizerKey: string;
+  /** X as given: (n_x, m), or (m, n_x) when xRows. */
   X: Matrix;
+  /** Y as the native layer takes it: (K, m). */
   Y: Matrix;
-  validation: { X: Matrix; Y: Matrix } | null;
+  xRows: boolean;
+  /** The examples' count. */
+  m: number;
+  validation: { X: Matrix; Y: Matrix; m: number } | null;
 }
 
-const KNOWN = ['learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
+const KNOWN = ['layout', 'learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
   'beta2', 'epsilon', 'batchSize', 'shuffle', 'shuffleSeed', 'learningRateDecay', 'validation', 'validationSplit',
   'earlyStopping'] as const;
 const MAX = 2 ** 31 - 1;
@@ -168,27 +182,64 @@ export function columns(m: Matrix, from: number, to: number): Matrix {
   return { shape: [rows, to - from], data: out };
 }
 
-/** The examples X (n_x, m) and their targets for this model, checked. */
-export function checkExamples(where: string, model: ModelShape, X: unknown, Y: unknown, name = ''): [Matrix, Matrix] {
+export function checkLayout(where: string, layout: unknown): Layout {
+  if (layout === undefined || layout === 'columns' || layout === 'rows') return layout ?? 'columns';
+  throw typeError(where, 'layout', "'columns' or 'rows'", layout);
+}
+
+/**
+ * X for this model, checked: (n_x, m) in the columns layout, (m, n_x) in
+ * rows; returns it with its example count.
+ */
+export function checkInputs(where: string, model: ModelShape, X: unknown, layout: Layout, name = ''): [Matrix, number] {
   const x = checkMatrix(where, `${name}X`, X);
   const n = model.layers[0];
-  expectShape(where, `${name}X`, x, n, null, `(the model's input layer has ${n} units: one row per feature, one column per example)`);
+  if (layout === 'rows') {
+    if (x.shape[1] !== n) {
+      throw new RangeError(`${where}: ${name}X.shape must be (any, ${n}) (layout 'rows': one example per row, ${n} features for ` +
+        `the model's input layer); received ${shapeString(x)}${x.shape[0] === n ? ` (it looks like columns: drop layout 'rows')` : ''}`);
+    }
+  } else {
+    expectShape(where, `${name}X`, x, n, null, `(the model's input layer has ${n} units: one row per feature, one column per example)` +
+      (x.shape[1] === n && x.shape[0] !== n ? `; X looks like one example per row: pass { layout: 'rows' }` : ''));
+  }
   if (dtypeOf(x.data) !== model.dtype) {
     throw new TypeError(`${where}: ${name}X is ${dtypeOf(x.data)} but the model is ${model.dtype} (convert with asDType)`);
   }
+  return [x, layout === 'rows' ? x.shape[0] : x.shape[1]];
+}
+
+/** The examples X and their targets for this model, checked; Y comes back as (K, m). */
+export function checkExamples(where: string, model: ModelShape, X: unknown, Y: unknown, name = '', layout: Layout = 'columns'): [Matrix, Matrix] {
+  const [x, m] = checkInputs(where, model, X, layout, name);
   const K = model.layers[model.layers.length - 1];
+  let y = Y;
+  if (layout === 'rows') {
+    const ym = checkMatrix(where, `${name}Y`, Y);
+    // (m, K) or (m, 1) in rows; class labels may also come as (1, m).
+    if (ym.shape[0] === m && !(ym.shape[0] === 1 && ym.shape[1] === m)) y = transpose(ym);
+  }
   try {
-    return [x, checkTargets(where, model.output, K, x.shape[1], Y, model.dtype)];
+    return [x, checkTargets(where, model.output, K, m, y, model.dtype)];
   } catch (err) {
     if (name && err instanceof Error) err.message = err.message.replace(`${where}: Y`, `${where}: ${name}Y`);
     throw err;
   }
 }
 
+/** Examples [from, to) of X in its layout (rows: a view, no copy). */
+function examples(x: Matrix, from: number, to: number, rows: boolean): Matrix {
+  if (!rows) return columns(x, from, to);
+  const n = x.shape[1];
+  return { shape: [to - from, n], data: x.data.subarray(from * n, to * n) };
+}
+
 /** Checks every option and the data of a fit. */
 export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown, opts: unknown, async: boolean): FitPlan {
   const o = options<FitOptions>(where, opts, async ? [...KNOWN, 'signal'] : KNOWN);
-  let [x, y] = checkExamples(where, model, X, Y);
+  const layout = checkLayout(where, o.layout);
+  const rows = layout === 'rows';
+  let [x, y] = checkExamples(where, model, X, Y, '', layout);
   const learningRate = positiveNumber(where, 'learningRate', o.learningRate ?? 0.0075);
   if (o.epochs !== undefined && o.iterations !== undefined && o.epochs !== o.iterations) {
     throw new RangeError(`${where}: epochs (${o.epochs}) and iterations (${o.iterations}) are the same setting; give one`);
@@ -204,26 +255,26 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
   const beta2 = fraction(where, 'beta2', o.beta2 ?? 0.999);
   const epsilon = positiveNumber(where, 'epsilon', o.epsilon ?? 1e-8);
 
-  let validation: { X: Matrix; Y: Matrix } | null = null;
+  let validation: { X: Matrix; Y: Matrix; m: number } | null = null;
   if (o.validation !== undefined && o.validationSplit !== undefined) {
     throw new TypeError(`${where}: give validation or validationSplit, not both`);
   }
   if (o.validation !== undefined) {
     if (o.validation === null || typeof o.validation !== 'object') throw typeError(where, 'validation', 'an object { X, Y }', o.validation);
-    const [vx, vy] = checkExamples(where, model, o.validation.X, o.validation.Y, 'validation.');
-    validation = { X: vx, Y: vy };
+    const [vx, vy] = checkExamples(where, model, o.validation.X, o.validation.Y, 'validation.', layout);
+    validation = { X: vx, Y: vy, m: vy.shape[1] };
   } else if (o.validationSplit !== undefined) {
     const f = fraction(where, 'validationSplit', o.validationSplit);
-    const m = x.shape[1];
+    const m = y.shape[1];
     const split = Math.floor(m * (1 - f));
     if (split < 1 || split >= m) {
       throw new RangeError(`${where}: validationSplit ${f} of ${m} examples leaves ${split} to train on and ${m - split} to validate; ` +
         'each needs at least one');
     }
-    validation = { X: columns(x, split, m), Y: columns(y, split, m) };
-    [x, y] = [columns(x, 0, split), columns(y, 0, split)];
+    validation = { X: examples(x, split, m, rows), Y: columns(y, split, m), m: m - split };
+    [x, y] = [examples(x, 0, split, rows), columns(y, 0, split)];
   }
-  const m = x.shape[1];
+  const m = y.shape[1];
   const batchSize = o.batchSize === undefined ? m : integerIn(where, 'batchSize', o.batchSize, 1, MAX);
   const shuffle = o.shuffle ?? batchSize < m;
   if (typeof shuffle !== 'boolean') throw typeError(where, 'shuffle', 'a boolean', shuffle);
@@ -261,7 +312,7 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
       shuffleSeed, decay, decayRate, decayInterval, patience, minDelta, restoreBest,
     },
     epochs, logEvery, onProgress: o.onProgress, signal: o.signal, checkpoint, optimizerKey: key,
-    X: x, Y: y, validation,
+    X: x, Y: y, xRows: rows, m, validation,
   };
 }
 

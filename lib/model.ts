@@ -9,18 +9,25 @@ import { Architecture, checkArchitecture, HiddenActivation, layerActivations, Ou
 import { checkLambd } from './backward';
 import { checkKeepProb } from './dropout';
 import { integerIn, options, typeError } from './errors';
-import { checkExamples, FitOptions, FitPlan, History, ModelShape, planFit } from './fitOptions';
+import { checkExamples, checkInputs, checkLayout, FitOptions, FitPlan, History, Layout, ModelShape, planFit } from './fitOptions';
+import { transpose } from './layout';
 import { checkLayersDims } from './init';
 import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
 import { writeFileAtomic } from './io/safetensors';
-import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix } from './matrix';
+import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
 import { RandomStateState } from './rng';
 import { argmaxColumns } from './targets';
 
 export type { InitName } from './io/modelFile';
-export type { FitOptions, History, Progress, LearningRateDecay, EarlyStoppingOptions, OptimizerName } from './fitOptions';
+export type { FitOptions, History, Progress, LearningRateDecay, EarlyStoppingOptions, OptimizerName, Layout } from './fitOptions';
+
+/** Options of predict, predictProba and evaluate. */
+export interface PredictOptions {
+  /** 'rows': X is (m, features) and the results come back as rows too, (m, K). Default 'columns'. */
+  layout?: Layout;
+}
 
 export interface ModelOptions {
   /** [n_x, n_1, ..., n_L]: input features, hidden units, output units (1 for binary, K classes for softmax). */
@@ -97,18 +104,19 @@ interface NativeResult {
 }
 
 type NativeProgress = ((epoch: number, cost: number, valCost: number, valAccuracy: number, lr: number) => void) | null;
-type NativeSettings = NativeFitSettings & { bestCost: number; sinceBest: number };
+type NativeSettings = NativeFitSettings & { bestCost: number; sinceBest: number; xRows: boolean };
+type NativeValidation = { X: F; Y: F; m: number; rows: boolean } | null;
 
 interface NativeModel {
   readParameters(out: F): void;
   writeParameters(input: F): void;
   fitSync(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
-    validation: { X: F; Y: F; m: number } | null): NativeResult;
+    validation: NativeValidation): NativeResult;
   fit(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
-    validation: { X: F; Y: F; m: number } | null): Promise<NativeResult>;
+    validation: NativeValidation): Promise<NativeResult>;
   cancel(): void;
-  predictProba(X: F, m: number, AL: F): void;
-  evaluate(X: F, Y: F, m: number): { cost: number; accuracy: number };
+  predictProba(X: F, m: number, AL: F, rows: boolean): void;
+  evaluate(X: F, Y: F, m: number, rows: boolean): { cost: number; accuracy: number };
   getRngState(): RandomStateState;
   setRngState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
   getOptimizerState(): { v: F; s: F; t: number } | null;
@@ -214,7 +222,7 @@ export class Model {
       for (let from = 0; ;) {
         const count = this.chunkSize(run, from);
         const [settings, onProgress, history, validation] = this.chunkArgs(run, from, count);
-        const result = this.native.fitSync(run.plan.X.data, run.plan.Y.data, run.plan.X.shape[1], settings, onProgress, history, validation);
+        const result = this.native.fitSync(run.plan.X.data, run.plan.Y.data, run.plan.m, settings, onProgress, history, validation);
         const done = this.afterChunk(where, run, from, result);
         if (done) return done;
         from += count;
@@ -245,7 +253,7 @@ export class Model {
         const result: NativeResult = signal?.aborted
           // Aborted between two checkpoint chunks: stop here, as at any step.
           ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest }
-          : await this.native.fit(run.plan.X.data, run.plan.Y.data, run.plan.X.shape[1], settings, onProgress, history, validation);
+          : await this.native.fit(run.plan.X.data, run.plan.Y.data, run.plan.m, settings, onProgress, history, validation);
         const done = this.afterChunk(where, run, from, result);
         if (done) return done;
         from += count;
@@ -293,40 +301,68 @@ export class Model {
     return model;
   }
 
-  /** The output layer's values AL (K, m), without dropout: probabilities for sigmoid and softmax outputs. */
-  predictProba(X: Matrix): Matrix {
+  /**
+   * The output layer's values AL (K, m), without dropout: probabilities for
+   * sigmoid and softmax outputs. With { layout: 'rows' }, X is (m, features)
+   * and AL comes back as (m, K).
+   */
+  predictProba(X: Matrix, opts?: PredictOptions): Matrix {
     const where = 'Model.predictProba';
-    this.ensureIdle(where);
-    const x = this.checkX(where, X);
-    const m = x.shape[1];
-    const K = this.layers[this.layers.length - 1];
-    const AL = allocate(this.dtype, K * m, where);
-    this.native.predictProba(x.data, m, AL);
-    return { shape: [K, m], data: AL };
+    const layout = this.predictLayout(where, opts);
+    const AL = this.probabilities(where, X, layout);
+    return layout === 'rows' ? transpose(AL) : AL;
   }
 
   /**
    * Predictions: sigmoid output, (K, m) of 0/1 (1 where AL > 0.5); softmax,
    * (1, m) of class indices (the first largest probability); linear, the
-   * values (K, m).
+   * values (K, m). With { layout: 'rows' }, X is (m, features) and the
+   * predictions come back as rows: (m, K), (m, 1) of class indices.
    */
-  predict(X: Matrix): Matrix {
-    const AL = this.predictProba(X);
-    if (this.output === 'linear') return AL;
-    if (this.output === 'softmax') return argmaxColumns(AL);
-    const p = allocate(this.dtype, AL.data.length);
-    AL.data.forEach((a, i) => { p[i] = a > 0.5 ? 1 : 0; });
-    return { shape: AL.shape, data: p };
+  predict(X: Matrix, opts?: PredictOptions): Matrix {
+    const where = 'Model.predict';
+    const layout = this.predictLayout(where, opts);
+    const AL = this.probabilities(where, X, layout);
+    let p: Matrix;
+    if (this.output === 'linear') {
+      p = AL;
+    } else if (this.output === 'softmax') {
+      p = argmaxColumns(AL);
+    } else {
+      const data = allocate(this.dtype, AL.data.length);
+      AL.data.forEach((a, i) => { data[i] = a > 0.5 ? 1 : 0; });
+      p = { shape: AL.shape, data };
+    }
+    return layout === 'rows' ? transpose(p) : p;
   }
 
-  /** The cost without dropout and the accuracy (classifiers) or MSE and R^2 (linear output) on (X, Y). */
-  evaluate(X: Matrix, Y: Matrix): Evaluation {
+  /**
+   * The cost without dropout and the accuracy (classifiers) or MSE and R^2
+   * (linear output) on (X, Y); { layout: 'rows' } as fit's.
+   */
+  evaluate(X: Matrix, Y: Matrix, opts?: PredictOptions): Evaluation {
     const where = 'Model.evaluate';
     this.ensureIdle(where);
-    const [x, y] = checkExamples(where, this.shape, X, Y);
-    const { cost, accuracy } = this.native.evaluate(x.data, y.data, x.shape[1]);
+    const layout = this.predictLayout(where, opts);
+    const [x, y] = checkExamples(where, this.shape, X, Y, '', layout);
+    const rows = layout === 'rows';
+    const { cost, accuracy } = this.native.evaluate(x.data, y.data, y.shape[1], rows);
     if (this.output !== 'linear') return { cost, accuracy };
-    return { cost, accuracy: NaN, ...regressionErrors(this.predictProba(x), y) };
+    return { cost, accuracy: NaN, ...regressionErrors(this.probabilities(where, x, layout), y) };
+  }
+
+  private predictLayout(where: string, opts: unknown): Layout {
+    return checkLayout(where, options<PredictOptions>(where, opts, ['layout']).layout);
+  }
+
+  /** AL (K, m) for X in `layout`. */
+  private probabilities(where: string, X: unknown, layout: Layout): Matrix {
+    this.ensureIdle(where);
+    const [x, m] = checkInputs(where, this.shape, X, layout);
+    const K = this.layers[this.layers.length - 1];
+    const AL = allocate(this.dtype, K * m, where);
+    this.native.predictProba(x.data, m, AL, layout === 'rows');
+    return { shape: [K, m], data: AL };
   }
 
   /** A copy of the parameters { W1, b1, ..., WL, bL }. */
@@ -383,15 +419,6 @@ export class Model {
     if (this.fitting) throw new Error(`${where}: this model is already fitting; wait for that fit to finish (or abort it)`);
   }
 
-  private checkX(where: string, X: unknown): Matrix {
-    const x = checkMatrix(where, 'X', X);
-    expectShape(where, 'X', x, this.layers[0], null, `(the model's input layer has ${this.layers[0]} units)`);
-    if (dtypeOf(x.data) !== this.dtype) {
-      throw new TypeError(`${where}: X is ${dtypeOf(x.data)} but the model is ${this.dtype} (convert with asDType)`);
-    }
-    return x;
-  }
-
   /** Allocates the fit's history; a different optimizer than the state's starts afresh. */
   private startFit(plan: FitPlan): FitRun {
     if (plan.settings.optimizer !== 'gd' && plan.optimizerKey !== this.optimizerKey) {
@@ -410,10 +437,10 @@ export class Model {
     return run.plan.checkpoint ? Math.min(run.plan.checkpoint.every, run.plan.epochs - from) : run.plan.epochs;
   }
 
-  private chunkArgs(run: FitRun, from: number, count: number):
-    [NativeSettings, NativeProgress, NativeHistory, { X: F; Y: F; m: number } | null] {
+  private chunkArgs(run: FitRun, from: number, count: number): [NativeSettings, NativeProgress, NativeHistory, NativeValidation] {
     const { plan } = run;
-    const settings = { ...plan.settings, epochs: count, firstEpoch: this.trained, bestCost: run.bestCost, sinceBest: run.sinceBest };
+    const settings = { ...plan.settings, epochs: count, firstEpoch: this.trained, bestCost: run.bestCost, sinceBest: run.sinceBest,
+      xRows: plan.xRows };
     const user = plan.onProgress;
     const onProgress: NativeProgress = user
       ? (e, cost, valCost, valAccuracy, learningRate) => user({
@@ -426,7 +453,7 @@ export class Model {
     const part = (a: Float64Array) => a.subarray(from, from + count);
     const history = { costs: part(h.costs), valCosts: part(h.valCosts), valAccuracies: part(h.valAccuracies), learningRates: part(h.learningRates) };
     const v = plan.validation;
-    return [settings, onProgress, history, v ? { X: v.X.data, Y: v.Y.data, m: v.X.shape[1] } : null];
+    return [settings, onProgress, history, v ? { X: v.X.data, Y: v.Y.data, m: v.m, rows: plan.xRows } : null];
   }
 
   /** Books a finished chunk; returns the history when the fit is over (or throws). */

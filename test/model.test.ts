@@ -206,6 +206,6 @@ describe('Model API', () => {
     expect(() => model.fitSync(X, Y, { learningRate: 0 })).toThrow(/learningRate must be a finite positive number/);
     expect(() => model.fitSync(X, Y, { signal: new AbortController().signal } as never)).toThrow(/unknown option 'signal'/);
     expect(() => model.setParameters(new Model({ layers: [3, 5, 1] }).getParameters())).toThrow(/parameters have layers \[3,5,1\] but the model has \[3,4,1\]/);
-    expect(() => model.predict(new RandomState(1).randn(2, 4))).toThrow(/Model\.predictProba: X\.shape must be \(3, any\)/);
+    expect(() => model.predict(new RandomState(1).randn(2, 4))).toThrow(/Model\.predict: X\.shape must be \(3, any\)/);
   });
 });

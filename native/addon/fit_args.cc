@@ -65,6 +65,7 @@ TrainSettings fit_settings(const Napi::Value& value) {
   s.decay_rate = number(o, "decayRate");
   s.decay_interval = count(o, "decayInterval", 1, 2147483647.0);
   s.first_epoch = count(o, "firstEpoch", 0, 9007199254740991.0);
+  s.X_rows = o.Get("xRows").ToBoolean();  // optional: false when absent
   return s;
 }
 
@@ -94,6 +95,7 @@ FitValues fit_values(const Napi::CallbackInfo& info) {
     v.val_X = val.Get("X");
     v.val_Y = val.Get("Y");
     v.val_m = positive_int(val.Get("m"), "validation.m");
+    v.val_rows = val.Get("rows").ToBoolean();
   }
   return v;
 }

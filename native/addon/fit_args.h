@@ -7,9 +7,10 @@
 //     settings   { learningRate, epochs, logEvery, optimizer, beta, beta1, beta2,
 //                  epsilon, batchSize, shuffle, shuffleSeed, decay, decayRate,
 //                  decayInterval, firstEpoch, patience, minDelta, restoreBest,
-//                  bestCost, sinceBest }   (early stopping's state, carried between calls)
+//                  bestCost, sinceBest, xRows? }   (early stopping's state, carried
+//                  between calls; xRows: X is (m, n_x), one example per row)
 //     history    { costs, valCosts, valAccuracies, learningRates }: Float64Array (epochs)
-//     validation null or { X, Y, m }
+//     validation null or { X, Y, m, rows? }
 // The TypeScript layer has validated every value; these checks only keep
 // memory safe and counts sane.
 #pragma once
@@ -31,6 +32,7 @@ EarlyStopping early_stopping(const Napi::Value& settings);
 struct FitValues {
   Napi::Value X, Y, costs, val_costs, val_accuracies, learning_rates, val_X, val_Y;
   int m = 0, val_m = 0;
+  bool val_rows = false;
 };
 FitValues fit_values(const Napi::CallbackInfo& info);
 

@@ -14,6 +14,7 @@
 #include "addon_data.h"
 #include "args.h"
 #include "fit_args.h"
+#include "batch.h"
 #include "model.h"
 
 namespace deepnet {
@@ -147,7 +148,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
   // The FitRequest over the arrays' memory.
   template <typename T>
-  FitRequest<T> request(const FitArrays& a, int m, int val_m, const TrainSettings& s, const EarlyStopping& e) {
+  FitRequest<T> request(const FitArrays& a, int m, int val_m, bool val_rows, const TrainSettings& s,
+                        const EarlyStopping& e) {
     FitRequest<T> r;
     r.X = a.X.as<T>();
     r.Y = a.Y.as<T>();
@@ -155,7 +157,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     r.settings = s;
     r.settings.cancel = &cancel_;
     r.early = e;
-    if (a.has_validation) r.validation = {a.val_X.as<T>(), a.val_Y.as<T>(), val_m};
+    if (a.has_validation) r.validation = {a.val_X.as<T>(), a.val_Y.as<T>(), val_m, val_rows};
     r.history = {a.costs.as<double>(), a.val_costs.as<double>(), a.val_accuracies.as<double>(),
                  a.learning_rates.as<double>()};
     return r;
@@ -224,7 +226,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       EarlyStopping early_out = early;
       TrainResult r = with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        FitRequest<T> req = request<T>(arrays, values.m, values.val_m, every_epoch, early);
+        FitRequest<T> req = request<T>(arrays, values.m, values.val_m, values.val_rows, every_epoch, early);
         TrainResult result = model.fit(req, log);
         early_out = req.early;
         return result;
@@ -251,6 +253,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
           early_(early),
           m_(values.m),
           val_m_(values.val_m),
+          val_rows_(values.val_rows),
           log_every_(settings.log_every),
           history_(4 * static_cast<size_t>(settings.epochs)) {
       for (const Napi::Value& v : {values.costs, values.val_costs, values.val_accuracies, values.learning_rates})
@@ -268,12 +271,24 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                        "fit()'s copy of its data");
       data_ = LargeBuffer(sizes[0] + sizes[1] + sizes[2] + sizes[3]);
       const void* from[4] = {arrays.X.data, arrays.Y.data, arrays.val_X.data, arrays.val_Y.data};
+      // Shuffled batches of columns would gather X a cache line per value:
+      // the copy is made as rows instead, so each example is one contiguous run.
+      const bool as_rows = !settings.X_rows && settings.shuffle && settings.batch_size > 0 && settings.batch_size < m_;
       size_t at = 0;
       for (int i = 0; i < 4; ++i) {
-        if (sizes[i]) std::memcpy(data_.data() + at, from[i], sizes[i]);
+        if (i == 0 && as_rows) {
+          const int n_x = owner_->inputs();
+          with_dtype(arrays.X.dtype, [&](auto t) {
+            using T = decltype(t);
+            transpose(reinterpret_cast<T*>(data_.data()), arrays.X.as<T>(), n_x, m_);
+          });
+        } else if (sizes[i]) {
+          std::memcpy(data_.data() + at, from[i], sizes[i]);
+        }
         offsets_[i] = at;
         at += sizes[i];
       }
+      if (as_rows) settings_.X_rows = true;
       copy_ = arrays;
       copy_.X.data = data_.data() + offsets_[0];
       copy_.Y.data = data_.data() + offsets_[1];
@@ -303,7 +318,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
             }
             return true;
           };
-          FitRequest<T> req = owner_->request<T>(copy_, m_, val_m_, settings_, early_);
+          FitRequest<T> req = owner_->request<T>(copy_, m_, val_m_, val_rows_, settings_, early_);
           TrainResult result = model.fit(req, log);
           early_ = req.early;
           return result;
@@ -382,6 +397,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     TrainSettings settings_;
     EarlyStopping early_;
     int m_, val_m_;
+    bool val_rows_;
     long log_every_;
     std::vector<double> history_;  // costs, valCosts, valAccuracies, learningRates
     LargeBuffer data_;
@@ -421,32 +437,34 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return info.Env().Undefined();
   }
 
-  // predictProba(X, m, AL): AL (K, m)
+  // predictProba(X, m, AL, rows): AL (K, m); X (n_x, m), or (m, n_x) when rows
   Napi::Value PredictProba(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       ensure_idle(info.Env());
       const int m = positive_int(info[1], "m");
+      const bool rows = info[3].ToBoolean();
       Array X = typed_array(info[0], "X", dtype_, static_cast<size_t>(inputs()) * m);
       Array AL = typed_array(info[2], "AL", dtype_, static_cast<size_t>(outputs()) * m);
       with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        model.predict_proba(X.as<T>(), m, AL.as<T>());
+        model.predict_proba(X.as<T>(), m, AL.as<T>(), rows);
       });
       return info.Env().Undefined();
     });
   }
 
-  // evaluate(X, Y, m) -> { cost, accuracy }: the training objective without dropout.
+  // evaluate(X, Y, m, rows) -> { cost, accuracy }: the training objective without dropout.
   Napi::Value Evaluate(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       ensure_idle(info.Env());
       const int m = positive_int(info[2], "m");
+      const bool rows = info[3].ToBoolean();
       Array X = typed_array(info[0], "X", dtype_, static_cast<size_t>(inputs()) * m);
       Array Y = typed_array(info[1], "Y", dtype_, static_cast<size_t>(outputs()) * m);
       double cost = 0, accuracy = 0;
       with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        model.evaluate(X.as<T>(), Y.as<T>(), m, &cost, &accuracy);
+        model.evaluate(X.as<T>(), Y.as<T>(), m, &cost, &accuracy, rows);
       });
       Napi::Object out = Napi::Object::New(info.Env());
       out.Set("cost", cost);

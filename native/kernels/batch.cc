@@ -1,5 +1,6 @@
 #include "batch.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "threads.h"
@@ -40,10 +41,26 @@ void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int co
   });
 }
 
+template <typename T>
+void transpose(T* out, const T* X, int rows, long cols) {
+  constexpr long kTile = 32;
+  parallel_rows((cols + kTile - 1) / kTile, kTile * static_cast<long>(rows), [&](long q0, long q1) {
+    for (long j0 = q0 * kTile; j0 < std::min(cols, q1 * kTile); j0 += kTile) {
+      const long j1 = std::min(cols, j0 + kTile);
+      for (long i0 = 0; i0 < rows; i0 += kTile) {
+        const long i1 = std::min<long>(rows, i0 + kTile);
+        for (long i = i0; i < i1; ++i)
+          for (long j = j0; j < j1; ++j) out[j * rows + i] = X[i * cols + j];
+      }
+    }
+  });
+}
+
 #define DEEPNET_INSTANTIATE(T)                                                           \
   template void gather_columns<T>(T*, const T*, const int32_t*, int, long, int);        \
   template void copy_columns<T>(T*, const T*, int, long, long, int);                    \
-  template void gather_rows<T>(T*, const T*, const int32_t*, long, int, int);
+  template void gather_rows<T>(T*, const T*, const int32_t*, long, int, int);            \
+  template void transpose<T>(T*, const T*, int, long);
 DEEPNET_INSTANTIATE(float)
 DEEPNET_INSTANTIATE(double)
 #undef DEEPNET_INSTANTIATE

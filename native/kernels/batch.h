@@ -24,4 +24,8 @@ void copy_columns(T* B, const T* X, int rows, long m, long j0, int count);
 template <typename T>
 void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int count);
 
+// T (cols, rows) = X (rows, cols)^T, in cache-sized tiles.
+template <typename T>
+void transpose(T* out, const T* X, int rows, long cols);
+
 }  // namespace deepnet

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "batch.h"
 #include "memory.h"
 
 namespace deepnet {
@@ -104,28 +103,13 @@ TrainResult Model<T>::fit(FitRequest<T>& r, const TrainLog& on_log) {
 }
 
 template <typename T>
-void Model<T>::predict_proba(const T* X, int m, T* AL) const {
-  const int L = p_.layers(), n_x = p_.dims[0], K = p_.dims[L];
-  const int c = std::min(m, kChunk);
-  Arena<T> arena(p_, c, false, c < m);
-  Workspace<T>& ws = arena.workspace();
-  for (int j0 = 0; j0 < m; j0 += c) {
-    const int count = std::min(c, m - j0);
-    ws.m = count;
-    const T* Xc = X;
-    if (c < m) {
-      copy_columns(arena.X(), X, n_x, m, j0, count);
-      Xc = arena.X();
-    }
-    network_forward(ws, p_, Xc);
-    for (int k = 0; k < K; ++k)
-      std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
-  }
+void Model<T>::predict_proba(const T* X, int m, T* AL, bool X_rows) const {
+  network_predict(p_, X, m, kChunk, AL, X_rows);
 }
 
 template <typename T>
-void Model<T>::evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy) const {
-  network_evaluate(p_, X, Y, m, kChunk, config_.lambd, cost, accuracy);
+void Model<T>::evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy, bool X_rows) const {
+  network_evaluate(p_, X, Y, m, kChunk, config_.lambd, cost, accuracy, X_rows);
 }
 
 template class Model<float>;

@@ -70,11 +70,11 @@ class Model {
   // the last finite ones and the optimizer starts afresh.
   TrainResult fit(FitRequest<T>& request, const TrainLog& on_log);
 
-  // AL (K, m) without dropout, in chunks of examples.
-  void predict_proba(const T* X, int m, T* AL) const;
+  // AL (K, m) without dropout, in chunks of examples; X (n_x, m), or (m, n_x) with X_rows.
+  void predict_proba(const T* X, int m, T* AL, bool X_rows = false) const;
   // The training objective on (X, Y) without dropout (the head's cost + the
   // L2 term), and the accuracy (NaN for the linear head).
-  void evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy) const;
+  void evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy, bool X_rows = false) const;
 
  private:
   void ensure_optimizer_memory();

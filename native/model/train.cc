@@ -98,12 +98,22 @@ double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, 
   return cost;
 }
 
+// Chunk j0 .. j0 + count - 1 of X's examples as columns in B (or X itself
+// when one chunk holds all of X's columns).
+template <typename T>
+const T* chunk_of(T* B, const T* X, int n_x, int m, int j0, int count, bool X_rows) {
+  if (X_rows) gather_rows(B, X, nullptr, j0, n_x, count);
+  else if (count < m) copy_columns(B, X, n_x, m, j0, count);
+  else return X;
+  return B;
+}
+
 template <typename T>
 void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
-                      double lambd, double* cost, double* accuracy) {
+                      double lambd, double* cost, double* accuracy, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = std::max(1, std::min(chunk, m));
-  const bool copy = c < m;
+  const bool copy = c < m || X_rows;
   Arena<T> arena(p, c, false, copy);
   Workspace<T>& ws = arena.workspace();
   double sum = 0.0;
@@ -111,12 +121,11 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
   for (int j0 = 0; j0 < m; j0 += c) {
     const int count = std::min(c, m - j0);
     ws.m = count;
-    const T* Xc = X;
+    const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
     const T* Yc = Y;
-    if (copy) {
-      copy_columns(arena.X(), X, n_x, m, j0, count);
+    if (c < m) {
       copy_columns(arena.Y(), Y, K, m, j0, count);
-      Xc = arena.X(), Yc = arena.Y();
+      Yc = arena.Y();
     }
     network_forward(ws, p, Xc);
     sum += head_cost_sum(p.head, ws.Z[L], ws.A[L], Yc, K, count);
@@ -129,6 +138,21 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
 }
 
 template <typename T>
+void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows) {
+  const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
+  const int c = std::max(1, std::min(chunk, m));
+  Arena<T> arena(p, c, false, c < m || X_rows);
+  Workspace<T>& ws = arena.workspace();
+  for (int j0 = 0; j0 < m; j0 += c) {
+    const int count = std::min(c, m - j0);
+    ws.m = count;
+    network_forward(ws, p, chunk_of(arena.X(), X, n_x, m, j0, count, X_rows));
+    for (int k = 0; k < K; ++k)
+      std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
+  }
+}
+
+template <typename T>
 TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y, int m,
                   const TrainSettings& s, OptimizerState<T>* state, const Validation<T>& validation,
                   EarlyStopping& early, T* best, const TrainHistory& history,
@@ -137,8 +161,13 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
   const bool full = s.batch_size <= 0 || s.batch_size >= m;
   const int b = full ? m : s.batch_size;
   const bool guard = s.stop_on_divergence && spare;
-  Arena<T> arena(p, b, s.reg.dropout(), !full);
+  Arena<T> arena(p, b, s.reg.dropout(), !full || s.X_rows);
   Workspace<T>& ws = arena.workspace();
+  if (full && s.X_rows) {
+    // Every layer runs on columns: a full batch of rows is transposed once.
+    gather_rows(arena.X(), X, nullptr, 0, n_x, m);
+    X = arena.X();
+  }
   LargeBuffer order_memory;
   int32_t* order = nullptr;
   if (!full && s.shuffle) {
@@ -194,13 +223,11 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
         }
         const int count = std::min(b, m - j0);
         ws.m = count;
-        if (order) {
-          gather_columns(arena.X(), X, order + j0, n_x, m, count);
-          gather_columns(arena.Y(), Y, order + j0, K, m, count);
-        } else {
-          copy_columns(arena.X(), X, n_x, m, j0, count);
-          copy_columns(arena.Y(), Y, K, m, j0, count);
-        }
+        if (s.X_rows) gather_rows(arena.X(), X, order ? order + j0 : nullptr, j0, n_x, count);
+        else if (order) gather_columns(arena.X(), X, order + j0, n_x, m, count);
+        else copy_columns(arena.X(), X, n_x, m, j0, count);
+        if (order) gather_columns(arena.Y(), Y, order + j0, K, m, count);
+        else copy_columns(arena.Y(), Y, K, m, j0, count);
         if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
         network_forward(ws, p, arena.X(), s.reg);
         double batch = cost_sum(ws, p, arena.Y(), s.cost);
@@ -219,7 +246,7 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
     EpochReport report{e, cost, kNaN, kNaN, lr, false};
     if (validation.m > 0)
       network_evaluate(p, validation.X, validation.Y, validation.m, std::max(b, 1024), s.reg.lambd,
-                       &report.val_cost, &report.val_accuracy);
+                       &report.val_cost, &report.val_accuracy, validation.X_rows);
     if (history.costs) history.costs[e] = cost;
     if (history.val_costs) history.val_costs[e] = report.val_cost;
     if (history.val_accuracies) history.val_accuracies[e] = report.val_accuracy;
@@ -255,7 +282,8 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
   template double network_cost<T>(const Workspace<T>&, const Parameters<T>&, const T*, CostForm, \
                                   const Regularization&);                                       \
   template void network_evaluate<T>(const Parameters<T>&, const T*, const T*, int, int, double,  \
-                                    double*, double*);                                          \
+                                    double*, double*, bool);                                    \
+  template void network_predict<T>(const Parameters<T>&, const T*, int, int, T*, bool);         \
   template TrainResult train<T>(Parameters<T>&, Parameters<T>*, const T*, const T*, int,          \
                                 const TrainSettings&, OptimizerState<T>*, const Validation<T>&,  \
                                 EarlyStopping&, T*, const TrainHistory&, const TrainLog&);

@@ -47,9 +47,10 @@ struct OptimizerState {
 // Examples held out to watch generalization: a cost (and accuracy) per epoch.
 template <typename T>
 struct Validation {
-  const T* X = nullptr;  // (n_x, m)
+  const T* X = nullptr;  // (n_x, m), or (m, n_x) with X_rows
   const T* Y = nullptr;  // (K, m)
   int m = 0;
+  bool X_rows = false;
 };
 
 struct EarlyStopping {
@@ -72,6 +73,9 @@ struct TrainSettings {
   OptimizerSettings optimizer;
   // Examples per step; 0 (or >= m): every example at once, the data used in place.
   int batch_size = 0;
+  // X is given as rows (m, n_x): batches are gathered (and transposed) from
+  // contiguous rows; a full batch is transposed into the arena once.
+  bool X_rows = false;
   // Shuffle the examples before each epoch's batches: with shuffle_seed >= 0,
   // a generator seeded with shuffle_seed + e + 1 before epoch e (the
   // notebook's random_mini_batches(seed = seed + 1)), else draws from `rng`.
@@ -132,11 +136,16 @@ double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, 
 
 // The cost and the accuracy (NaN for the linear head) on (X, Y) without
 // dropout, in chunks of at most `chunk` examples so that memory stays small.
+// X_rows: X is (m, n_x).
 template <typename T>
 void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
-                      double lambd, double* cost, double* accuracy);
+                      double lambd, double* cost, double* accuracy, bool X_rows = false);
 
-// Trains p on X (n_x, m), Y (K, m). With stop_on_divergence, `spare` has
+// AL (K, m) on X without dropout, in chunks of at most `chunk` examples.
+template <typename T>
+void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows = false);
+
+// Trains p on X (n_x, m) (or (m, n_x), settings.X_rows), Y (K, m). With stop_on_divergence, `spare` has
 // the shapes of p (and its own flat run when p has one): updates go there
 // and p and spare swap pointers, so p always holds the last finite
 // parameters. Otherwise spare may be null and p is updated in place.
