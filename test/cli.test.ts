@@ -84,6 +84,46 @@ describe('train with mini-batches and an optimizer', () => {
   });
 });
 
+describe('softmax and linear outputs from the command line', () => {
+  test('digits: class labels in the CSV, a softmax model, its predictions and evaluation', () => {
+    const model = path.join(dir, 'digits.safetensors');
+    const r = deepnet('train', '--data', path.join(DATASETS, 'digits.csv'), '--output', 'softmax', '--hidden', '32',
+      '--activation', 'tanh', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '32', '--epochs', '20',
+      '--out', model, '--log-every', '10');
+    expect(r.code).toBe(0);
+    const done = JSON.parse(r.out.trim().split('\n').pop() as string);
+    expect(done.trainAccuracy).toBeGreaterThan(0.95);
+    const loaded = Model.load(model);
+    expect([loaded.layers, loaded.output, loaded.activation]).toEqual([[64, 32, 10], 'softmax', ['tanh']]);
+    const p = deepnet('predict', '--model', model, '--data', path.join(DATASETS, 'digits.csv'), '--json');
+    const predictions = JSON.parse(p.out).predictions as number[];
+    expect(predictions).toHaveLength(1797);
+    expect(new Set(predictions).size).toBe(10);
+    const proba = JSON.parse(deepnet('predict', '--model', model, '--data', path.join(DATASETS, 'digits.csv'), '--proba', '--json').out).predictions;
+    expect(proba[0]).toHaveLength(10);
+    expect(proba[0].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
+    const e = JSON.parse(deepnet('evaluate', '--model', model, '--data', path.join(DATASETS, 'digits.csv'), '--json').out);
+    expect(e.train.accuracy).toBe(done.trainAccuracy);
+  });
+
+  test('regression: real-valued labels, a linear output, R^2 reported', () => {
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const x = i / 100 - 1;
+      return `${x},${(2 * x * x - 0.5).toFixed(6)}`;
+    });
+    const file = csv('quadratic.csv', `x,target\n${rows.join('\n')}\n`);
+    const r = deepnet('train', '--data', file, '--output', 'linear', '--layers', '1,16,1', '--activation', 'tanh',
+      '--optimizer', 'adam', '--learning-rate', '0.02', '--batch-size', '20', '--epochs', '300', '--log-every', '100');
+    expect(r.code).toBe(0);
+    const done = JSON.parse(r.out.trim().split('\n').pop() as string);
+    expect(done.trainR2).toBeGreaterThan(0.98);
+    expect(done.trainAccuracy).toBeUndefined();
+    expect(deepnet('train', '--data', file, '--output', 'linear', '--layers', '1,16,3').err).toMatch(/--layers must end with 1 \(one output unit per label row\)/);
+    expect(deepnet('train', '--data', file, '--output', 'softmax').err).toMatch(/label "target" must be a class index/);
+    expect(deepnet('train', '--dataset', 'moons', '--activation', 'swish').err).toMatch(/--activation must be one of relu, tanh, sigmoid, leakyRelu; received 'swish'/);
+  });
+});
+
 describe('train, predict, evaluate', () => {
   test('train on a generated dataset: JSON lines, a model file and a PNG cost curve', () => {
     const r = deepnet('train', '--dataset', 'circles', '--hidden', '10,5', '--iterations', '300', '--learning-rate', '0.05',

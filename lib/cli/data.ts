@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as datasets from '../datasets';
 import { Split } from '../datasets/cat';
+import { CsvLabels } from '../datasets/csv';
 import { UsageError } from './usage';
 
 export const GENERATED = ['circles', 'moons', 'flower', 'football'] as const;
@@ -14,18 +15,26 @@ export interface Data {
   test?: Split;
   /** How to describe it in logs and reports. */
   name: string;
+  /** Class labels 0..K-1: K (CSV with labels 'classes'). */
+  numClasses?: number;
 }
 
-/** Reads --data FILE: .csv, .mat (X, y, Xval, yval as the course's data.mat) or a directory with the cat .h5 files. */
-export function readDataFile(command: string, file: string): Data {
+/**
+ * Reads --data FILE: .csv, .mat (X, y, Xval, yval as the course's data.mat) or
+ * a directory with the cat .h5 files. `labels`: what a CSV's label column
+ * holds (0/1, class labels 0..K-1, or real values); the others hold 0/1.
+ */
+export function readDataFile(command: string, file: string, labels: CsvLabels = 'binary'): Data {
   if (!fs.existsSync(file)) throw new UsageError(`deepnet ${command}: --data ${file} does not exist`);
   if (fs.statSync(file).isDirectory()) {
     const cat = datasets.loadCatDataset(file);
     return { train: cat.train, test: cat.test, name: `cat/non-cat images in ${file}` };
   }
   switch (path.extname(file).toLowerCase()) {
-    case '.csv':
-      return { train: datasets.loadCsv(file), name: file };
+    case '.csv': {
+      const csv = datasets.loadCsv(file, { labels });
+      return { train: { X: csv.X, Y: csv.Y }, name: file, ...(labels === 'classes' ? { numClasses: csv.numClasses } : {}) };
+    }
     case '.mat': {
       const football = datasets.loadFootballDataset(file);
       return { train: football.train, test: football.test, name: file };

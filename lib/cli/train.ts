@@ -1,5 +1,6 @@
 // deepnet train: fit a Model on a data file or a generated dataset, with
 // progress, and save the model, its cost curve and decision boundary.
+import { HIDDEN_ACTIVATIONS, HiddenActivation, Output, OUTPUTS } from '../architecture';
 import { AbortError, FitOptions, InitName, Model, OptimizerName } from '../model';
 import { plotCostCurve, plotDecisionBoundary } from '../plot';
 import { DType } from '../matrix';
@@ -10,12 +11,14 @@ import { intList, number, nonNegativeInt, oneOf, parse, positiveInt, UsageError 
 
 export const TRAIN_HELP = `Usage: deepnet train (--data FILE | --dataset NAME) [options]
 
-Trains [LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID: full-batch gradient descent by
-default, or mini-batches with momentum, RMSprop or Adam.
+Trains a fully-connected network ([LINEAR->RELU]*(L-1) -> LINEAR->SIGMOID by
+default; other activations and softmax or linear outputs by flag): full-batch
+gradient descent by default, or mini-batches with momentum, RMSprop or Adam.
 
 Data (one of):
-  --data FILE             a CSV file (header row, a 0/1 label column named label, y or
-                          target, else the last column), a .mat file with X, y, Xval, yval
+  --data FILE             a CSV file (a label column named label, y or target, else the
+                          last column: 0/1, class labels 0..K-1 with --output softmax, real
+                          values with --output linear), a .mat file with X, y, Xval, yval
                           (the course's data.mat), or a directory with the cat .h5 files
   --dataset NAME          a generated dataset: ${GENERATED.join(', ')} (test set: seed + 1)
   --samples N             examples to generate (default: the course's size)
@@ -23,7 +26,11 @@ Data (one of):
 
 Model:
   --hidden LIST           hidden layer sizes (default 20,7,5: the notes' model)
-  --layers LIST           all layer sizes instead, e.g. 2,20,3,1 (first = features, last = 1)
+  --layers LIST           all layer sizes instead, e.g. 2,20,3,1 (first = features, last =
+                          output units: 1, the number of classes for softmax)
+  --output NAME           sigmoid (default: 0/1 labels), softmax (classes), linear (regression)
+  --activation NAME       hidden layers' activation: relu (default), tanh, sigmoid, leakyRelu;
+                          or one per hidden layer, e.g. tanh,relu
   --init NAME             deep, he, xavier, random, zeros (default he)
   --l2 LAMBD              L2 regularization (default 0)
   --keep-prob P           inverted dropout on hidden layers (default 1: none)
@@ -78,6 +85,7 @@ export async function train(argv: string[]): Promise<number> {
     'batch-size': { type: 'string' }, beta: { type: 'string' }, beta1: { type: 'string' }, beta2: { type: 'string' },
     epsilon: { type: 'string' }, 'shuffle-seed': { type: 'string' }, decay: { type: 'string' }, 'decay-rate': { type: 'string' },
     'decay-interval': { type: 'string' }, 'validation-split': { type: 'string' }, 'early-stopping': { type: 'string' },
+    output: { type: 'string' }, activation: { type: 'string' },
   });
   if (a.help) {
     process.stdout.write(`${TRAIN_HELP}\n`);
@@ -121,22 +129,35 @@ export async function train(argv: string[]): Promise<number> {
   checkFigurePath(c, 'boundary', a.boundary as string | undefined);
   if (a.hidden !== undefined && a.layers !== undefined) throw new UsageError('deepnet train: give --hidden or --layers, not both');
 
+  const output: Output = oneOf(c, 'output', a.output, OUTPUTS) ?? 'sigmoid';
+  const activation = a.activation === undefined ? undefined
+    : String(a.activation).split(',').map((name) => oneOf<HiddenActivation>(c, 'activation', name.trim(), HIDDEN_ACTIVATIONS) as HiddenActivation);
   const data: Data = a.data !== undefined
-    ? readDataFile(c, a.data as string)
+    ? readDataFile(c, a.data as string, output === 'softmax' ? 'classes' : output === 'linear' ? 'values' : 'binary')
     : generate(oneOf(c, 'dataset', a.dataset, GENERATED)!,
       number(c, 'samples', a.samples, (n) => positiveInt(n) && n >= 2, 'an integer >= 2'),
       number(c, 'noise', a.noise, (n) => n >= 0, 'a number >= 0'), seed);
   const nx = data.train.X.shape[0];
-  const layers = intList(c, 'layers', a.layers) ?? [nx, ...(intList(c, 'hidden', a.hidden) ?? [20, 7, 5]), 1];
+  // Output units: one per class for softmax (the labels' classes), else one per row of Y.
+  const K = output === 'softmax' ? (data.numClasses ?? Math.max(2, ...Array.from(data.train.Y.data)) + 1) : data.train.Y.shape[0];
+  if (output === 'softmax' && K < 2) throw new UsageError('deepnet train: --output softmax needs at least 2 classes in the labels');
+  const layers = intList(c, 'layers', a.layers) ?? [nx, ...(intList(c, 'hidden', a.hidden) ?? [20, 7, 5]), K];
   if (layers[0] !== nx) throw new UsageError(`deepnet train: --layers must start with the number of features, ${nx}; received ${layers[0]}`);
-  if (layers[layers.length - 1] !== 1) throw new UsageError(`deepnet train: --layers must end with 1 (one output unit); received ${layers[layers.length - 1]}`);
+  if (layers[layers.length - 1] !== K) {
+    throw new UsageError(`deepnet train: --layers must end with ${K} (${output === 'softmax' ? `one unit per class: the labels hold ${K} classes` : 'one output unit per label row'}); ` +
+      `received ${layers[layers.length - 1]}`);
+  }
+  if (activation && activation.length !== 1 && activation.length !== layers.length - 2) {
+    throw new UsageError(`deepnet train: --activation must give one activation or one per hidden layer (${layers.length - 2}); received ${activation.length}`);
+  }
   const convert = (s: typeof data.train) => (dtype === 'float64' ? s : {
     X: { shape: s.X.shape, data: Float32Array.from(s.X.data) }, Y: { shape: s.Y.shape, data: Float32Array.from(s.Y.data) },
   });
   const trainSet = convert(data.train);
   const testSet = data.test && convert(data.test);
 
-  const model = new Model({ layers, init, seed, dtype, l2, keepProb });
+  const model = new Model({ layers, init, seed, dtype, l2, keepProb, output,
+    ...(activation ? { activation: activation.length === 1 ? activation[0] : activation } : {}) });
   const json = Boolean(a.json) || !process.stdout.isTTY;
   if (!json) process.stderr.write(`training ${model.summary().split('\n').pop()}\non ${data.name}: m = ${trainSet.X.shape[1]}\n`);
   const progress = progressSink(iterations, json, optimization.batchSize === undefined ? 'it' : 'ep');
@@ -167,21 +188,25 @@ export async function train(argv: string[]): Promise<number> {
     writeFigure(a.plot as string, await plotCostCurve(logged, { learningRate, every: logEvery }));
   }
   if (a.boundary) {
-    if (nx !== 2) throw new UsageError(`deepnet train: --boundary needs 2-D data; this data has ${nx} features`);
+    if (nx !== 2 || output === 'linear') throw new UsageError(`deepnet train: --boundary needs 2-D data and a classifier; this data has ${nx} features`);
     writeFigure(a.boundary as string, await plotDecisionBoundary((G) => model.predict(G), trainSet.X, trainSet.Y));
   }
   const summary = {
     iterations: history.iterations, interrupted, cost: history.costs[history.costs.length - 1],
     ...(history.stoppedEarly ? { stoppedEarly: true, bestEpoch: history.bestEpoch } : {}),
     ...(history.validationCosts ? { validationCost: history.validationCosts[history.validationCosts.length - 1] } : {}),
-    trainAccuracy: trainEval.accuracy, ...(testEval ? { testAccuracy: testEval.accuracy } : {}),
+    ...(output === 'linear'
+      ? { trainR2: trainEval.r2, trainMeanSquaredError: trainEval.meanSquaredError, ...(testEval ? { testR2: testEval.r2 } : {}) }
+      : { trainAccuracy: trainEval.accuracy, ...(testEval ? { testAccuracy: testEval.accuracy } : {}) }),
     ...(out ? { model: out } : {}), ...(a.plot ? { plot: a.plot } : {}), ...(a.boundary ? { boundary: a.boundary } : {}),
   };
   progress.done(summary);
   if (!json) {
     process.stdout.write(`${interrupted ? `interrupted after ${history.iterations} epochs; ` : ''}` +
       `${history.stoppedEarly ? `stopped early after ${history.epochs} epochs (best epoch ${history.bestEpoch}); ` : ''}` +
-      `train accuracy ${trainEval.accuracy.toFixed(4)}${testEval ? `, test accuracy ${testEval.accuracy.toFixed(4)}` : ''}` +
+      (output === 'linear'
+        ? `train R^2 ${(trainEval.r2 ?? NaN).toFixed(4)}${testEval ? `, test R^2 ${(testEval.r2 ?? NaN).toFixed(4)}` : ''}`
+        : `train accuracy ${trainEval.accuracy.toFixed(4)}${testEval ? `, test accuracy ${testEval.accuracy.toFixed(4)}` : ''}`) +
       `, final cost ${Number(summary.cost ?? NaN).toFixed(6)}\n`);
     for (const [what, file] of [['model', out], ['cost curve', a.plot], ['decision boundary', a.boundary]]) {
       if (file) process.stdout.write(`${what} saved to ${file}\n`);
