@@ -7,12 +7,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { findBrowser } from './helpers/browser';
+import { SHARED } from './helpers/golden';
 
 test('deepnet demo writes a report whose figures all render in a browser', async () => {
   const browserBinary = findBrowser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deepnet-demo-'));
   try {
-    const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'bin', 'deepnet.js'), 'demo', '--json'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', 'bin', 'deepnet.js'), 'demo', '--json'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, DEEPNET_SHARED: SHARED } });
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.report).toBe(path.join('deepnet-report', 'index.html'));
@@ -26,6 +28,8 @@ test('deepnet demo writes a report whose figures all render in a browser', async
       .toEqual([0.7166666666666667, 0.7166666666666667, 0.9433333333333334]);
     expect([byId['opt-gd-decay'], byId['opt-momentum-decay'], byId['opt-adam-decay']].map((r) => r.trainAccuracy))
       .toEqual([0.9433333333333334, 0.9533333333333334, 0.94]);
+    expect(summary.multiClass.testAccuracy).toBeGreaterThan(0.95);
+    expect(summary.regression.testR2).toBeGreaterThan(0.9);
 
     const browser = await chromium.launch({ executablePath: browserBinary.executablePath, args: browserBinary.args });
     try {
@@ -34,9 +38,10 @@ test('deepnet demo writes a report whose figures all render in a browser', async
       await page.waitForLoadState('load');
       const images = await page.$$eval('img', (els) => els.map((e) => ({ src: e.getAttribute('src'), ok: e.complete && e.naturalWidth > 0 && e.naturalHeight > 0 })));
       expect(images).toHaveLength(summary.figures);
-      expect(images.length).toBe(30);
+      expect(images.length).toBe(32);
       expect(images.filter((i) => !i.ok)).toEqual([]);
-      expect(await page.$$eval('#results tr', (rows) => rows.length)).toBe(14);  // header + 13 experiments
+      expect(await page.$$eval('#results tr', (rows) => rows.length)).toBe(16);  // header + 13 experiments + digits + regression
+      expect(await page.$$eval('#per-class tr', (rows) => rows.length)).toBe(11);  // header + 10 classes
     } finally {
       await browser.close();
     }

@@ -13,6 +13,8 @@ report with every figure (a few seconds):
   - an L-layer network trained with the notes' functions on the planar flower;
   - optimization: gd, momentum and Adam with mini-batches on the moons data,
     with and without learning-rate decay;
+  - a softmax classifier on scikit-learn's digits (when the course data
+    directory is found: $DEEPNET_SHARED or ../shared) and a regression;
   - gradient checking of the backward pass, correct and with a planted bug.
 
   --out DIR       where to write index.html and the figures (default deepnet-report)
@@ -37,6 +39,8 @@ export async function demo(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({
       report, figures: figures.length, seconds: Number(seconds().toFixed(2)),
       experiments: results.sections.flatMap((s) => s.runs.map((r) => ({ section: s.id, id: r.id, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy }))),
+      ...(results.multiClass ? { multiClass: { trainAccuracy: results.multiClass.trainAccuracy, testAccuracy: results.multiClass.testAccuracy } } : {}),
+      regression: { trainR2: results.regression.trainR2, testR2: results.regression.testR2 },
       gradientChecks: results.gradientChecks.map((c) => ({ title: c.title, difference: c.result.difference, passed: c.result.passed })),
     })}\n`);
   } else {

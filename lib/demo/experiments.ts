@@ -5,7 +5,11 @@
 // and a gradient check of correct and deliberately broken backpropagation.
 import { lModelBackward } from '../backward';
 import { lModelForward } from '../forward';
-import { makeCircles, makeFootball, makeMoons, makePlanarFlower } from '../datasets';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCsv, makeCircles, makeFootball, makeMoons, makePlanarFlower } from '../datasets';
+import { confusionMatrix, ConfusionMatrix } from '../metrics';
+import { trainTestSplit } from '../split';
 import { Split } from '../datasets/cat';
 import { gradientCheckN, GradientCheckResult } from '../gradcheck';
 import { initializeParametersHe } from '../init';
@@ -44,9 +48,34 @@ export interface GradientCheck {
   result: GradientCheckResult;
 }
 
+/** A softmax classifier on real data: its confusion matrix on the test split. */
+export interface MultiClassRun {
+  title: string;
+  settings: string;
+  trainAccuracy: number;
+  testAccuracy: number;
+  confusion: ConfusionMatrix;
+  seconds: number;
+}
+
+/** A linear output fitted to one feature: the data and the fitted curve. */
+export interface RegressionRun {
+  title: string;
+  settings: string;
+  train: Split;
+  test: Split;
+  trainR2: number;
+  testR2: number;
+  seconds: number;
+  predict: (X: Matrix) => Matrix;
+}
+
 export interface DemoResults {
   datasets: Dataset[];
   sections: { id: string; title: string; text: string; runs: Run[] }[];
+  /** Absent when digits.csv is not found (see digitsFile). */
+  multiClass?: MultiClassRun;
+  regression: RegressionRun;
   gradientChecks: GradientCheck[];
 }
 
@@ -114,6 +143,53 @@ function notesRun(dataset: Dataset): Run {
   };
 }
 
+/**
+ * scikit-learn's digits (1797 images of 8 x 8 pixels, 10 classes), from the
+ * course data directory when it is there: $DEEPNET_SHARED/datasets, or
+ * ../shared/datasets next to the working directory or to a clone.
+ */
+export function digitsFile(): string | undefined {
+  const dirs = [process.env.DEEPNET_SHARED, path.join(process.cwd(), '..', 'shared'), path.join(__dirname, '..', '..', '..', 'shared')];
+  return dirs.filter((d): d is string => !!d).map((d) => path.join(d, 'datasets', 'digits.csv')).find((f) => fs.existsSync(f));
+}
+
+/** A [64, 32, 10] softmax model with Adam on digits, scaled by 1/16, on a stratified 75/25 split. */
+function digitsRun(file: string): MultiClassRun {
+  const data = loadCsv(file, { labels: 'classes' });
+  const X: Matrix = { shape: data.X.shape, data: data.X.data.map((v) => v / 16) };
+  const split = trainTestSplit(X, data.Y, { testSize: 0.25, stratify: true, seed: 0 });
+  const model = new Model({ layers: [64, 32, 10], output: 'softmax', init: 'he', seed: 0 });
+  const [, seconds] = timed(() => model.fitSync(split.train.X, split.train.Y,
+    { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 100 }));
+  return {
+    title: 'digits (10 classes)', seconds,
+    settings: 'layers [64, 32, 10], relu, softmax output, Adam (learning rate 0.01), batches of 32, 100 epochs; ' +
+      `${split.train.X.shape[1]} training and ${split.test.X.shape[1]} test images (stratified split)`,
+    trainAccuracy: model.evaluate(split.train.X, split.train.Y).accuracy,
+    testAccuracy: model.evaluate(split.test.X, split.test.Y).accuracy,
+    confusion: confusionMatrix(split.test.Y, model.predict(split.test.X)),
+  };
+}
+
+/** y = sin(2x) + noise on [-2, 2]: a [1, 32, 16, 1] tanh network with a linear output. */
+function regressionRun(): RegressionRun {
+  const make = (seed: number, m: number): Split => {
+    const rng = new RandomState(seed);
+    const x = rng.rand(1, m).data.map((u) => 4 * u - 2);
+    const noise = rng.randn(1, m).data;
+    return { X: { shape: [1, m], data: x }, Y: { shape: [1, m], data: x.map((v, i) => Math.sin(2 * v) + 0.15 * noise[i]) } };
+  };
+  const [train, test] = [make(1, 200), make(2, 200)];
+  const model = new Model({ layers: [1, 32, 16, 1], activation: 'tanh', output: 'linear', init: 'xavier', seed: 3 });
+  const [, seconds] = timed(() => model.fitSync(train.X, train.Y, { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 500 }));
+  return {
+    title: 'a noisy sine', train, test, seconds,
+    settings: 'layers [1, 32, 16, 1], tanh, linear output, Xavier init, Adam (learning rate 0.01), batches of 32, 500 epochs',
+    trainR2: model.evaluate(train.X, train.Y).r2 as number, testR2: model.evaluate(test.X, test.Y).r2 as number,
+    predict: (X) => model.predict(X),
+  };
+}
+
 /** The course's gradient_check_n setting: random data and weights, correct and with its planted bugs. */
 function gradientChecks(): GradientCheck[] {
   const rng = new RandomState(1);
@@ -166,6 +242,12 @@ export function runExperiments(log: (line: string) => void = () => undefined): D
     say(optimizationRun('opt-adam-decay', 'Adam, lr decay', moons, { optimizer: 'adam', learningRate: 0.01, ...decay },
       'Adam, learning rate 0.01 with schedule_lr_decay')),
   ];
+  const digits = digitsFile();
+  const multiClass = digits ? digitsRun(digits) : undefined;
+  if (multiClass) log(`digits    softmax (10 classes)       train ${multiClass.trainAccuracy.toFixed(4)}  test ${multiClass.testAccuracy.toFixed(4)}  (${multiClass.seconds.toFixed(2)} s)`);
+  else log('digits    skipped: digits.csv not found (set DEEPNET_SHARED to the course data directory)');
+  const regression = regressionRun();
+  log(`sine      linear output (regression) train R^2 ${regression.trainR2.toFixed(4)}  test R^2 ${regression.testR2.toFixed(4)}  (${regression.seconds.toFixed(2)} s)`);
   const checks = gradientChecks();
   for (const c of checks) log(`gradient check ${c.title}: difference ${c.result.difference.toExponential(3)} ${c.result.passed ? '(passed)' : '(mistake found)'}`);
   return {
@@ -182,6 +264,8 @@ export function runExperiments(log: (line: string) => void = () => undefined): D
           '(epoch e seeded with 10 + e + 1), 5000 epochs. At learning rate 0.0007 gradient descent and momentum are still ' +
           'slow where Adam has separated the moons; decaying a larger learning rate lets every optimizer get there.' },
     ],
+    ...(multiClass ? { multiClass } : {}),
+    regression,
     gradientChecks: checks,
   };
 }

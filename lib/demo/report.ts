@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
-import { plotCostCurve, plotDataset, plotDecisionBoundary } from '../plot';
+import { plotConfusionMatrix, plotCostCurve, plotDataset, plotDecisionBoundary, plotFit } from '../plot';
 import { DemoResults } from './experiments';
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[ch]!));
@@ -38,6 +38,24 @@ export async function writeReport(dir: string, results: DemoResults, seconds: nu
     }
     sections.push(`<section id="${s.id}"><h2>${escape(s.title)}</h2><p>${escape(s.text)}</p><div class="runs">${parts.join('')}</div></section>`);
   }
+  const extra: string[] = [];
+  const mc = results.multiClass;
+  if (mc) {
+    rows.push(`<tr><td>Multi-class</td><td>${escape(mc.title)}</td><td>digits</td><td>${mc.trainAccuracy.toFixed(4)}</td>` +
+      `<td>${mc.testAccuracy.toFixed(4)}</td><td>${mc.seconds.toFixed(2)} s</td></tr>`);
+    const perClass = mc.confusion.matrix.map((row, k) => `<tr><td>${mc.confusion.labels[k]}</td><td>${row.reduce((a, b) => a + b, 0)}</td>` +
+      `<td>${(row[k] / row.reduce((a, b) => a + b, 0)).toFixed(3)}</td></tr>`).join('');
+    extra.push(`<section id="multi-class"><h2>Multi-class: a softmax output</h2><p class="settings">${escape(mc.settings)}</p>` +
+      `<div class="runs">${await figure('digits-confusion.svg', plotConfusionMatrix(mc.confusion, { title: 'digits: test set' }),
+        `confusion matrix on the test set: accuracy ${mc.testAccuracy.toFixed(4)}`)}` +
+      `<table id="per-class"><tr><th>class</th><th>test images</th><th>accuracy</th></tr>${perClass}</table></div></section>`);
+  }
+  const rg = results.regression;
+  rows.push(`<tr><td>Regression</td><td>${escape(rg.title)}</td><td>generated</td><td>R<sup>2</sup> ${rg.trainR2.toFixed(4)}</td>` +
+    `<td>R<sup>2</sup> ${rg.testR2.toFixed(4)}</td><td>${rg.seconds.toFixed(2)} s</td></tr>`);
+  extra.push(`<section id="regression"><h2>Regression: a linear output</h2><p class="settings">${escape(rg.settings)}</p>` +
+    `<div class="runs">${await figure('regression-fit.svg', plotFit(rg.predict, rg.train.X, rg.train.Y, { title: rg.title }),
+      `training data and the fitted curve: R^2 ${rg.trainR2.toFixed(4)} on the training data, ${rg.testR2.toFixed(4)} on fresh data`)}</div></section>`);
   const checks = results.gradientChecks.map((c) => {
     const breakdown = c.result.breakdown.map((p) => `<tr><td>${p.key}</td><td>${p.difference.toExponential(3)}</td>` +
       `<td>${p.passed ? 'ok' : '<strong>deviates</strong>'}</td></tr>`).join('');
@@ -62,6 +80,7 @@ figure { margin: 0.5em 0; } figure img { max-width: 380px; display: block; } fig
 <table id="results"><tr><th>experiment</th><th>setting</th><th>data</th><th>train accuracy</th><th>test accuracy</th><th>time</th></tr>${rows.join('')}</table>
 <h2>Data</h2><div class="data">${data.join('')}</div>
 ${sections.join('\n')}
+${extra.join('\n')}
 <section id="gradient-checking"><h2>Gradient checking</h2>
 <p>Central differences of the cost for every parameter, against the backward pass (the course's <code>gradient_check_n</code>).</p>
 <div class="checks">${checks}</div></section>
