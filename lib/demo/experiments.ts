@@ -244,10 +244,10 @@ export function runExperiments(log: (line: string) => void = () => undefined): D
   ];
   const digits = digitsFile();
   const multiClass = digits ? digitsRun(digits) : undefined;
-  if (multiClass) log(`digits    softmax (10 classes)       train ${multiClass.trainAccuracy.toFixed(4)}  test ${multiClass.testAccuracy.toFixed(4)}  (${multiClass.seconds.toFixed(2)} s)`);
+  if (multiClass) log(`${'digits'.padEnd(9)} ${'softmax, 10 classes'.padEnd(22)} train ${multiClass.trainAccuracy.toFixed(4)}  test ${multiClass.testAccuracy.toFixed(4)}  (${multiClass.seconds.toFixed(2)} s)`);
   else log('digits    skipped: digits.csv not found (set DEEPNET_SHARED to the course data directory)');
   const regression = regressionRun();
-  log(`sine      linear output (regression) train R^2 ${regression.trainR2.toFixed(4)}  test R^2 ${regression.testR2.toFixed(4)}  (${regression.seconds.toFixed(2)} s)`);
+  log(`${'sine'.padEnd(9)} ${'linear output'.padEnd(22)} train R^2 ${regression.trainR2.toFixed(4)}  test R^2 ${regression.testR2.toFixed(4)}  (${regression.seconds.toFixed(2)} s)`);
   const checks = gradientChecks();
   for (const c of checks) log(`gradient check ${c.title}: difference ${c.result.difference.toExponential(3)} ${c.result.passed ? '(passed)' : '(mistake found)'}`);
   return {
