@@ -4,7 +4,7 @@ import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
 import { transpose } from './layout';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
-import { NativeFitSettings } from './native';
+import { native, NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
 export type OptimizerName = 'gd' | 'momentum' | 'rmsprop' | 'adam';
@@ -102,6 +102,16 @@ export interface FitOptions {
   validationSplit?: number;
   /** Stop when the validation cost (the training cost without validation data) stops improving. */
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Data-parallel training over MPI (run under mpirun, mpiexec or srun): true
+   * when every process passes the same X, Y (each takes its share of every
+   * step), or { sharded: true } when each passes its own examples. One
+   * allreduce per step adds up the processes' gradients; all apply the same
+   * update. Process 0 reports progress and writes checkpoints.
+   * checkEvery: compare the processes' parameters every this many steps
+   * (they are always compared at the end).
+   */
+  distributed?: boolean | { sharded?: boolean; checkEvery?: number };
 }
 
 export interface History {
@@ -122,6 +132,8 @@ export interface History {
   /** Whether early stopping ended the fit; bestEpoch is the epoch it went back to (or would have). */
   stoppedEarly: boolean;
   bestEpoch?: number;
+  /** Distributed training: seconds this process spent in the allreduces. */
+  communicationSeconds?: number;
 }
 
 /** What a model tells the checks about itself. */
@@ -129,6 +141,7 @@ export interface ModelShape {
   layers: readonly number[];
   dtype: DType;
   output: Output;
+  keepProb: number;
 }
 
 /** A fit, checked: the native settings (but the epoch count and first epoch, set per call) and the data. */
@@ -149,11 +162,13 @@ export interface FitPlan {
   /** The examples' count. */
   m: number;
   validation: { X: Matrix; Y: Matrix; m: number } | null;
+  /** This process's rank and the job's size (1 process when not distributed). */
+  world: { rank: number; size: number };
 }
 
 const KNOWN = ['layout', 'learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
   'beta2', 'epsilon', 'batchSize', 'shuffle', 'shuffleSeed', 'learningRateDecay', 'validation', 'validationSplit',
-  'earlyStopping'] as const;
+  'earlyStopping', 'distributed'] as const;
 const MAX = 2 ** 31 - 1;
 
 /** A number in the open interval (0, 1). */
@@ -304,16 +319,36 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
     if (typeof restoreBest !== 'boolean') throw typeError(where, 'earlyStopping.restoreBest', 'a boolean', restoreBest);
   }
   const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
+  const distributed = checkDistributed(where, o.distributed, model);
   const key = optimizer === 'gd' ? 'gd' : optimizer === 'momentum' ? `momentum(${beta})`
     : optimizer === 'rmsprop' ? `rmsprop(${beta2},${epsilon})` : `adam(${beta1},${beta2},${epsilon})`;
   return {
     settings: {
       learningRate, logEvery, optimizer, beta, beta1, beta2, epsilon, batchSize: batchSize >= m ? 0 : batchSize, shuffle,
       shuffleSeed, decay, decayRate, decayInterval, patience, minDelta, restoreBest,
+      ...(distributed ? { distributed: distributed.setting } : {}),
     },
     epochs, logEvery, onProgress: o.onProgress, signal: o.signal, checkpoint, optimizerKey: key,
-    X: x, Y: y, xRows: rows, m, validation,
+    X: x, Y: y, xRows: rows, m, validation, world: distributed?.world ?? { rank: 0, size: 1 },
   };
+}
+
+/** The distributed option, checked, and this process's place in the MPI job (MPI started here). */
+function checkDistributed(where: string, value: unknown, model: ModelShape):
+  { setting: true | { sharded: boolean; checkEvery: number }; world: { rank: number; size: number } } | undefined {
+  if (value === undefined || value === false) return undefined;
+  let setting: true | { sharded: boolean; checkEvery: number } = true;
+  if (value !== true) {
+    const d = options<{ sharded?: boolean; checkEvery?: number }>(`${where} distributed`, value, ['sharded', 'checkEvery']);
+    if (d.sharded !== undefined && typeof d.sharded !== 'boolean') throw typeError(where, 'distributed.sharded', 'a boolean', d.sharded);
+    setting = { sharded: d.sharded ?? false, checkEvery: integerIn(where, 'distributed.checkEvery', d.checkEvery ?? 0, 0, MAX) };
+  }
+  if (model.keepProb < 1) throw new TypeError(`${where}: distributed training does not support dropout yet (keepProb ${model.keepProb})`);
+  try {
+    return { setting, world: native.mpiWorld() };
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message.replace(/^deepnet: /, '')}`);
+  }
 }
 
 function checkCheckpoint(where: string, value: unknown, logEvery: number): { path: string; every: number } | undefined {

@@ -101,6 +101,7 @@ interface NativeResult {
   bestEpoch: number;
   bestCost: number;
   sinceBest: number;
+  communicationSeconds: number;
 }
 
 type NativeProgress = ((epoch: number, cost: number, valCost: number, valAccuracy: number, lr: number) => void) | null;
@@ -140,6 +141,7 @@ interface FitRun {
   bestCost: number;
   sinceBest: number;
   bestEpoch: number;
+  communicationSeconds: number;
 }
 
 export class Model {
@@ -205,7 +207,7 @@ export class Model {
   }
 
   private get shape(): ModelShape {
-    return { layers: this.layers, dtype: this.dtype, output: this.output };
+    return { layers: this.layers, dtype: this.dtype, output: this.output, keepProb: this.keepProb };
   }
 
   private get architecture(): Architecture {
@@ -252,7 +254,7 @@ export class Model {
         const [settings, onProgress, history, validation] = this.chunkArgs(run, from, count);
         const result: NativeResult = signal?.aborted
           // Aborted between two checkpoint chunks: stop here, as at any step.
-          ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest }
+          ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest, communicationSeconds: 0 }
           : await this.native.fit(run.plan.X.data, run.plan.Y.data, run.plan.m, settings, onProgress, history, validation);
         const done = this.afterChunk(where, run, from, result);
         if (done) return done;
@@ -427,7 +429,7 @@ export class Model {
     }
     const buffer = () => allocate('float64', plan.epochs, 'Model.fit') as Float64Array;
     return {
-      plan, steps: 0, bestCost: Number.MAX_VALUE, sinceBest: 0, bestEpoch: -1,
+      plan, steps: 0, bestCost: Number.MAX_VALUE, sinceBest: 0, bestEpoch: -1, communicationSeconds: 0,
       history: { costs: buffer(), valCosts: buffer(), valAccuracies: buffer(), learningRates: buffer() },
     };
   }
@@ -441,7 +443,7 @@ export class Model {
     const { plan } = run;
     const settings = { ...plan.settings, epochs: count, firstEpoch: this.trained, bestCost: run.bestCost, sinceBest: run.sinceBest,
       xRows: plan.xRows };
-    const user = plan.onProgress;
+    const user = plan.world.rank === 0 ? plan.onProgress : undefined;  // one process reports
     const onProgress: NativeProgress = user
       ? (e, cost, valCost, valAccuracy, learningRate) => user({
         epoch: from + e, iteration: from + e, epochs: plan.epochs, iterations: plan.epochs, cost, learningRate,
@@ -461,12 +463,14 @@ export class Model {
     this.trained += result.completed;
     this.lastLearningRate = run.plan.settings.learningRate;
     run.steps += result.steps;
+    run.communicationSeconds += result.communicationSeconds;
     run.bestCost = result.bestCost;
     run.sinceBest = result.sinceBest;
     if (result.bestEpoch >= 0) run.bestEpoch = from + result.bestEpoch;
     const completed = from + result.completed;
     if (result.stop === 'diverged') this.optimizerKey = undefined;  // the native state was reset
-    if (run.plan.checkpoint && result.stop !== 'diverged') this.writeFile(run.plan.checkpoint.path);
+    // One process writes the checkpoint (they all hold the same model).
+    if (run.plan.checkpoint && result.stop !== 'diverged' && run.plan.world.rank === 0) this.writeFile(run.plan.checkpoint.path);
     if (result.stop === 'finished' && completed < run.plan.epochs) return null;
     const history = this.history(run, completed, result.stop === 'early');
     if (result.stop === 'diverged') {
@@ -493,6 +497,7 @@ export class Model {
       ...(run.plan.validation ? { validationCosts: take(h.valCosts) } : {}),
       ...(run.plan.validation && this.output !== 'linear' ? { validationAccuracies: take(h.valAccuracies) } : {}),
       stoppedEarly, ...(run.bestEpoch >= 0 ? { bestEpoch: run.bestEpoch } : {}),
+      ...(run.plan.world.size > 1 || run.plan.settings.distributed ? { communicationSeconds: run.communicationSeconds } : {}),
     };
   }
 

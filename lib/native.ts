@@ -25,6 +25,8 @@ export interface NativeBackendInfo {
   openblasLibrary?: string;
   openblasConfig?: string;
   openblasCore?: string;
+  /** The MPI library found for distributed training, or why there is none. */
+  mpi: string;
 }
 
 /** The layers' kinds, as the native layer takes them (see architecture.ts). */
@@ -53,6 +55,7 @@ export interface NativeFitSettings {
   patience: number;
   minDelta: number;
   restoreBest: boolean;
+  distributed?: true | { sharded: boolean; checkEvery: number };
 }
 
 /** Per-epoch outputs of a fit, each of `epochs` entries. */
@@ -74,6 +77,7 @@ export interface NativeCsvProgress {
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
+  mpiWorld(): { rank: number; size: number };
   RandomState: new (seed: number) => NativeRandomState;
   initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;

@@ -22,6 +22,7 @@
       "native/kernels/rng.cc",
       "native/kernels/threads.cc",
       "native/kernels/update.cc",
+      "native/model/communicator.cc",
       "native/model/gradcheck.cc",
       "native/model/model.cc",
       "native/model/network.cc",
