@@ -75,6 +75,7 @@ DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y,
   for (; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
 }
 
+#if DEEPNET_HAS_X86  // intrinsics: the other kernels here are generic vectors
 // dA * s * (1 - s) in T's arithmetic: for float every step is rounded to
 // float (exact in double first), as the reference computes it, since 1 - s
 // cancels and the rounding of s decides the result.
@@ -92,6 +93,7 @@ DEEPNET_TARGET_AVX2 static void sigmoid_backward(T* dZ, const T* dA, const T* Z,
     return _mm256_mul_pd(round_to<T>(_mm256_mul_pd(da, s)), round_to<T>(_mm256_sub_pd(one, s)));
   });
 }
+#endif
 
 template <typename T>
 DEEPNET_TARGET_AVX2 static void divide_by(T* X, T d, long size) {
@@ -129,7 +131,9 @@ void relu_backward(T* dZ, const T* dA, const T* Z, long size) {
 template <typename T>
 void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
+#if DEEPNET_HAS_X86
     if (use_avx2()) return avx2::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+#endif
     reference::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
   });
 }

@@ -89,6 +89,7 @@ DEEPNET_TARGET_AVX2 static void bias_relu(T* Z, T* A, const T* b, int n, int m) 
   }
 }
 
+#if DEEPNET_HAS_X86  // intrinsics: the other kernels here are generic vectors
 template <typename T>
 DEEPNET_TARGET_AVX2 static void sigmoid(T* A, const T* Z, long size) {
   const __m256d one = _mm256_set1_pd(1), minus = _mm256_set1_pd(-0.0);
@@ -96,6 +97,7 @@ DEEPNET_TARGET_AVX2 static void sigmoid(T* A, const T* Z, long size) {
     return _mm256_div_pd(one, _mm256_add_pd(one, vmath::exp_pd(_mm256_xor_pd(z, minus))));
   });
 }
+#endif
 
 template <typename T>
 DEEPNET_TARGET_AVX2 static void bias_add(T* Z, const T* b, int n, int m) {
@@ -122,9 +124,11 @@ void bias_activation_forward(T* Z, T* A, const T* b, int n, int m, Activation ac
     const long at = r0 * m;
     const int rows = static_cast<int>(r1 - r0);
     if (!use_avx2()) return reference::bias_activation_forward(Z + at, A + at, b + r0, rows, m, act);
+#if DEEPNET_HAS_X86
     if (act == Activation::Relu) return avx2::bias_relu(Z + at, A + at, b + r0, rows, m);
     avx2::bias_add(Z + at, b + r0, rows, m);
     avx2::sigmoid(A + at, Z + at, static_cast<long>(rows) * m);
+#endif
   });
 }
 
@@ -149,7 +153,9 @@ void relu_forward(T* A, const T* Z, long size) {
 template <typename T>
 void sigmoid_forward(T* A, const T* Z, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
+#if DEEPNET_HAS_X86
     if (use_avx2()) return avx2::sigmoid(A + i0, Z + i0, i1 - i0);
+#endif
     reference::sigmoid_forward(A + i0, Z + i0, i1 - i0);
   });
 }
