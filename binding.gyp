@@ -31,7 +31,7 @@
         ["deepnet_sysroot!=''", {
           "sources": ["native/compat/glibc_compat.cc"],
           # Only the sysroot's C libraries: libstdc++ and libgcc stay this GCC's.
-          "ldflags": ["--sysroot=<(deepnet_sysroot)", "-L<(deepnet_sysroot)/usr/lib64"]
+          "ldflags": ["--sysroot=<(deepnet_sysroot)", "-L<(deepnet_sysroot)/usr/lib"]
         }]
       ],
       "xcode_settings": {
