@@ -2,7 +2,7 @@
 // compile it with a function-level target attribute, so one binary runs on any
 // x86-64 CPU and picks the fast path only where the CPU has it. On AArch64,
 // NEON (ASIMD) is part of the base ISA: the built-in gemm's NEON micro-kernel
-// always applies there.
+// runs there unless DEEPNET_SIMD=portable.
 #pragma once
 
 namespace deepnet {
