@@ -18,7 +18,7 @@ export interface NativeRandomState {
 
 export interface NativeBackendInfo {
   gemm: 'openblas' | 'builtin';
-  simd: 'avx2+fma' | 'portable';
+  simd: 'avx2+fma' | 'neon' | 'portable';
   threads: number;
   version: string;
   napiVersion: number;
@@ -125,12 +125,21 @@ export interface NativeBinding {
 
 const root = path.resolve(__dirname, '..');
 
-function load(): NativeBinding {
+/** The addon file that loaded: a prebuild shipped in prebuilds/, a local (source) build, or DEEPNET_ADDON's. */
+export interface AddonOrigin {
+  kind: 'prebuild' | 'source build' | 'DEEPNET_ADDON';
+  file: string;
+}
+
+function load(): { binding: NativeBinding; origin: AddonOrigin } {
   const override = process.env.DEEPNET_ADDON;
   try {
-    if (override) return require(path.resolve(override)) as NativeBinding;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require('node-gyp-build')(root) as NativeBinding;
+    const file: string = override ? path.resolve(override) : require('node-gyp-build').resolve(root);
+    // node-gyp-build finds prebuilds at prebuilds/<platform>-<arch>/<file>, builds under build/.
+    const prebuilt = path.basename(path.dirname(path.dirname(file))) === 'prebuilds';
+    const kind = override ? 'DEEPNET_ADDON' : prebuilt ? 'prebuild' : 'source build';
+    return { binding: require(file) as NativeBinding, origin: { kind, file } };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(
@@ -143,4 +152,6 @@ function load(): NativeBinding {
   }
 }
 
-export const native: NativeBinding = load();
+const loaded = load();
+export const native: NativeBinding = loaded.binding;
+export const addonOrigin: AddonOrigin = loaded.origin;

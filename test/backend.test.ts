@@ -24,7 +24,7 @@ describe('backendInfo', () => {
   test('reports gemm, SIMD level, threads and the addon version', () => {
     const info = backendInfo();
     expect(['openblas', 'builtin']).toContain(info.gemm);
-    expect(['avx2+fma', 'portable']).toContain(info.simd);
+    expect(process.arch === 'arm64' ? ['neon', 'portable'] : ['avx2+fma', 'portable']).toContain(info.simd);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.version).toBe(pkg.version);
     expect(info.napiVersion).toBe(8);
@@ -34,6 +34,18 @@ describe('backendInfo', () => {
     if (process.env.DEEPNET_SIMD === 'portable') expect(info.simd).toBe('portable');
     if (info.gemm === 'openblas' && process.env.OPENBLAS_CORETYPE) {
       expect(info.openblasCore?.toLowerCase()).toBe(process.env.OPENBLAS_CORETYPE.toLowerCase());
+    }
+  });
+
+  test('names the platform and the addon that loaded: this repository\'s source build', () => {
+    const info = backendInfo();
+    const glibc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime;
+    expect(info.platform).toBe(`${process.platform}-${process.arch}` +
+      (process.platform === 'linux' ? ` (${glibc ? `glibc ${glibc}` : 'musl'})` : ''));
+    if (process.env.DEEPNET_ADDON) {
+      expect([info.addon, info.addonFile]).toEqual(['DEEPNET_ADDON', path.resolve(process.env.DEEPNET_ADDON)]);
+    } else {
+      expect([info.addon, info.addonFile]).toEqual(['source build', path.join(root, 'build', 'Release', 'deepnet.node')]);
     }
   });
 

@@ -200,10 +200,15 @@ describe('gradcheck and info', () => {
     expect(r.breakdown.filter((p: { passed: boolean }) => !p.passed).map((p: { key: string }) => p.key).sort()).toEqual(['W2', 'b1']);
   });
 
-  test('info reports the backend', () => {
+  test('info reports the platform, the addon that loaded and the backend', () => {
     const r = deepnet('info', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ gemm: expect.stringMatching(/openblas|builtin/), simd: expect.any(String) });
+    expect(JSON.parse(r.out)).toMatchObject({ gemm: expect.stringMatching(/openblas|builtin/), simd: expect.any(String),
+      platform: expect.stringMatching(new RegExp(`^${process.platform}-${process.arch}`)),
+      addon: process.env.DEEPNET_ADDON ? 'DEEPNET_ADDON' : 'source build' });
+    const text = deepnet('info');
+    expect(text.out).toMatch(new RegExp(`^platform ${process.platform}-${process.arch}`, 'm'));
+    expect(text.out).toMatch(/^addon {4}(source build|DEEPNET_ADDON) \(.*deepnet\.node\)$/m);
   });
 });
 

@@ -16,14 +16,15 @@ Commands:
   predict     predictions of a saved model
   evaluate    cost and accuracy of a saved model
   gradcheck   check backpropagation with central differences
-  info        the native backend: gemm, SIMD level, threads, version
+  info        the platform and native backend: prebuild or source build, gemm, SIMD, threads
 
 Run deepnet <command> --help for its options. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.`;
 
 const INFO_HELP = `Usage: deepnet info [--json]
 
-Prints which gemm (OpenBLAS or built-in), SIMD level and thread count the
-native addon uses, and its version.`;
+Prints the platform, whether the prebuilt binary or a source build of the
+native addon loaded, which gemm (OpenBLAS or built-in), SIMD level and thread
+count it uses, and its version.`;
 
 function info(argv: string[]): number {
   const a = parse('info', argv, {});
@@ -35,6 +36,7 @@ function info(argv: string[]): number {
   if (a.json) process.stdout.write(`${JSON.stringify(b)}\n`);
   else {
     process.stdout.write(`deepnet ${b.version} (Node-API ${b.napiVersion})\n` +
+      `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
       `simd     ${b.simd}\nthreads  ${b.threads}\n`);
   }

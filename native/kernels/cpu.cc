@@ -11,6 +11,8 @@ static SimdLevel detect() {
 #if DEEPNET_HAS_X86
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::AVX2_FMA;
+#elif DEEPNET_HAS_NEON
+  return SimdLevel::NEON;
 #endif
   return SimdLevel::Portable;
 }
@@ -21,7 +23,11 @@ SimdLevel simd_level() {
 }
 
 const char* simd_level_name() {
-  return simd_level() == SimdLevel::AVX2_FMA ? "avx2+fma" : "portable";
+  switch (simd_level()) {
+    case SimdLevel::AVX2_FMA: return "avx2+fma";
+    case SimdLevel::NEON: return "neon";
+    default: return "portable";
+  }
 }
 
 }  // namespace deepnet

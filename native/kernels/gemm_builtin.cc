@@ -9,8 +9,8 @@
 //   backward  dW = dZ A_prev^T NT   M = units, N = units below, K = m
 //             dA = W^T dZ      TN   M = units below, N = m, K = units
 // Packing that large operand costs as much as the multiply, so the thin
-// shapes read it in place. Paths (AVX2 + FMA; the portable build has only
-// the packed one), chosen by choose_path() at the bottom:
+// shapes read it in place. Paths (AVX2 + FMA; elsewhere only the packed one,
+// with a NEON micro-kernel on AArch64), chosen by choose_path() at the bottom:
 //
 // 1. Thin (NN, TN; M <= 32, or all of B within half of L1; M <= 6 when B's
 //    row stride aliases in L1, see l1_aliased): B is read in place, row k
@@ -69,6 +69,9 @@
 //   AVX2+FMA: double 6x8, float 6x16 (12 ymm accumulators + 2 B vectors + 1
 //             broadcast of A: 15 of the 16 registers; 12 independent FMA
 //             chains hide the FMA latency on 2 FMA pipes).
+//   NEON (AArch64): double 6x8, float 6x16 (24 q-register accumulators + 4 B
+//             vectors + A by element: 29 of the 32 registers), k ascending,
+//             one FMA per step like AVX2; the same packing as portable.
 //   portable: double 4x8, float 2x16 in plain C++ (the shapes the compiler
 //             vectorises best for baseline x86-64 SSE2, by measurement).
 //
@@ -99,6 +102,9 @@
 
 #if DEEPNET_HAS_X86
 #include <immintrin.h>
+#endif
+#if DEEPNET_HAS_NEON
+#include <arm_neon.h>
 #endif
 
 namespace deepnet {
@@ -239,6 +245,75 @@ struct PortableKernel {
   static void interleave_a(const T* const* src, int kc, T* dst) { interleave<T, MR>(src, kc, dst); }
   static void interleave_b(const T* const* src, int kc, T* dst) { interleave<T, NR>(src, kc, dst); }
 };
+
+// ---------------------------------------------------------------------------
+// NEON packed micro-kernel (AArch64): MR = 6 rows, NR = four q vectors.
+
+#if DEEPNET_HAS_NEON
+
+template <typename T>
+struct Neon;
+template <>
+struct Neon<double> {
+  using V = float64x2_t;
+  static constexpr int lanes = 2;
+  static V zero() { return vdupq_n_f64(0); }
+  static V load(const double* p) { return vld1q_f64(p); }
+  static void store(double* p, V v) { vst1q_f64(p, v); }
+  static V fma(V acc, V b, double a) { return vfmaq_n_f64(acc, b, a); }  // acc + b * a, fused
+};
+template <>
+struct Neon<float> {
+  using V = float32x4_t;
+  static constexpr int lanes = 4;
+  static V zero() { return vdupq_n_f32(0); }
+  static V load(const float* p) { return vld1q_f32(p); }
+  static void store(float* p, V v) { vst1q_f32(p, v); }
+  static V fma(V acc, V b, float a) { return vfmaq_n_f32(acc, b, a); }
+};
+
+// C[0:R, 0:n] (+)= alpha * A (kc, 6) * B (kc, NR), R <= 6, n <= NR = 4 * lanes:
+// each element one k-ascending FMA chain, then combine() as the portable kernel.
+template <typename T, int R>
+void micro_neon(int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha, T beta) {
+  using N = Neon<T>;
+  constexpr int MR = 6, V = 4, L = N::lanes, NR = V * L;
+  typename N::V acc[R][V];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < V; ++v) acc[r][v] = N::zero();
+#pragma GCC unroll 2
+  for (int k = 0; k < kc; ++k, A += MR, B += NR) {
+    typename N::V b[V];
+    for (int v = 0; v < V; ++v) b[v] = N::load(B + v * L);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+      for (int v = 0; v < V; ++v) acc[r][v] = N::fma(acc[r][v], b[v], A[r]);
+  }
+  T tile[R][NR];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < V; ++v) N::store(&tile[r][v * L], acc[r][v]);
+  for (int r = 0; r < R; ++r) {
+    T* crow = C + r * ldc;
+    for (int c = 0; c < n; ++c) crow[c] = combine(alpha, tile[r][c], beta, crow[c]);
+  }
+}
+
+template <typename T>
+struct NeonKernel {
+  static constexpr int MR = 6, NR = 4 * Neon<T>::lanes;
+  static void micro(int m, int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha,
+                    T beta) {
+    using Fn = void (*)(int, int, const T*, const T*, T*, idx, T, T);
+    static constexpr Fn table[6] = {micro_neon<T, 1>, micro_neon<T, 2>, micro_neon<T, 3>,
+                                    micro_neon<T, 4>, micro_neon<T, 5>, micro_neon<T, 6>};
+    table[m - 1](n, kc, A, B, C, ldc, alpha, beta);
+  }
+  static void interleave_a(const T* const* src, int kc, T* dst) { interleave<T, MR>(src, kc, dst); }
+  static void interleave_b(const T* const* src, int kc, T* dst) { interleave<T, NR>(src, kc, dst); }
+};
+
+#endif  // DEEPNET_HAS_NEON
 
 // ---------------------------------------------------------------------------
 // AVX2 + FMA building blocks: vector types, tile write-back, transposes.
@@ -1341,6 +1416,9 @@ void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int
     default: break;
 #endif
   }
+#if DEEPNET_HAS_NEON
+  if (simd_level() == SimdLevel::NEON) return gemm_packed<T, NeonKernel<T>>(p);
+#endif
   if (sizeof(T) == 8)
     gemm_packed<T, PortableKernel<T, 4, 8>>(p);
   else
