@@ -22,7 +22,8 @@ function platform(): string {
  * gemm: 'openblas' (found at run time) or 'builtin' (DEEPNET_GEMM=builtin, or
  * no OpenBLAS on the machine): the backend of the large products (on AVX2
  * CPUs thin and small products always use the built-in kernel, see README);
- * simd: 'avx2+fma', 'neon' (arm64) or 'portable'; threads; the addon's
+ * simd: 'avx512', 'avx2+fma', 'neon' (arm64) or 'portable', with simdReason
+ * and simdBest; threads; the addon's
  * version; the platform, and whether a prebuild or a source build loaded.
  */
 export function backendInfo(): BackendInfo {

@@ -18,7 +18,11 @@ export interface NativeRandomState {
 
 export interface NativeBackendInfo {
   gemm: 'openblas' | 'builtin';
-  simd: 'avx2+fma' | 'neon' | 'portable';
+  simd: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
+  /** Why that level: the best the CPU has, or DEEPNET_SIMD (and whether the CPU could honour it). */
+  simdReason: string;
+  /** The best level this CPU supports. */
+  simdBest: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
   threads: number;
   version: string;
   napiVersion: number;
@@ -154,4 +158,8 @@ function load(): { binding: NativeBinding; origin: AddonOrigin } {
 
 const loaded = load();
 export const native: NativeBinding = loaded.binding;
+{
+  const { simdReason } = loaded.binding.backendInfo();
+  if (/is not a level/.test(simdReason)) process.emitWarning(`deepnet: ${simdReason}`);
+}
 export const addonOrigin: AddonOrigin = loaded.origin;

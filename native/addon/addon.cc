@@ -24,6 +24,8 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("gemm", gemm_backend_name());
   out.Set("simd", simd_level_name());
+  out.Set("simdReason", simd_reason());
+  out.Set("simdBest", simd_level_name(simd_best()));
   out.Set("threads", num_threads());
   out.Set("version", DEEPNET_VERSION);
   out.Set("napiVersion", NAPI_VERSION);

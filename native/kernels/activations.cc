@@ -266,7 +266,7 @@ DEEPNET_TARGET_AVX2 static void tanh_backward(T* dZ, const T* dA, const T* Z, lo
   });
 }
 
-static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
+static bool use_avx2() { return simd_avx2_or_better(); }
 }  // namespace avx2
 #endif
 

@@ -1377,7 +1377,7 @@ inline bool l1_aliased(size_t stride) {
 template <typename T>
 Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
 #if DEEPNET_HAS_X86
-  if (simd_level() == SimdLevel::AVX2_FMA) {
+  if (simd_avx2_or_better()) {
     constexpr int L = Ymm<T>::lanes;
     if (!transB && K <= kSmallK) return Path::SmallK;
     // The thin path reuses B's column strips from L1 across row tiles, so it
@@ -1410,7 +1410,7 @@ void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int
     case Path::ThinNT: return gemm_thin_nt<T>(p);
     case Path::Dot: return gemm_dot<T>(p);
     case Path::Packed:
-      if (simd_level() == SimdLevel::AVX2_FMA) return gemm_packed<T, Avx2Kernel<T>>(p);
+      if (simd_avx2_or_better()) return gemm_packed<T, Avx2Kernel<T>>(p);
       break;
 #else
     default: break;
@@ -1468,7 +1468,7 @@ void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx
 
 bool gemm_fusable(int K) {
 #if DEEPNET_HAS_X86
-  return simd_level() == SimdLevel::AVX2_FMA && K >= 1 && K <= kSmallK;
+  return simd_avx2_or_better() && K >= 1 && K <= kSmallK;
 #else
   (void)K;
   return false;

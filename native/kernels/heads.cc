@@ -139,7 +139,7 @@ DEEPNET_TARGET_AVX2 void softmax_terms(double* out, const T* Z, const T* Y, int 
   }
 }
 
-static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
+static bool use_avx2() { return simd_avx2_or_better(); }
 }  // namespace avx2
 #endif
 
