@@ -10,6 +10,8 @@
       "native/kernels/dropout.cc",
       "native/kernels/forward.cc",
       "native/kernels/gemm.cc",
+      "native/kernels/gemm_avx2.cc",
+      "native/kernels/gemm_avx512.cc",
       "native/kernels/gemm_builtin.cc",
       "native/kernels/gemm_reference.cc",
       "native/kernels/heads.cc",
