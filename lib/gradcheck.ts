@@ -8,7 +8,7 @@ import { checkTargets } from './targets';
 import { expectFeatureRows } from './layout';
 import { asDType, checkMatrix, expectShape, Matrix } from './matrix';
 import { native } from './native';
-import { Grads, Parameters, readLayers } from './parameters';
+import { Grads, NetworkParameters, readLayers } from './parameters';
 import { RandomState } from './rng';
 import { readGrads } from './update';
 
@@ -16,7 +16,7 @@ import { readGrads } from './update';
  * theta (n, 1): W1, b1, W2, b2, ..., WL, bL each flattened row-major, and the
  * key of every entry (the course's dictionary_to_vector returns the same pair).
  */
-export function dictionaryToVector(parameters: Parameters): [Matrix, string[]] {
+export function dictionaryToVector(parameters: NetworkParameters): [Matrix, string[]] {
   const { W, b } = readLayers('dictionaryToVector', 'parameters', parameters);
   return flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
 }
@@ -39,13 +39,13 @@ export function gradientsToVector(grads: Grads): Matrix {
 }
 
 /** Parameters of layersDims from theta (n, 1) (vector_to_dictionary, for any layers). */
-export function vectorToDictionary(theta: Matrix, layersDims: number[]): Parameters {
+export function vectorToDictionary(theta: Matrix, layersDims: number[]): NetworkParameters {
   const where = 'vectorToDictionary';
   const dims = checkLayersDims(where, layersDims);
   const t = checkMatrix(where, 'theta', theta, true);
   const n = dims.slice(1).reduce((sum, units, i) => sum + units * (dims[i] + 1), 0);
   expectShape(where, 'theta', t, n, 1, `(a column with one entry per parameter of layers [${dims}])`);
-  const out: Parameters = {};
+  const out: NetworkParameters = {};
   let at = 0;
   for (let l = 1; l < dims.length; l++) {
     const [rows, cols] = [dims[l], dims[l - 1]];
@@ -152,7 +152,7 @@ export const DEFAULT_PARAMETER_THRESHOLD = 1e-5;
  * perturbed costs are computed natively in one call, in float64 whatever the
  * dtype of the inputs (a perturbation of 1e-7 is below float32's resolution).
  */
-export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix, X: Matrix, Y: Matrix,
+export function gradientCheckN(parameters: NetworkParameters, gradients: Grads | Matrix, X: Matrix, Y: Matrix,
   opts?: GradientCheckOptions): GradientCheckResult {
   const where = 'gradientCheckN';
   const o = options<GradientCheckOptions>(where, opts,

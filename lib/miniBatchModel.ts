@@ -8,7 +8,7 @@ import { checkLayersDims, initializeParametersHe } from './init';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 import { scheduleLrDecay, updateLr } from './schedules';
 
 export interface MiniBatchModelOptions {
@@ -35,7 +35,7 @@ export interface MiniBatchModelOptions {
 }
 
 export interface MiniBatchModelResult {
-  parameters: Parameters;
+  parameters: NetworkParameters;
   /** The notebook's costs: cost_avg at epochs 0, 100, 200, ... */
   costs: number[];
   /** Every epoch's cost_avg (the batches' summed costs / m, each taken before its batch's update). */

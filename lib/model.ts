@@ -16,7 +16,7 @@ import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
 import { writeFileAtomic } from './io/safetensors';
 import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
-import { Parameters, readLayers, toParameters } from './parameters';
+import { NetworkParameters, readLayers, toParameters } from './parameters';
 import { RandomStateState } from './rng';
 import { argmaxColumns } from './targets';
 
@@ -366,11 +366,11 @@ export class Model {
   }
 
   /** A copy of the parameters { W1, b1, ..., WL, bL }. */
-  getParameters(): Parameters {
+  getParameters(): NetworkParameters {
     this.ensureIdle('Model.getParameters');
     const flat = allocate(this.dtype, this.size);
     this.native.readParameters(flat);
-    const out: Parameters = {};
+    const out: NetworkParameters = {};
     let at = 0;
     for (let l = 1; l < this.layers.length; l++) {
       const [n, k] = [this.layers[l], this.layers[l - 1]];
@@ -383,7 +383,7 @@ export class Model {
   }
 
   /** Replaces the parameters (shapes must match the layers, dtype the model's). */
-  setParameters(parameters: Parameters): void {
+  setParameters(parameters: NetworkParameters): void {
     const where = 'Model.setParameters';
     this.ensureIdle(where);
     const { dims, W, b, dtype } = readLayers(where, 'parameters', parameters);
@@ -513,7 +513,7 @@ export class Model {
   }
 
   /** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */
-  private flatten(parameters: Parameters): F {
+  private flatten(parameters: NetworkParameters): F {
     const flat = allocate(this.dtype, this.size);
     let at = 0;
     for (let l = 1; l < this.layers.length; l++) {

@@ -2,7 +2,7 @@
 import { checkMatrix, DType, expectShape, Matrix, sameDType } from './matrix';
 import { typeError } from './errors';
 
-export type Parameters = Record<string, Matrix>;
+export type NetworkParameters = Record<string, Matrix>;
 export type Grads = Record<string, Matrix>;
 
 /** The layers of a parameter dict, checked: W[l-1] is W{l}, dims = [n_0, ..., n_L]. */
@@ -45,8 +45,8 @@ export function readLayers(where: string, arg: string, parameters: unknown): Lay
 }
 
 /** { W1, b1, ..., WL, bL } from per-layer lists. */
-export function toParameters(W: Matrix[], b: Matrix[]): Parameters {
-  const out: Parameters = {};
+export function toParameters(W: Matrix[], b: Matrix[]): NetworkParameters {
+  const out: NetworkParameters = {};
   W.forEach((w, i) => {
     out[`W${i + 1}`] = w;
     out[`b${i + 1}`] = b[i];

@@ -2,7 +2,7 @@
 import { forwardChecked } from './forward';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
-import { Parameters } from './parameters';
+import { NetworkParameters } from './parameters';
 
 export interface Prediction {
   /** (1, m): 1 where AL > 0.5, else 0. */
@@ -11,7 +11,7 @@ export interface Prediction {
   accuracy: number;
 }
 
-export function predict(X: Matrix, Y: Matrix, parameters: Parameters): Prediction {
+export function predict(X: Matrix, Y: Matrix, parameters: NetworkParameters): Prediction {
   const [x, y] = checkData('predict', X, Y);
   const [AL] = forwardChecked('predict', x, parameters);
   const m = x.shape[1];

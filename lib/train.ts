@@ -4,7 +4,7 @@ import { checkLayersDims, initializeParametersDeep } from './init';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 
 export interface LLayerModelOptions {
   /** Default 0.0075, as the notes. */
@@ -22,7 +22,7 @@ export interface LLayerModelOptions {
 }
 
 export interface LLayerModelResult {
-  parameters: Parameters;
+  parameters: NetworkParameters;
   /** The cost at iterations 0, 100, 200, ... (computed before that iteration's update). */
   costs: number[];
 }

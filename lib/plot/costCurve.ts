@@ -1,10 +1,11 @@
 // The course's cost curve: plt.plot(np.squeeze(costs)), ylabel 'cost', title
 // "Learning rate =" + str(learning_rate). The x axis counts iterations (the
 // course plots the index of every hundredth cost, labelled "per hundreds").
-import type { TopLevelSpec } from 'vega-lite';
 import { options, positiveNumber, typeError } from '../errors';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
+import { checkedSpec } from './spec';
+import { VegaLiteSpec } from './style';
 import { FONT, LINE_COLOR, PLOT_OPTION_KEYS, PlotOptions, VEGA_LITE_SCHEMA } from './style';
 
 export interface CostCurveOptions extends PlotOptions {
@@ -27,7 +28,7 @@ const NOTE_LISTED = 3;
  * cannot be placed on an axis: they are left out, the line joins the finite
  * neighbours, and a subtitle says which iterations were dropped and why.
  */
-export function costCurveSpec(costs: ArrayLike<number>, opts?: CostCurveOptions): TopLevelSpec {
+export function costCurveSpec(costs: ArrayLike<number>, opts?: CostCurveOptions): VegaLiteSpec {
   return buildCostCurveSpec('costCurveSpec', costs, opts);
 }
 
@@ -36,7 +37,7 @@ export async function plotCostCurve(costs: ArrayLike<number>, opts?: CostCurveOp
   return renderSvg(buildCostCurveSpec('plotCostCurve', costs, opts));
 }
 
-function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLevelSpec {
+function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): VegaLiteSpec {
   const o = options<CostCurveOptions>(where, opts, KEYS);
   const { title, width, height } = plotOptions(where, o);
   const every = positiveNumber(where, 'options.every', o.every ?? 100);
@@ -68,7 +69,7 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
   const scale = lo === hi ? { zero: false, domain: [lo - pad, hi + pad] } : { zero: false };
   const note = dropped.length === 0 ? undefined
     : `${dropped.length} non-finite cost${dropped.length > 1 ? 's' : ''} not shown: ${listed}`;
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...titleOf(text, note),
     width,
@@ -81,7 +82,7 @@ function buildCostCurveSpec(where: string, costs: unknown, opts: unknown): TopLe
       y: { field: 'cost', type: 'quantitative', title: 'cost', scale },
     },
     config: { font: FONT },
-  };
+  });
 }
 
 /** The title property: the title, the note as its subtitle, either alone, or none. */

@@ -1,10 +1,11 @@
 // Scatter plot of a 2-D binary dataset, points colored by label (the course's
 // plt.scatter(X[0, :], X[1, :], c=Y, cmap=plt.cm.Spectral)).
-import type { TopLevelSpec } from 'vega-lite';
 import { options } from '../errors';
 import { Matrix } from '../matrix';
 import { checkPoints, plotOptions, pointRows } from './inputs';
 import { renderSvg } from './render';
+import { checkedSpec } from './spec';
+import { VegaLiteSpec } from './style';
 import { FONT, PLOT_OPTION_KEYS, PlotOptions, POINT_COLORS, VEGA_LITE_SCHEMA } from './style';
 
 export type DatasetOptions = PlotOptions;
@@ -27,7 +28,7 @@ export function pointLayer(X: Matrix, Y: Matrix, domain?: { x1: [number, number]
 }
 
 /** Vega-Lite spec of the scatter plot of X (2, m) colored by Y (1, m) of 0/1 labels. */
-export function datasetSpec(X: Matrix, Y: Matrix, opts?: DatasetOptions): TopLevelSpec {
+export function datasetSpec(X: Matrix, Y: Matrix, opts?: DatasetOptions): VegaLiteSpec {
   return buildDatasetSpec('datasetSpec', X, Y, opts);
 }
 
@@ -36,15 +37,15 @@ export async function plotDataset(X: Matrix, Y: Matrix, opts?: DatasetOptions): 
   return renderSvg(buildDatasetSpec('plotDataset', X, Y, opts));
 }
 
-function buildDatasetSpec(where: string, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+function buildDatasetSpec(where: string, X: unknown, Y: unknown, opts: unknown): VegaLiteSpec {
   const { title, width, height } = plotOptions(where, options<DatasetOptions>(where, opts, PLOT_OPTION_KEYS));
   const [x, y] = checkPoints(where, X, Y);
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
     height,
     ...pointLayer(x, y),
     config: { font: FONT },
-  };
+  });
 }

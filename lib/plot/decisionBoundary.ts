@@ -1,11 +1,12 @@
 // The course's plot_decision_boundary: the model's 0/1 prediction over a grid
 // covering the data with a margin (filled regions), and the data points on top.
-import type { TopLevelSpec } from 'vega-lite';
 import { integerIn, options, positiveNumber, typeError } from '../errors';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix } from '../matrix';
 import { pointLayer } from './dataset';
 import { checkBinary, checkPoints, plotOptions } from './inputs';
 import { renderSvg } from './render';
+import { checkedSpec } from './spec';
+import { VegaLiteSpec } from './style';
 import { FONT, PLOT_OPTION_KEYS, PlotOptions, REGION_COLORS, VEGA_LITE_SCHEMA } from './style';
 
 export interface DecisionBoundaryOptions extends PlotOptions {
@@ -28,7 +29,7 @@ const KEYS = [...PLOT_OPTION_KEYS, 'resolution', 'margin'] as const;
  * grid of cell centres in X's dtype. Each grid row's runs of equal prediction become
  * one rectangle, so the regions are exact to the grid yet cost a few hundred marks.
  */
-export function decisionBoundarySpec(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): TopLevelSpec {
+export function decisionBoundarySpec(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): VegaLiteSpec {
   return buildDecisionBoundarySpec('decisionBoundarySpec', predict, X, Y, opts);
 }
 
@@ -37,7 +38,7 @@ export async function plotDecisionBoundary(predict: Predictor, X: Matrix, Y: Mat
   return renderSvg(buildDecisionBoundarySpec('plotDecisionBoundary', predict, X, Y, opts));
 }
 
-function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): VegaLiteSpec {
   const o = options<DecisionBoundaryOptions>(where, opts, KEYS);
   const { title, width, height } = plotOptions(where, o);
   const resolution = integerIn(where, 'options.resolution', o.resolution ?? 200, 2, 1000);
@@ -78,7 +79,7 @@ function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, 
   }
 
   const regionScale = { domain: [0, 1], range: [...REGION_COLORS] };
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
@@ -102,7 +103,7 @@ function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, 
     ],
     resolve: { scale: { color: 'independent' } },
     config: { font: FONT },
-  };
+  });
 }
 
 /** The margin option as a function of an axis's data range. */

@@ -1,10 +1,11 @@
 // A one-feature regression: the data as points and the model's prediction
 // over the data's range as a line.
-import type { TopLevelSpec } from 'vega-lite';
 import { options, typeError } from '../errors';
 import { checkMatrix, expectShape, Matrix } from '../matrix';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
+import { checkedSpec } from './spec';
+import { VegaLiteSpec } from './style';
 import { FONT, LINE_COLOR, PLOT_OPTION_KEYS, PlotOptions, POINT_COLORS, VEGA_LITE_SCHEMA } from './style';
 
 export interface FitPlotOptions extends PlotOptions {
@@ -15,7 +16,7 @@ export interface FitPlotOptions extends PlotOptions {
 /** Predicts (1, n) from X (1, n), e.g. (X) => model.predict(X). */
 export type RegressionPredictor = (X: Matrix) => Matrix;
 
-export function fitSpec(predict: RegressionPredictor, X: Matrix, Y: Matrix, opts?: FitPlotOptions): TopLevelSpec {
+export function fitSpec(predict: RegressionPredictor, X: Matrix, Y: Matrix, opts?: FitPlotOptions): VegaLiteSpec {
   return build('fitSpec', predict, X, Y, opts);
 }
 
@@ -24,7 +25,7 @@ export async function plotFit(predict: RegressionPredictor, X: Matrix, Y: Matrix
   return renderSvg(build('plotFit', predict, X, Y, opts));
 }
 
-function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): VegaLiteSpec {
   const o = options<FitPlotOptions>(where, opts, [...PLOT_OPTION_KEYS, 'points']);
   const { title, width, height } = plotOptions(where, o);
   if (typeof predict !== 'function') throw typeError(where, 'predict', 'a function (X) => predictions', predict);
@@ -38,7 +39,7 @@ function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: un
   const grid = new Float64Array(n).map((_, i) => lo + ((hi - lo) * i) / (n - 1));
   const G: Matrix = { shape: [1, n], data: x.data instanceof Float32Array ? Float32Array.from(grid) : grid };
   const p = (predict as RegressionPredictor)(G);
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
@@ -52,5 +53,5 @@ function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: un
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
     ],
     config: { font: FONT },
-  } as TopLevelSpec;
+  });
 }

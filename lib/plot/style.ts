@@ -16,6 +16,14 @@ export const REGION_COLORS = ['#fdae9b', '#a6cee3'] as const;
 export const DEFAULT_WIDTH = 400;
 export const DEFAULT_HEIGHT = 300;
 
+/**
+ * A Vega-Lite specification as plain JSON (what the *Spec functions return and
+ * renderSvg takes; vega-lite's compile() accepts it). Typed loosely on purpose:
+ * deepnet's declarations never pull in vega-lite's, which would cost every
+ * user's type check tens of thousands of lines.
+ */
+export type VegaLiteSpec = { [key: string]: unknown };
+
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /** Options every plot takes. */
