@@ -2,8 +2,12 @@
 // starts, and turned into what the native training loop takes.
 import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
-import { transpose } from './layout';
+import { checkLayout, Layout, transpose } from './layout';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
+import { checkScalerOption, ScalerOption } from './modelScaler';
+
+export { checkLayout } from './layout';
+export type { Layout } from './layout';
 import { NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
@@ -47,8 +51,6 @@ export interface Progress {
   learningRate: number;
 }
 
-/** How X holds its examples: 'columns' (X (features, m), the notes'; default) or 'rows' (X (m, features), scikit-learn's). */
-export type Layout = 'columns' | 'rows';
 
 export interface FitOptions {
   /**
@@ -102,6 +104,13 @@ export interface FitOptions {
   validationSplit?: number;
   /** Stop when the validation cost (the training cost without validation data) stops improving. */
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Scale the inputs: 'standard' or 'minmax' fits that scaler on this fit's
+   * training examples (not on those validationSplit holds out); a Scaler is
+   * used as it is when fitted, else fitted on them. The model keeps it (see
+   * Model.scaler), saves it and applies it to every X it is given.
+   */
+  scaler?: ScalerOption;
 }
 
 export interface History {
@@ -149,11 +158,13 @@ export interface FitPlan {
   /** The examples' count. */
   m: number;
   validation: { X: Matrix; Y: Matrix; m: number } | null;
+  /** fit's scaler option, checked but not yet fitted. */
+  scaler?: ScalerOption;
 }
 
 const KNOWN = ['layout', 'learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
   'beta2', 'epsilon', 'batchSize', 'shuffle', 'shuffleSeed', 'learningRateDecay', 'validation', 'validationSplit',
-  'earlyStopping'] as const;
+  'earlyStopping', 'scaler'] as const;
 const MAX = 2 ** 31 - 1;
 
 /** A number in the open interval (0, 1). */
@@ -180,11 +191,6 @@ export function columns(m: Matrix, from: number, to: number): Matrix {
   const out = allocate(dtypeOf(m.data), rows * (to - from));
   for (let r = 0; r < rows; r++) out.set(m.data.subarray(r * cols + from, r * cols + to), r * (to - from));
   return { shape: [rows, to - from], data: out };
-}
-
-export function checkLayout(where: string, layout: unknown): Layout {
-  if (layout === undefined || layout === 'columns' || layout === 'rows') return layout ?? 'columns';
-  throw typeError(where, 'layout', "'columns' or 'rows'", layout);
 }
 
 /**
@@ -304,6 +310,7 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
     if (typeof restoreBest !== 'boolean') throw typeError(where, 'earlyStopping.restoreBest', 'a boolean', restoreBest);
   }
   const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
+  const scaler = checkScalerOption(where, o.scaler);
   const key = optimizer === 'gd' ? 'gd' : optimizer === 'momentum' ? `momentum(${beta})`
     : optimizer === 'rmsprop' ? `rmsprop(${beta2},${epsilon})` : `adam(${beta1},${beta2},${epsilon})`;
   return {
@@ -312,7 +319,7 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
       shuffleSeed, decay, decayRate, decayInterval, patience, minDelta, restoreBest,
     },
     epochs, logEvery, onProgress: o.onProgress, signal: o.signal, checkpoint, optimizerKey: key,
-    X: x, Y: y, xRows: rows, m, validation,
+    X: x, Y: y, xRows: rows, m, validation, ...(scaler === undefined ? {} : { scaler }),
   };
 }
 

@@ -45,7 +45,7 @@ export type { BackwardOptions } from './backward';
 export type { DropoutCache } from './dropout';
 export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
-  EarlyStoppingOptions, OptimizerName } from './model';
+  EarlyStoppingOptions, OptimizerName, PredictOptions, Layout } from './model';
 export { SafetensorsError } from './io/safetensors';
 export { loadCsv } from './datasets/csv';
 export type { CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './datasets/csv';
@@ -53,5 +53,6 @@ export { transpose, fromRows, toColumns, toRows } from './layout';
 export { trainTestSplit } from './split';
 export type { TrainTestSplitOptions, TrainTestSplit, SplitPart } from './split';
 export { standardScaler, minMaxScaler, scalerFromJSON } from './scalers';
-export type { Scaler, ScalerJSON, StandardScalerJSON, MinMaxScalerJSON, MinMaxScalerOptions } from './scalers';
+export type { Scaler, ScalerJSON, ScalerOptions, StandardScalerJSON, MinMaxScalerJSON, MinMaxScalerOptions } from './scalers';
+export type { ScalerOption } from './modelScaler';
 export * from './metrics';
