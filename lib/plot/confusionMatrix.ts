@@ -5,8 +5,7 @@ import type { ConfusionMatrix } from '../metrics';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
 import { checkedSpec } from './spec';
-import { VegaLiteSpec } from './style';
-import { FONT, PLOT_OPTION_KEYS, PlotOptions, VEGA_LITE_SCHEMA } from './style';
+import { FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
 export type ConfusionMatrixOptions = PlotOptions;
 

@@ -5,8 +5,7 @@ import { checkMatrix, expectShape, Matrix } from '../matrix';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
 import { checkedSpec } from './spec';
-import { VegaLiteSpec } from './style';
-import { FONT, LINE_COLOR, PLOT_OPTION_KEYS, PlotOptions, POINT_COLORS, VEGA_LITE_SCHEMA } from './style';
+import { FONT, LINE_COLOR, PlotOptions, PLOT_OPTION_KEYS, POINT_COLORS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
 export interface FitPlotOptions extends PlotOptions {
   /** Points of the prediction's line (default 200). */
