@@ -2,6 +2,7 @@
 import { integerIn } from './errors';
 import { native, NativeBackendInfo } from './native';
 
+/** What backendInfo() reports: the gemm backend, the SIMD level, threads, versions. */
 export type BackendInfo = NativeBackendInfo;
 
 /**

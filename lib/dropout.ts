@@ -8,6 +8,7 @@ import { RandomState } from './rng';
 export interface DropoutCache {
   /** (n_l, m) of 0/1: D = rand(n_l, m) < keepProb. */
   D: Matrix;
+  /** The keep probability the masks were drawn with. */
   keepProb: number;
 }
 

@@ -3,6 +3,7 @@ import type { History } from './fitOptions';
 
 /** fit() was aborted: the model holds the parameters of the last finished step. */
 export class AbortError extends Error {
+  /** Always 'AbortError'. */
   override readonly name = 'AbortError';
   /** The code Node gives its own AbortErrors. */
   readonly code = 'ABORT_ERR';
@@ -14,6 +15,7 @@ export class AbortError extends Error {
 
 /** Training produced a non-finite cost, gradient or parameter; the model kept the last finite parameters. */
 export class TrainingDivergedError extends Error {
+  /** Always 'TrainingDivergedError'. */
   override readonly name = 'TrainingDivergedError';
   /**
    * @param iteration the iteration (full batches) or epoch it diverged at.

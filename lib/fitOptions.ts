@@ -11,6 +11,7 @@ export type { Layout } from './layout';
 import { NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
+/** The optimizers of Model.fit: gradient descent, momentum, RMSprop, Adam. */
 export type OptimizerName = 'gd' | 'momentum' | 'rmsprop' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop', 'adam'];
 
@@ -18,11 +19,13 @@ export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop'
 export interface LearningRateDecay {
   /** 'inverse': lr0 / (1 + rate * epoch) (update_lr); 'step': lr0 / (1 + rate * floor(epoch / interval)) (schedule_lr_decay). */
   schedule: 'inverse' | 'step';
+  /** decay_rate: how fast the learning rate falls. */
   rate: number;
   /** Epochs per step of the 'step' schedule (default 1000, as the course). */
   interval?: number;
 }
 
+/** When fit stops before its epochs are done (as Keras' EarlyStopping). */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement of the watched cost before training stops. */
   patience: number;
@@ -32,6 +35,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** What onProgress receives every logEvery epochs. */
 export interface Progress {
   /** The epoch just finished, counted from 0 in this fit (with full batches, an epoch is an iteration). */
   epoch: number;
@@ -52,6 +56,7 @@ export interface Progress {
 }
 
 
+/** Options of Model.fit and Model.fitSync, each checked before training with an error naming it. */
 export interface FitOptions {
   /**
    * 'rows': X (and validation.X) hold one example per row, (m, features),
@@ -66,6 +71,7 @@ export interface FitOptions {
   iterations?: number;
   /** onProgress runs every logEvery epochs (default 100), and on the epoch early stopping ends on. */
   logEvery?: number;
+  /** Called with each logged epoch's Progress (on the main thread, for fit too). */
   onProgress?: (progress: Progress) => void;
   /** fit() only: stops at the next step; fit() rejects with an AbortError. */
   signal?: AbortSignal;
@@ -97,6 +103,7 @@ export interface FitOptions {
    * model's own generator draws them (reproducible per seed).
    */
   shuffleSeed?: number;
+  /** Decay the learning rate after each epoch (Course 2 Week 2's schedules). */
   learningRateDecay?: LearningRateDecay;
   /** Held-out examples: a cost (and accuracy) per epoch in History. */
   validation?: { X: Matrix; Y: Matrix };
@@ -113,6 +120,7 @@ export interface FitOptions {
   scaler?: ScalerOption;
 }
 
+/** What a fit did: one entry per epoch, and how it ended. */
 export interface History {
   /** One cost per epoch, computed as Progress.cost (a typed array: long runs stay out of the JavaScript heap). */
   costs: Float64Array;
@@ -130,6 +138,7 @@ export interface History {
   validationAccuracies?: Float64Array;
   /** Whether early stopping ended the fit; bestEpoch is the epoch it went back to (or would have). */
   stoppedEarly: boolean;
+  /** With early stopping: the epoch of the lowest watched cost (whose parameters are restored when restoreBest). */
   bestEpoch?: number;
 }
 

@@ -21,6 +21,7 @@ export type ActivationCache = Matrix;
  */
 export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache, dropout?: DropoutCache];
 
+/** Options of lModelForward. */
 export interface ForwardOptions {
   /** Hidden layers' activation: one for all or one per hidden layer (default 'relu'). */
   activation?: HiddenActivation | HiddenActivation[];

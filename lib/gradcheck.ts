@@ -72,6 +72,7 @@ function flatten(W: Matrix[], b: Matrix[], key: (layer: number, bias: boolean) =
   return [{ shape: [n, 1], data }, keys];
 }
 
+/** Options of gradientCheckN. */
 export interface GradientCheckOptions {
   /** The perturbation (default 1e-7, as the course). */
   epsilon?: number;
@@ -98,6 +99,7 @@ export interface GradientCheckOptions {
 
 /** One parameter's share of the check: where a backprop bug shows itself. */
 export interface ParameterCheck {
+  /** The parameter: W1, b1, ..., WL, bL. */
   key: string;
   /** Coordinates of this parameter that were checked. */
   checked: number;
@@ -109,10 +111,13 @@ export interface ParameterCheck {
   worst: { index: [number, number]; grad: number; gradapprox: number; error: number }[];
 }
 
+/** gradientCheckN's result: the course's difference, and where a deviation comes from. */
 export interface GradientCheckResult {
   /** ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2) over the checked coordinates. */
   difference: number;
+  /** difference <= threshold. */
   passed: boolean;
+  /** The threshold difference was compared with. */
   threshold: number;
   /** (k, 1): (J_plus - J_minus) / (2 epsilon) per checked coordinate. */
   gradapprox: Matrix;
@@ -120,7 +125,9 @@ export interface GradientCheckResult {
   grad: Matrix;
   /** The checked coordinates of theta (all of them, in order, unless `sample`). */
   indices: number[];
+  /** J(theta + epsilon e_i) per checked coordinate. */
   jPlus: Float64Array;
+  /** J(theta - epsilon e_i) per checked coordinate. */
   jMinus: Float64Array;
   /** The unperturbed cost J(theta). */
   cost: number;

@@ -7,6 +7,7 @@ import { native } from './native';
 import { NetworkParameters } from './parameters';
 import { RandomState } from './rng';
 
+/** Options of the initializers. */
 export interface InitOptions {
   /** Seed of the RandomState the weights are drawn from. */
   seed?: number;

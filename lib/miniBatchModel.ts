@@ -11,6 +11,7 @@ import { native } from './native';
 import { NetworkParameters, readLayers } from './parameters';
 import { scheduleLrDecay, updateLr } from './schedules';
 
+/** Options of miniBatchModel (the Optimization notebook's model()). */
 export interface MiniBatchModelOptions {
   /** 'gd' (default), 'momentum' or 'adam'. */
   optimizer?: Exclude<OptimizerName, 'rmsprop'>;
@@ -18,9 +19,13 @@ export interface MiniBatchModelOptions {
   learningRate?: number;
   /** Default 64. */
   miniBatchSize?: number;
+  /** Momentum's average (default 0.9). */
   beta?: number;
+  /** Adam's first-moment average (default 0.9). */
   beta1?: number;
+  /** Adam's second-moment average (default 0.999). */
   beta2?: number;
+  /** Default 1e-8. */
   epsilon?: number;
   /** Default 5000. */
   numEpochs?: number;
@@ -34,7 +39,9 @@ export interface MiniBatchModelOptions {
   timeInterval?: number;
 }
 
+/** miniBatchModel's result. */
 export interface MiniBatchModelResult {
+  /** The trained W1, b1, ..., WL, bL. */
   parameters: NetworkParameters;
   /** The notebook's costs: cost_avg at epochs 0, 100, 200, ... */
   costs: number[];

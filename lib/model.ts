@@ -34,6 +34,7 @@ export interface PredictOptions {
   layout?: Layout;
 }
 
+/** The network a Model is: its layers, activations, output, initialization and regularization. */
 export interface ModelOptions {
   /** [n_x, n_1, ..., n_L]: input features, hidden units, output units (1 for binary, K classes for softmax). */
   layers: number[];
@@ -49,6 +50,7 @@ export interface ModelOptions {
   init?: InitName;
   /** Seed of the initialization (default 3, as the course); dropout masks and shuffles continue the same stream. */
   seed?: number;
+  /** 'float64' (default, faithful to numpy) or 'float32' (faster); X and Y must have it. */
   dtype?: DType;
   /** L2 strength lambd (default 0). */
   l2?: number;
@@ -62,6 +64,7 @@ export interface ModelOptions {
   dropoutSeed?: number;
 }
 
+/** Options of Model.load. */
 export interface LoadOptions {
   /** Accept NaN or Infinity in the weights (refused by default). */
   allowNonFinite?: boolean;
@@ -99,16 +102,40 @@ interface FitRun {
   bestEpoch: number;
 }
 
+/**
+ * A fully-connected network, trained natively: relu, tanh, sigmoid or
+ * leaky-relu hidden layers; a sigmoid, softmax or linear output; L2 and
+ * inverted dropout; full-batch or mini-batch gradient descent, momentum,
+ * RMSprop or Adam, with learning-rate decay, validation, early stopping and
+ * checkpoints; an optional input scaler; float64 or float32. Examples are
+ * columns (X (n_x, m)) unless a method is given { layout: 'rows' }. Its
+ * defaults (relu, sigmoid, 'deep' init, seed 3, learning rate 0.0075, 3000
+ * full-batch iterations) are the notes' L_layer_model, whose numbers it
+ * reproduces.
+ *
+ * @example
+ * const model = new Model({ layers: [2, 20, 3, 1], init: 'he' });
+ * model.fitSync(X, Y, { learningRate: 0.3, iterations: 30000 });
+ * model.predict(Xtest);   // (1, m) of 0/1
+ */
 export class Model {
+  /** [n_x, n_1, ..., n_L]: input features, hidden units, output units. */
   readonly layers: readonly number[];
+  /** The output layer: 'sigmoid', 'softmax' or 'linear'. */
   readonly output: Output;
   /** One activation per hidden layer. */
   readonly activation: readonly HiddenActivation[];
+  /** How the weights were initialized. */
   readonly init: InitName;
+  /** The seed of the initialization (dropout masks and shuffles continue its stream). */
   readonly seed: number;
+  /** The dtype of the parameters and of the X and Y the model takes. */
   readonly dtype: DType;
+  /** L2 strength lambd (0: none). */
   readonly l2: number;
+  /** Inverted dropout on hidden layers (1: none). */
   readonly keepProb: number;
+  /** The seed the dropout masks are re-drawn from before every forward pass, if any. */
   readonly dropoutSeed: number | undefined;
   private readonly native: NativeModel;
   private fitting = false;

@@ -2,7 +2,9 @@
 import { checkMatrix, DType, expectShape, Matrix, sameDType } from './matrix';
 import { typeError } from './errors';
 
+/** A network's parameters as the notes' dict: W1, b1, ..., WL, bL (W{l} (n_l, n_{l-1}), b{l} (n_l, 1)). */
 export type NetworkParameters = Record<string, Matrix>;
+/** Gradients as the notes' dict: dW1, db1, ..., and dA0..dAL from lModelBackward. */
 export type Grads = Record<string, Matrix>;
 
 /** The layers of a parameter dict, checked: W[l-1] is W{l}, dims = [n_0, ..., n_L]. */

@@ -4,6 +4,7 @@ import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { NetworkParameters } from './parameters';
 
+/** predict's result. */
 export interface Prediction {
   /** (1, m): 1 where AL > 0.5, else 0. */
   predictions: Matrix;
@@ -11,6 +12,7 @@ export interface Prediction {
   accuracy: number;
 }
 
+/** The notes' predict(X, y, parameters): 1 where the network's AL > 0.5, and the accuracy against Y. */
 export function predict(X: Matrix, Y: Matrix, parameters: NetworkParameters): Prediction {
   const [x, y] = checkData('predict', X, Y);
   const [AL] = forwardChecked('predict', x, parameters);

@@ -13,9 +13,11 @@ const EPS = 2 ** -52;
 
 /** A fitted standardScaler as plain data. */
 export interface StandardScalerJSON {
+  /** Which scaler this describes. */
   type: 'standardScaler';
   /** Examples the statistics were computed from. */
   nSamples: number;
+  /** The per-feature mean. */
   mean: number[];
   /** The population variance (ddof 0). */
   var: number[];
@@ -25,9 +27,13 @@ export interface StandardScalerJSON {
 
 /** A fitted minMaxScaler as plain data. */
 export interface MinMaxScalerJSON {
+  /** Which scaler this describes. */
   type: 'minMaxScaler';
+  /** [lo, hi]: the range the training data is mapped onto. */
   featureRange: [number, number];
+  /** The per-feature minimum of the training data. */
   dataMin: number[];
+  /** The per-feature maximum of the training data. */
   dataMax: number[];
   /** (hi - lo) / (dataMax - dataMin), with a range below 10 eps taken as 1. */
   scale: number[];

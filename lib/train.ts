@@ -6,6 +6,7 @@ import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
 import { NetworkParameters, readLayers } from './parameters';
 
+/** Options of lLayerModel (the notes' L_layer_model). */
 export interface LLayerModelOptions {
   /** Default 0.0075, as the notes. */
   learningRate?: number;
@@ -21,7 +22,9 @@ export interface LLayerModelOptions {
   seed?: number;
 }
 
+/** lLayerModel's result. */
 export interface LLayerModelResult {
+  /** The trained W1, b1, ..., WL, bL. */
   parameters: NetworkParameters;
   /** The cost at iterations 0, 100, 200, ... (computed before that iteration's update). */
   costs: number[];

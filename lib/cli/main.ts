@@ -69,7 +69,8 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.run(rest);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    process.stderr.write(`${verbose && e.stack ? e.stack : `${e instanceof UsageError ? '' : 'deepnet: '}${e.message}`}\n`);
+    // Messages of the CLI's own name their command already; the library's get the program's name.
+    process.stderr.write(`${verbose && e.stack ? e.stack : `${/^deepnet\b/.test(e.message) ? '' : 'deepnet: '}${e.message}`}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

@@ -7,13 +7,19 @@ import * as path from 'path';
 import { Matrix } from '../matrix';
 import { requireOptional } from '../optional';
 
+/** One split of a dataset: X (features, m) and Y (1, m), examples as columns. */
 export interface Split {
+  /** (features, m): one example per column. */
   X: Matrix<Float64Array>;
+  /** (1, m): the labels. */
   Y: Matrix<Float64Array>;
 }
 
+/** The course's cat / non-cat images, preprocessed as its notebook does. */
 export interface CatDataset {
+  /** The 209 training images: X (12288, 209). */
   train: Split;
+  /** The 50 test images: X (12288, 50). */
   test: Split;
   /** The class names, index = label: ['non-cat', 'cat']. */
   classes: string[];

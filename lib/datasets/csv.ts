@@ -44,6 +44,7 @@ export interface CsvFeatures<A extends FloatArray = FloatArray> {
   X: Matrix<A>;
   /** The names of the features, in X's order (col0, col1, ... without a header). */
   featureNames: string[];
+  /** The layout X (and Y) came in, as asked for. */
   layout: CsvLayout;
 }
 
@@ -51,6 +52,7 @@ export interface CsvFeatures<A extends FloatArray = FloatArray> {
 export interface CsvDataset<A extends FloatArray = FloatArray> extends CsvFeatures<A> {
   /** (1, m), or (m, 1) with layout 'rows'. */
   Y: Matrix<A>;
+  /** The label column's name (col<j> without a header). */
   labelName: string;
   /** K, the number of classes: 2 for 'binary' labels, the largest label + 1 for 'classes'; absent for 'values'. */
   numClasses?: number;

@@ -18,6 +18,7 @@ import { RandomStateState } from '../rng';
 import { ScalerJSON, scalerFromJSON } from '../scalers';
 import { decode, encode, Tensor } from './safetensors';
 
+/** Model's initializations, each drawing exactly as its notes function: 'deep' (the default), 'he', 'xavier', 'random', 'zeros'. */
 export type InitName = 'deep' | 'he' | 'random' | 'zeros' | 'xavier';
 export const INIT_NAMES: readonly InitName[] = ['deep', 'he', 'xavier', 'random', 'zeros'];
 

@@ -28,7 +28,9 @@ const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
 /** Headers larger than this are refused (the format's reference reader uses the same bound). */
 const MAX_HEADER = 100 * 1024 * 1024;
 
+/** A file is not valid safetensors (truncated, corrupted, hostile): the message says what and where. */
 export class SafetensorsError extends Error {
+  /** Always 'SafetensorsError'. */
   override readonly name = 'SafetensorsError';
 }
 

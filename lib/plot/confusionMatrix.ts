@@ -7,6 +7,7 @@ import { renderSvg } from './render';
 import { checkedSpec } from './spec';
 import { FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotConfusionMatrix. */
 export type ConfusionMatrixOptions = PlotOptions;
 
 /** Vega-Lite spec of a confusion matrix (as metrics.confusionMatrix returns it). */

@@ -7,6 +7,7 @@ import { renderSvg } from './render';
 import { checkedSpec } from './spec';
 import { FONT, LINE_COLOR, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotCostCurve. */
 export interface CostCurveOptions extends PlotOptions {
   /** Shown as the course's title "Learning rate =<learningRate>" when no title is given. */
   learningRate?: number;

@@ -7,6 +7,7 @@ import { renderSvg } from './render';
 import { checkedSpec } from './spec';
 import { classColors, FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotDataset. */
 export type DatasetOptions = PlotOptions;
 
 /** Points to draw: the examples, and optionally a second set (test examples) drawn as triangles. */

@@ -10,6 +10,7 @@ import { renderSvg } from './render';
 import { checkedSpec } from './spec';
 import { classColors, FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotDecisionBoundary. */
 export interface DecisionBoundaryOptions extends PlotOptions {
   /** Grid cells along each axis (default 200); predict sees resolution² columns. */
   resolution?: number;

@@ -7,6 +7,7 @@ import { renderSvg } from './render';
 import { checkedSpec } from './spec';
 import { FONT, LINE_COLOR, PlotOptions, PLOT_OPTION_KEYS, POINT_COLORS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotFit. */
 export interface FitPlotOptions extends PlotOptions {
   /** Points of the prediction's line (default 200). */
   points?: number;
@@ -15,6 +16,7 @@ export interface FitPlotOptions extends PlotOptions {
 /** Predicts (1, n) from X (1, n), e.g. (X) => model.predict(X). */
 export type RegressionPredictor = (X: Matrix) => Matrix;
 
+/** Vega-Lite spec of a one-feature regression: the data (X (1, m), Y (1, m)) and the prediction over X's range. */
 export function fitSpec(predict: RegressionPredictor, X: Matrix, Y: Matrix, opts?: FitPlotOptions): VegaLiteSpec {
   return build('fitSpec', predict, X, Y, opts);
 }

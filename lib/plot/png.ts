@@ -8,6 +8,7 @@ import { integerIn, options, typeError } from '../errors';
 import { requireOptional } from '../optional';
 import { FONT_FAMILY, fontFiles } from './fonts';
 
+/** Options of svgToPng. */
 export interface PngOptions {
   /** Width of the image in pixels (default: the SVG's own width); the height keeps the aspect ratio. */
   width?: number;

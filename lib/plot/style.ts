@@ -51,6 +51,7 @@ export interface PlotOptions {
   title?: string;
   /** Size of the plotting area in pixels (default 400 x 300). */
   width?: number;
+  /** Height of the plotting area in pixels (default 300). */
   height?: number;
 }
 
