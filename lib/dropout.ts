@@ -1,5 +1,4 @@
 // Inverted dropout options shared by lModelForward / lModelBackward and Model.
-import { randomBytes } from 'crypto';
 import { typeError } from './errors';
 import { Matrix } from './matrix';
 import { RandomState } from './rng';
@@ -16,7 +15,7 @@ let processRng: RandomState | null = null;
 
 /** The process-wide RandomState used when no seed or rng is given (seeded from OS entropy). */
 export function processRandomState(): RandomState {
-  if (!processRng) processRng = new RandomState(randomBytes(4).readUInt32LE(0));
+  if (!processRng) processRng = new RandomState();   // seeded from OS entropy
   return processRng;
 }
 

@@ -47,8 +47,8 @@ export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
   EarlyStoppingOptions, OptimizerName, PredictOptions, Layout } from './model';
 export { SafetensorsError } from './io/safetensors';
-export { loadCsv } from './datasets/csv';
-export type { CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './datasets/csv';
+export { csvColumns, loadCsv } from './datasets/csv';
+export type { CsvColumnsOptions, CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './datasets/csv';
 export { transpose, fromRows, toColumns, toRows } from './layout';
 export { trainTestSplit } from './split';
 export type { TrainTestSplitOptions, TrainTestSplit, SplitPart } from './split';

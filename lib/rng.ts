@@ -1,6 +1,5 @@
 // numpy's legacy RandomState (np.random.seed / rand / randn), bit for bit,
 // running in the native addon (glibc's log, as numpy uses).
-import { randomBytes } from 'crypto';
 import { integerIn, typeError } from './errors';
 import { allocate, Matrix, typedArrayKind } from './matrix';
 import { native, NativeRandomState } from './native';
@@ -27,7 +26,8 @@ export class RandomState {
 
   /** Seeded like np.random.RandomState(seed); without a seed, from OS entropy. */
   constructor(seed?: number) {
-    const s = seed === undefined ? randomBytes(4).readUInt32LE(0) : checkSeed('RandomState', seed);
+    // crypto is required here, not at the top: loading it costs the core's load time a few ms.
+    const s = seed === undefined ? (require('crypto') as typeof import('crypto')).randomBytes(4).readUInt32LE(0) : checkSeed('RandomState', seed);
     this.native = new native.RandomState(s);
   }
 

@@ -1,8 +1,10 @@
 // The demo's report: every figure as an SVG file next to index.html, a table
-// of train/test accuracy per experiment and the gradient checks.
+// of train/test accuracy per experiment and the gradient checks; each file
+// written as the CLI writes all its files (see cli/output.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
+import { writeOutput } from '../cli/output';
 import { plotConfusionMatrix, plotCostCurve, plotDataset, plotDecisionBoundary, plotFit } from '../plot';
 import { escapeHtml } from '../report/html';
 import { DemoResults } from './experiments';
@@ -13,7 +15,7 @@ export async function writeReport(dir: string, results: DemoResults, seconds: nu
   fs.mkdirSync(dir, { recursive: true });
   const figures: string[] = [];
   const figure = async (name: string, svg: Promise<string>, caption: string) => {
-    fs.writeFileSync(path.join(dir, name), await svg);
+    writeOutput('demo', 'out', path.join(dir, name), await svg);
     figures.push(name);
     return `<figure><img src="${name}" alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
   };
@@ -86,6 +88,6 @@ ${extra.join('\n')}
 <div class="checks">${checks}</div></section>
 </body></html>
 `;
-  fs.writeFileSync(path.join(dir, 'index.html'), html);
+  writeOutput('demo', 'out', path.join(dir, 'index.html'), html);
   return figures;
 }

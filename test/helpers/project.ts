@@ -2,7 +2,7 @@
 // directory holding app/ (the working directory, with node_modules/deepnet
 // linked to this repository, so that 'deepnet', 'deepnet/plot' and
 // 'deepnet/datasets' resolve through package.json's exports as an installed
-// package does) and shared/ (linked to the shared test data, so that
+// package does, and npx deepnet finds its bin) and shared/ (linked to the shared test data, so that
 // ../shared/datasets resolves from app/). Also compiles TypeScript as a
 // user's strictest project would.
 import * as fs from 'fs';
@@ -23,7 +23,8 @@ export const USER_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: false,
   types: ['node'],
   typeRoots: [path.join(ROOT, 'node_modules', '@types')],
-  noEmitOnError: true,
+  // Every file is emitted, so that one block's error does not stop the others from running.
+  noEmitOnError: false,
 };
 
 /** Makes the project; returns its app directory. */
@@ -32,6 +33,9 @@ export function userProject(prefix: string): string {
   const app = path.join(base, 'app');
   fs.mkdirSync(path.join(app, 'node_modules'), { recursive: true });
   fs.symlinkSync(ROOT, path.join(app, 'node_modules', 'deepnet'), 'dir');
+  // As npm links a dependency's bin: npx deepnet finds it.
+  fs.mkdirSync(path.join(app, 'node_modules', '.bin'));
+  fs.symlinkSync(path.join('..', 'deepnet', 'bin', 'deepnet.js'), path.join(app, 'node_modules', '.bin', 'deepnet'));
   fs.symlinkSync(SHARED, path.join(base, 'shared'), 'dir');
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
   return app;
@@ -46,7 +50,7 @@ export function removeProject(app: string): void {
 export function compile(files: string[], options: ts.CompilerOptions = USER_OPTIONS): { errors: string[]; program: ts.Program } {
   const program = ts.createProgram(files, options);
   const emitted = program.emit();
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  const diagnostics = [...new Set([...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics])];
   const errors = diagnostics.map((d) => {
     const where = d.file && d.start !== undefined ? (() => {
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
