@@ -25,9 +25,10 @@ function notInstalled(where: string, name: OptionalPackage): Error {
     `(npm install --omit=optional leaves it out): run npm install ${name}`);
 }
 
-function isMissing(err: unknown, name: string): boolean {
+/** Whether err is Node's failure to find `request` itself (not a module it requires). */
+function isMissing(err: unknown, request: string): boolean {
   const e = err as NodeJS.ErrnoException;
-  return e?.code === 'MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes(`'${name}`);
+  return e?.code === 'MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes(`'${request}'`);
 }
 
 /** The optional package `name`, loaded once; when it is not installed, an error naming `where` and how to install it. */
@@ -47,6 +48,6 @@ export function optionalPackageDir(where: string, name: OptionalPackage): string
   try {
     return path.dirname(require.resolve(`${name}/package.json`));
   } catch (err) {
-    throw isMissing(err, name) ? notInstalled(where, name) : err;
+    throw isMissing(err, `${name}/package.json`) ? notInstalled(where, name) : err;
   }
 }
