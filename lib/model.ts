@@ -110,8 +110,8 @@ interface FitRun {
  * checkpoints; an optional input scaler; float64 or float32. Examples are
  * columns (X (n_x, m)) unless a method is given { layout: 'rows' }. Its
  * defaults (relu, sigmoid, 'deep' init, seed 3, learning rate 0.0075, 3000
- * full-batch iterations) are the notes' L_layer_model, whose numbers it
- * reproduces.
+ * full-batch iterations) are the notes' L_layer_model's, whose costs and
+ * parameters it reproduces within the golden tolerances.
  *
  * @example
  * const model = new Model({ layers: [2, 20, 3, 1], init: 'he' });
