@@ -89,20 +89,27 @@ export async function train(argv: string[]): Promise<number> {
     const what = unit === 'it' ? 'iterations' : 'epochs';
     const ending = signal ? `stopped by ${signal} after ${history.epochs} of ${plan.fit.epochs} ${what}`
       : history.stoppedEarly ? `stopped early after ${history.epochs} ${what} (best epoch ${history.bestEpoch})` : undefined;
-    if (plan.out) saveModel(c, 'out', plan.out, model);
-    if (plan.plot) {
-      // One point per logged iteration, as the notes record the cost every 100 iterations.
-      const logged = Array.from(history.costs).filter((_, i) => i % plan.fit.logEvery === 0);
-      const svg = logged.length > 0 ? await plotCostCurve(logged, { learningRate: plan.fit.learningRate, every: plan.fit.logEvery }) : undefined;
-      if (svg) writeFigure(c, 'plot', plan.plot, svg);
+    // What was written, by the summary's names for it.
+    const written: { model?: string; plot?: string; boundary?: string; report?: string } = {};
+    if (plan.out) {
+      saveModel(c, 'out', plan.out, model);
+      written.model = plan.out;
+    }
+    // One point per logged iteration, as the notes record the cost every 100 iterations (none when stopped before the first).
+    const logged = Array.from(history.costs).filter((_, i) => i % plan.fit.logEvery === 0);
+    if (plan.plot && logged.length > 0) {
+      writeFigure(c, 'plot', plan.plot, await plotCostCurve(logged, { learningRate: plan.fit.learningRate, every: plan.fit.logEvery }));
+      written.plot = plan.plot;
     }
     if (plan.boundary) {
       writeFigure(c, 'boundary', plan.boundary, await plotDecisionBoundary((G) => model.predict(G), trainSet.X, trainSet.Y,
         plan.test ? { test: plan.test } : {}));
+      written.boundary = plan.boundary;
     }
     if (plan.report) {
       fs.mkdirSync(plan.report, { recursive: true });
-      writeOutput(c, 'report', path.join(plan.report, 'index.html'), await runReportHtml({
+      written.report = path.join(plan.report, 'index.html');
+      writeOutput(c, 'report', written.report, await runReportHtml({
         model, data: plan.data.name, history, unit: unit === 'it' ? 'iterations' : 'epochs', settings: settingsOf(plan, history),
         sets, seconds, ...(ending ? { ending } : {}),
       }));
@@ -117,15 +124,14 @@ export async function train(argv: string[]): Promise<number> {
           ...(byName.validation ? { validationR2: byName.validation.r2 } : {}), ...(byName.test ? { testR2: byName.test.r2 } : {}) }
         : { trainAccuracy: byName.training.accuracy, ...(byName.validation ? { validationAccuracy: byName.validation.accuracy } : {}),
           ...(byName.test ? { testAccuracy: byName.test.accuracy } : {}) }),
-      ...(plan.out ? { model: plan.out } : {}), ...(plan.plot ? { plot: plan.plot } : {}), ...(plan.boundary ? { boundary: plan.boundary } : {}),
-      ...(plan.report ? { report: path.join(plan.report, 'index.html') } : {}),
+      ...written,
     };
     progress.done(summary);
     if (!json) {
       process.stdout.write(`${ending ? `${ending}; ` : ''}${sets.map((s) => scoreText(model, s.name, s.evaluation)).join(', ')}` +
         `, final cost ${Number(lastCost ?? NaN).toFixed(6)}\n`);
-      for (const [label, file] of [['model', plan.out], ['cost curve', plan.plot], ['decision boundary', plan.boundary],
-        ['report', summary.report]]) {
+      for (const [label, file] of [['model', written.model], ['cost curve', written.plot], ['decision boundary', written.boundary],
+        ['report', written.report]]) {
         if (file) process.stdout.write(`${label} saved to ${file}\n`);
       }
     }
