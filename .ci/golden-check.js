@@ -91,7 +91,8 @@ const { predictions, accuracy } = deepnet.predict(X, Y, parameters);
 bitExact('L_layer_model predictions', predictions, run.predictions);
 if (accuracy !== run.train_accuracy) fail('L_layer_model accuracy', `${accuracy}, expected ${run.train_accuracy}`);
 
-const { native } = require('deepnet/dist/native');
+// The exports map serves the package's entry points only: reach the raw addon through its directory.
+const { native } = require(path.join(path.dirname(require.resolve('deepnet/package.json')), 'dist', 'native'));
 try {
   native.firstNonFinite('not an array');
   fail('native argument error', 'no exception');

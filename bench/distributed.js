@@ -17,7 +17,7 @@ if (process.argv[2] === '--child') {
   const rng = new d.RandomState(0);
   const X = d.asDType(rng.rand(784, m), 'float32');
   const Y = d.asDType({ shape: [1, m], data: rng.rand(1, m).data.map((u) => (u < 0.5 ? 1 : 0)) }, 'float32');
-  const world = require('../dist/native').native.mpiWorld();
+  const world = require('..').mpiWorld();
   const model = new d.Model({ layers: [784, 256, 128, 1], init: 'he', dtype: 'float32' });
   const opts = { optimizer: 'adam', learningRate: 0.001, batchSize: batch, shuffleSeed: 1, distributed: true };
   model.fitSync(X, Y, { ...opts, epochs: 1 });  // warm-up

@@ -7,13 +7,13 @@
 // (as root add --allow-run-as-root; on a laptop with fewer cores, --oversubscribe)
 'use strict';
 const path = require('path');
-const { datasets, Model } = require('..');
-const { native } = require('../dist/native');
+const { Model, mpiWorld } = require('..');
+const { loadCatDataset } = require('../dist/datasets');
 
 const dir = process.argv[2] ?? path.resolve(__dirname, '..', '..', 'shared', 'datasets');
-const { train, test } = datasets.loadCatDataset(dir);
+const { train, test } = loadCatDataset(dir);
 const underMpi = ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE', 'PMIX_RANK'].some((v) => process.env[v] !== undefined);
-const world = underMpi ? native.mpiWorld() : { rank: 0, size: 1 };
+const world = underMpi ? mpiWorld() : { rank: 0, size: 1 };
 
 const model = new Model({ layers: [12288, 20, 7, 5, 1], seed: 1 });
 const start = Date.now();

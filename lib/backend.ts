@@ -2,11 +2,13 @@
 import { integerIn } from './errors';
 import { addonOrigin, AddonOrigin, native, NativeBackendInfo } from './native';
 
+/** What backendInfo() reports: the gemm backend, the SIMD level, threads, versions, the platform and the addon that loaded. */
 export interface BackendInfo extends NativeBackendInfo {
   /** e.g. 'linux-x64 (glibc 2.36)', 'linux-arm64 (musl)', 'darwin-arm64' */
   platform: string;
   /** whether the prebuilt binary shipped in the package loaded, or a source build */
   addon: AddonOrigin['kind'];
+  /** The addon file that loaded. */
   addonFile: string;
 }
 
@@ -33,4 +35,14 @@ export function backendInfo(): BackendInfo {
 /** Threads for gemm and the elementwise kernels (also sets OpenBLAS's). */
 export function setNumThreads(n: number): void {
   native.setNumThreads(integerIn('setNumThreads', 'n', n, 1, 256));
+}
+
+/**
+ * This process's place in an MPI job (run under mpirun, mpiexec or srun):
+ * { rank, size }, joining the job (starting MPI) on first use. Throws, saying
+ * what is missing, when MPI cannot be found or started. For distributed
+ * training (fit's `distributed` option): e.g. save the model on rank 0 only.
+ */
+export function mpiWorld(): { rank: number; size: number } {
+  return native.mpiWorld();
 }

@@ -2,11 +2,16 @@
 // starts, and turned into what the native training loop takes.
 import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
-import { transpose } from './layout';
+import { checkLayout, Layout, transpose } from './layout';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
+import { checkScalerOption, ScalerOption } from './modelScaler';
+
+export { checkLayout } from './layout';
+export type { Layout } from './layout';
 import { native, NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
+/** The optimizers of Model.fit: gradient descent, momentum, RMSprop, Adam. */
 export type OptimizerName = 'gd' | 'momentum' | 'rmsprop' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop', 'adam'];
 
@@ -14,11 +19,13 @@ export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop'
 export interface LearningRateDecay {
   /** 'inverse': lr0 / (1 + rate * epoch) (update_lr); 'step': lr0 / (1 + rate * floor(epoch / interval)) (schedule_lr_decay). */
   schedule: 'inverse' | 'step';
+  /** decay_rate: how fast the learning rate falls. */
   rate: number;
   /** Epochs per step of the 'step' schedule (default 1000, as the course). */
   interval?: number;
 }
 
+/** When fit stops before its epochs are done (as Keras' EarlyStopping). */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement of the watched cost before training stops. */
   patience: number;
@@ -28,6 +35,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** What onProgress receives every logEvery epochs. */
 export interface Progress {
   /** The epoch just finished, counted from 0 in this fit (with full batches, an epoch is an iteration). */
   epoch: number;
@@ -47,9 +55,8 @@ export interface Progress {
   learningRate: number;
 }
 
-/** How X holds its examples: 'columns' (X (features, m), the notes'; default) or 'rows' (X (m, features), scikit-learn's). */
-export type Layout = 'columns' | 'rows';
 
+/** Options of Model.fit and Model.fitSync, each checked before training with an error naming it. */
 export interface FitOptions {
   /**
    * 'rows': X (and validation.X) hold one example per row, (m, features),
@@ -64,6 +71,7 @@ export interface FitOptions {
   iterations?: number;
   /** onProgress runs every logEvery epochs (default 100), and on the epoch early stopping ends on. */
   logEvery?: number;
+  /** Called with each logged epoch's Progress (on the main thread, for fit too). */
   onProgress?: (progress: Progress) => void;
   /** fit() only: stops at the next step; fit() rejects with an AbortError. */
   signal?: AbortSignal;
@@ -95,6 +103,7 @@ export interface FitOptions {
    * model's own generator draws them (reproducible per seed).
    */
   shuffleSeed?: number;
+  /** Decay the learning rate after each epoch (Course 2 Week 2's schedules). */
   learningRateDecay?: LearningRateDecay;
   /** Held-out examples: a cost (and accuracy) per epoch in History. */
   validation?: { X: Matrix; Y: Matrix };
@@ -112,8 +121,16 @@ export interface FitOptions {
    * (they are always compared at the end).
    */
   distributed?: boolean | { sharded?: boolean; checkEvery?: number };
+  /**
+   * Scale the inputs: 'standard' or 'minmax' fits that scaler on this fit's
+   * training examples (not on those validationSplit holds out); a Scaler is
+   * used as it is when fitted, else fitted on them. The model keeps it (see
+   * Model.scaler), saves it and applies it to every X it is given.
+   */
+  scaler?: ScalerOption;
 }
 
+/** What a fit did: one entry per epoch, and how it ended. */
 export interface History {
   /** One cost per epoch, computed as Progress.cost (a typed array: long runs stay out of the JavaScript heap). */
   costs: Float64Array;
@@ -131,6 +148,7 @@ export interface History {
   validationAccuracies?: Float64Array;
   /** Whether early stopping ended the fit; bestEpoch is the epoch it went back to (or would have). */
   stoppedEarly: boolean;
+  /** With early stopping: the epoch of the lowest watched cost (whose parameters are restored when restoreBest). */
   bestEpoch?: number;
   /** Distributed training: seconds this process spent in the allreduces. */
   communicationSeconds?: number;
@@ -164,11 +182,13 @@ export interface FitPlan {
   validation: { X: Matrix; Y: Matrix; m: number } | null;
   /** This process's rank and the job's size (1 process when not distributed). */
   world: { rank: number; size: number };
+  /** fit's scaler option, checked but not yet fitted. */
+  scaler?: ScalerOption;
 }
 
 const KNOWN = ['layout', 'learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
   'beta2', 'epsilon', 'batchSize', 'shuffle', 'shuffleSeed', 'learningRateDecay', 'validation', 'validationSplit',
-  'earlyStopping', 'distributed'] as const;
+  'earlyStopping', 'distributed', 'scaler'] as const;
 const MAX = 2 ** 31 - 1;
 
 /** A number in the open interval (0, 1). */
@@ -195,11 +215,6 @@ export function columns(m: Matrix, from: number, to: number): Matrix {
   const out = allocate(dtypeOf(m.data), rows * (to - from));
   for (let r = 0; r < rows; r++) out.set(m.data.subarray(r * cols + from, r * cols + to), r * (to - from));
   return { shape: [rows, to - from], data: out };
-}
-
-export function checkLayout(where: string, layout: unknown): Layout {
-  if (layout === undefined || layout === 'columns' || layout === 'rows') return layout ?? 'columns';
-  throw typeError(where, 'layout', "'columns' or 'rows'", layout);
 }
 
 /**
@@ -320,6 +335,7 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
   }
   const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
   const distributed = checkDistributed(where, o.distributed, model);
+  const scaler = checkScalerOption(where, o.scaler);
   const key = optimizer === 'gd' ? 'gd' : optimizer === 'momentum' ? `momentum(${beta})`
     : optimizer === 'rmsprop' ? `rmsprop(${beta2},${epsilon})` : `adam(${beta1},${beta2},${epsilon})`;
   return {
@@ -330,6 +346,7 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
     },
     epochs, logEvery, onProgress: o.onProgress, signal: o.signal, checkpoint, optimizerKey: key,
     X: x, Y: y, xRows: rows, m, validation, world: distributed?.world ?? { rank: 0, size: 1 },
+    ...(scaler === undefined ? {} : { scaler }),
   };
 }
 

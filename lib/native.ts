@@ -17,17 +17,25 @@ export interface NativeRandomState {
 }
 
 export interface NativeBackendInfo {
+  /** The backend of the products gemm() does not keep on the built-in kernel (see docs/backends.md). */
   gemm: 'openblas' | 'builtin';
+  /** The SIMD level the kernels run at. */
   simd: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
   /** Why that level: the best the CPU has, or DEEPNET_SIMD (and whether the CPU could honour it). */
   simdReason: string;
   /** The best level this CPU supports. */
   simdBest: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
+  /** Threads for gemm and the elementwise kernels. */
   threads: number;
+  /** The addon's version (the package's). */
   version: string;
+  /** The Node-API version the addon was built for. */
   napiVersion: number;
+  /** The OpenBLAS library loaded, when one was. */
   openblasLibrary?: string;
+  /** Its build configuration (openblas_get_config). */
   openblasConfig?: string;
+  /** The kernel family it runs on this CPU (openblas_get_corename). */
   openblasCore?: string;
   /** The MPI library found for distributed training, or why there is none. */
   mpi: string;

@@ -4,7 +4,7 @@ import { demo, DEMO_HELP } from './demo';
 import { gradcheck, GRADCHECK_HELP } from './gradcheck';
 import { evaluate, EVALUATE_HELP, predict, PREDICT_HELP } from './predict';
 import { train, TRAIN_HELP } from './train';
-import { parse, UsageError } from './usage';
+import { closestName, parse, UsageError } from './usage';
 
 const HELP = `Usage: deepnet <command> [options]
 
@@ -61,12 +61,18 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${HELP}\n`);
       return command === undefined ? 2 : 0;
     }
-    const entry = COMMANDS[command];
-    if (!entry) throw new UsageError(`deepnet: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    // Own keys only: 'constructor' or '__proto__' is an unknown command, not Object.prototype's.
+    const entry = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!entry) {
+      const closest = closestName(command, Object.keys(COMMANDS));
+      throw new UsageError(`deepnet: unknown command '${command}'${closest ? `; did you mean ${closest}?` : ''} ` +
+        `(commands: ${Object.keys(COMMANDS).join(', ')})`);
+    }
     return await entry.run(rest);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    process.stderr.write(`${verbose && e.stack ? e.stack : `${e instanceof UsageError ? '' : 'deepnet: '}${e.message}`}\n`);
+    // Messages of the CLI's own name their command already; the library's get the program's name.
+    process.stderr.write(`${verbose && e.stack ? e.stack : `${/^deepnet\b/.test(e.message) ? '' : 'deepnet: '}${e.message}`}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

@@ -5,36 +5,43 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Matrix } from '../matrix';
+import { requireOptional } from '../optional';
 
+/** One split of a dataset: X (features, m) and Y (1, m), examples as columns. */
 export interface Split {
+  /** (features, m): one example per column. */
   X: Matrix<Float64Array>;
+  /** (1, m): the labels. */
   Y: Matrix<Float64Array>;
 }
 
+/** The course's cat / non-cat images, preprocessed as its notebook does. */
 export interface CatDataset {
+  /** The 209 training images: X (12288, 209). */
   train: Split;
+  /** The 50 test images: X (12288, 50). */
   test: Split;
   /** The class names, index = label: ['non-cat', 'cat']. */
   classes: string[];
 }
 
-// jsfive ships CommonJS without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const hdf5 = require('jsfive') as {
+// jsfive (an optional dependency, loaded on first use) ships CommonJS without type declarations.
+interface Hdf5 {
   File: new (buffer: ArrayBuffer, name: string) => {
     keys: string[];
     get(key: string): { shape: number[]; value: ArrayLike<number | string> };
   };
-};
+}
 
 function readSplit(file: string, split: 'train' | 'test'): { split: Split; classes: string[] } {
+  const hdf5 = requireOptional<Hdf5>('loadCatDataset', 'jsfive');
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
     throw new Error(`loadCatDataset: cannot read ${file}: ${(err as Error).message}`);
   }
-  let h5: InstanceType<typeof hdf5.File>;
+  let h5: InstanceType<Hdf5['File']>;
   try {
     h5 = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file);
   } catch (err) {

@@ -9,7 +9,6 @@
 // gives a clear error, never a crash or a huge allocation.
 import * as fs from 'fs';
 import * as path from 'path';
-import { randomBytes } from 'crypto';
 
 export type TensorDType = 'F64' | 'F32' | 'U32';
 
@@ -28,7 +27,9 @@ const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
 /** Headers larger than this are refused (the format's reference reader uses the same bound). */
 const MAX_HEADER = 100 * 1024 * 1024;
 
+/** A file is not valid safetensors (truncated, corrupted, hostile): the message says what and where. */
 export class SafetensorsError extends Error {
+  /** Always 'SafetensorsError'. */
   override readonly name = 'SafetensorsError';
 }
 
@@ -138,7 +139,9 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
  */
 export function writeFileAtomic(file: string, bytes: Buffer): void {
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // crypto is required here, not at the top: loading it costs the core's load time a few ms.
+  const nonce = (require('crypto') as typeof import('crypto')).randomBytes(4).toString('hex');
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${nonce}.tmp`);
   let fd = -1;
   try {
     fd = fs.openSync(tmp, 'wx', 0o644);

@@ -99,7 +99,7 @@ test('a checkpoint of a 2-process run resumes in one process without MPI, and on
       const d = require(${JSON.stringify(path.join(root, 'dist'))}); const { cases } = require(${JSON.stringify(path.join(__dirname, 'cases'))});
       const c = cases.adam; const { X, Y } = c.data(null); const m = d.Model.load(${JSON.stringify(file)});
       m.fitSync(X, Y, { ...c.fit, epochs: 100, distributed: true });
-      if (require(${JSON.stringify(path.join(root, 'dist', 'native'))}).native.mpiWorld().rank === 0) console.log(JSON.stringify(Array.from(m.getParameters().W1.data)));`],
+      if (require(${JSON.stringify(path.join(root, 'dist'))}).mpiWorld().rank === 0) console.log(JSON.stringify(Array.from(m.getParameters().W1.data)));`],
     { cwd: root, encoding: 'utf8' });
     const { err, scale } = maxError(JSON.parse(four.trim()), whole.parameters.W1);
     expect(err / scale).toBeLessThanOrEqual(1e-10);

@@ -9,7 +9,7 @@ const { cases } = require('./cases');
 
 const spec = JSON.parse(process.argv[2]);
 const c = cases[spec.case];
-const world = require(path.resolve(__dirname, '..', '..', 'dist', 'native')).native.mpiWorld();
+const world = require(path.resolve(__dirname, '..', '..', 'dist')).mpiWorld();
 const { X, Y } = c.data(spec.sharded ? world : null);
 const model = new deepnet.Model(c.model);
 if (spec.fail && world.rank === spec.fail.rank) {
