@@ -35,6 +35,7 @@
       "native/addon/args.cc",
       "native/addon/csv_wrap.cc",
       "native/addon/fit_args.cc",
+      "native/addon/gemm_wrap.cc",
       "native/addon/model_wrap.cc",
       "native/addon/ops_wrap.cc",
       "native/addon/rng_wrap.cc",
