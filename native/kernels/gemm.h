@@ -22,6 +22,7 @@
 // plain triple loop both backends are tested against.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 
 namespace deepnet {
@@ -54,6 +55,11 @@ const char* gemm_class_name(GemmClass c);  // "smallK", "thin", "thinNT", "dot",
 
 template <typename T>
 GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb);
+
+// True when rows `row_bytes` apart fall in fewer than all sets of L1: a
+// column strip of them then thrashes a few sets, so the thin path takes them
+// only within one row tile (callers choosing a row length can avoid it).
+bool gemm_rows_alias(size_t row_bytes);
 
 // The dispatch: which classes OpenBLAS computes, per dtype and thread count.
 struct GemmDispatch {

@@ -280,6 +280,8 @@ void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const 
   run<T>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+bool gemm_rows_alias(size_t row_bytes) { return l1_aliased(row_bytes); }
+
 template <typename T>
 GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb) {
   switch (choose_path<T>(transA, transB, M, N, K, ldb)) {
