@@ -4,6 +4,7 @@
       "native/kernels/activations.cc",
       "native/kernels/backward.cc",
       "native/kernels/batch.cc",
+      "native/kernels/cache.cc",
       "native/kernels/cost.cc",
       "native/kernels/cpu.cc",
       "native/kernels/csv.cc",
