@@ -9,7 +9,9 @@ export type GemmClass = 'smallK' | 'thin' | 'thinNT' | 'dot' | 'packedShallow' |
 
 /** The classes OpenBLAS computes, per dtype: [with one thread, with more]. */
 export interface GemmDispatchClasses {
+  /** float64 products: [with one thread, with more]. */
   float64: [GemmClass[], GemmClass[]];
+  /** float32 products: [with one thread, with more]. */
   float32: [GemmClass[], GemmClass[]];
 }
 
