@@ -1,0 +1,60 @@
+// The vector bodies of the exact elementwise arithmetic: the L2 gradient term
+// (l2.h), dropout's mask (dropout.h), the gradient-descent update (update.h),
+// the output layer's gradient and the scalings of dW (backward.h). Each is
+// the reference's IEEE operations in T in the same order, so its bits.
+//
+// Level-generic: see elementwise_level.h.
+#pragma once
+
+namespace deepnet {
+namespace DEEPNET_LEVEL {
+namespace arith {
+
+template <typename T>
+void l2_gradient(T* dW, const T* W, T lambd, T m, long size) {
+  using V = typename Vec<T>::type;
+  const V lv = Vec<T>::splat(lambd), mv = Vec<T>::splat(m);
+  map<Vec<T>>(dW, dW, W, size, [lv, mv](V dw, V w) { return dw + (lv * w) / mv; });
+}
+
+template <typename T>
+void dropout_apply(T* A, const T* D, T keep_prob, long size) {
+  using V = typename Vec<T>::type;
+  const V kp = Vec<T>::splat(keep_prob);
+  map<Vec<T>>(A, A, D, size, [kp](V a, V d) { return (a * d) / kp; });  // two roundings, as numpy
+}
+
+template <typename T>
+void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
+  using V = typename Vec<T>::type;
+  const V lr = Vec<T>::splat(learning_rate);
+  map<Vec<T>>(P_new, P, dP, size, [lr](V p, V dp) { return p - lr * dp; });
+}
+
+template <typename T>
+void output_backward(T* dZL, const T* AL, const T* Y, long m) {
+  using V = typename Vec<T>::type;
+  const V one = Vec<T>::splat(1);
+  map<Vec<T>>(dZL, AL, Y, m, [one](V a, V y) {
+    const V dal = -(y / a - (one - y) / (one - a));
+    return dal * a * (one - a);
+  });
+}
+
+template <typename T>
+void divide_by(T* X, T d, long size) {
+  using V = typename Vec<T>::type;
+  const V dv = Vec<T>::splat(d);
+  map<Vec<T>>(X, X, size, [dv](V x) { return x / dv; });
+}
+
+template <typename T>
+void scale_by(T* X, T s, long size) {
+  using V = typename Vec<T>::type;
+  const V sv = Vec<T>::splat(s);
+  map<Vec<T>>(X, X, size, [sv](V x) { return sv * x; });
+}
+
+}  // namespace arith
+}  // namespace DEEPNET_LEVEL
+}  // namespace deepnet
