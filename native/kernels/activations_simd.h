@@ -11,9 +11,9 @@ namespace deepnet {
 namespace DEEPNET_LEVEL {
 namespace activations {
 
-template <typename T, Activation act>
-DEEPNET_SIMD_INLINE typename Vec<T>::type exact(typename Vec<T>::type z) {
-  using V = Vec<T>;
+template <typename V, Activation act>
+DEEPNET_SIMD_INLINE typename V::type exact(typename V::type z) {
+  using T = typename V::element;
   if (act == Activation::Relu) return V::select(V::le(z, V::zero()), V::zero(), z);  // NaN propagates
   if (act == Activation::LeakyRelu) return V::select(V::gt(z, V::zero()), z, V::splat(T(kLeakySlope)) * z);
   return z;  // Linear
@@ -34,7 +34,7 @@ DEEPNET_SIMD_INLINE vmath::VD round_to(vmath::VD x) {
 
 template <typename T, Activation act>
 void exact_forward(T* A, const T* Z, long size) {
-  map<Vec<T>>(A, Z, size, [](typename Vec<T>::type z) { return exact<T, act>(z); });
+  map<Vec<T>>(A, Z, size, [](typename Vec<T>::type z) { return exact<Vec<T>, act>(z); });
 }
 
 template <typename T>
@@ -48,9 +48,12 @@ void forward(T* A, const T* Z, Activation act, long size) {
   }
 }
 
+// The bias add and its fusions with the exact activations run 256-bit
+// vectors at the AVX-512 level too: measured 3-15% slower on 512 bits when
+// their rows stream from L2 (docs/performance.md).
 template <typename T>
 void bias_add(T* Z, const T* b, int n, int m) {
-  using V = Vec<T>;
+  using V = Vec256<T>;
   for (int r = 0; r < n; ++r) {
     T* z_row = Z + static_cast<long>(r) * m;
     const typename V::type bias = V::splat(b[r]);
@@ -62,7 +65,7 @@ void bias_add(T* Z, const T* b, int n, int m) {
 // training arena's Z buffer becomes A: one store).
 template <typename T, Activation act>
 void bias_exact(T* Z, T* A, const T* b, int n, int m) {
-  using V = Vec<T>;
+  using V = Vec256<T>;
   const bool in_place = Z == A;
   for (int r = 0; r < n; ++r) {
     T* z_row = Z + static_cast<long>(r) * m;
@@ -71,7 +74,7 @@ void bias_exact(T* Z, T* A, const T* b, int n, int m) {
     for_each_vector<V>(m, [&](long j, auto io) {
       const typename V::type z = io.load(z_row + j) + bias;
       if (!in_place) io.store(z_row + j, z);
-      io.store(a_row + j, exact<T, act>(z));
+      io.store(a_row + j, exact<V, act>(z));
     });
   }
 }

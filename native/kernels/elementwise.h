@@ -2,9 +2,10 @@
 //
 // Each kernel's vector body is written once (activations_simd.h, heads_simd.h,
 // cost_simd.h, optimizers_simd.h, arith_simd.h, reduce_simd.h, with vmath.h)
-// over the level's vector traits, and compiled twice: elementwise_avx2.cc
-// with vec_avx2.h (ymm registers), elementwise_avx512.cc with vec_avx512.h
-// (zmm registers and mask registers). Each family's .cc (activations.cc, ...)
+// over vector traits, and compiled twice: elementwise_avx2.cc with 256-bit
+// vectors (vec256.h, ymm registers), elementwise_avx512.cc with 512-bit ones
+// (vec512.h, zmm and mask registers) except for the kernels that measured no
+// faster on them (docs/performance.md). Each family's .cc (activations.cc, ...)
 // keeps its public entry points, its reference twins and the dispatch:
 // simd_elementwise<T>() gives the table of the level simd_level() chose, or
 // null for the reference kernels. Tests and bench_elementwise call a level's

@@ -11,7 +11,15 @@
 #include "target_avx2.h"
 
 #if DEEPNET_HAS_X86
-#include "vec_avx2.h"
 #define DEEPNET_LEVEL avx2
+#include "vec256.h"
+
+namespace deepnet {
+namespace avx2 {
+template <typename T>
+using Vec = Vec256<T>;  // the level's vectors
+}  // namespace avx2
+}  // namespace deepnet
+
 #include "elementwise_level.h"
 #endif

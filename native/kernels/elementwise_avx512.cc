@@ -13,7 +13,18 @@
 #include "target_avx512.h"
 
 #if DEEPNET_HAS_X86
-#include "vec_avx512.h"
 #define DEEPNET_LEVEL avx512
+#include "vec256.h"
+#include "vec512.h"
+
+namespace deepnet {
+namespace avx512 {
+// The level's vectors; the kernels that measured no faster on them use
+// Vec256 here too (see each body).
+template <typename T>
+using Vec = Vec512<T>;
+}  // namespace avx512
+}  // namespace deepnet
+
 #include "elementwise_level.h"
 #endif

@@ -2,8 +2,10 @@
 // level DEEPNET_LEVEL (avx2 or avx512) names, and its table (elementwise.h).
 //
 // Included by elementwise_avx2.cc and elementwise_avx512.cc only, after
-// their target header (target_avx2.h, target_avx512.h) and vector traits
-// (vec_avx2.h, vec_avx512.h), with DEEPNET_LEVEL defined. The bodies
+// their target header (target_avx2.h, target_avx512.h), with DEEPNET_LEVEL
+// defined, the vector traits (vec256.h, vec512.h) and Vec<T>, the level's
+// vectors (Vec256 at AVX2, Vec512 at AVX-512), which the bodies use unless a
+// kernel measured no faster on 512 bits (then it names Vec256). The bodies
 // (vector_loop.h, vmath.h, *_simd.h) include nothing: the C++ library and
 // deepnet's headers come before the target pragma, so that the code shared
 // with the rest of the addon keeps the baseline target, and everything they

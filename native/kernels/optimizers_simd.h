@@ -10,9 +10,8 @@ namespace deepnet {
 namespace DEEPNET_LEVEL {
 namespace optimizers {
 
-template <typename T, OptimizerKind kind>
+template <typename V, OptimizerKind kind, typename T = typename V::element>
 bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
-  using V = Vec<T>;
   using W = typename V::type;
   const W lr = V::splat(c.lr), eps = V::splat(c.eps);
   const W beta = V::splat(c.beta), omb = V::splat(c.one_minus_beta);
@@ -50,16 +49,20 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
   return V::all(finite);
 }
 
+// RMSprop and Adam run 256-bit vectors at the AVX-512 level too: their
+// divisions and square roots bound them, the 512-bit divider does no more
+// per cycle than two 256-bit ones, and they measured 5-8% slower on 512 bits
+// (docs/performance.md). Gradient descent and momentum gain from them.
 template <typename T>
 bool optimizer_steps(OptimizerKind kind, const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
                      T* s, long n, T* vh, T* sh) {
   switch (kind) {
-    case OptimizerKind::GD: return steps<T, OptimizerKind::GD>(c, P_new, P, G, v, s, n, vh, sh);
-    case OptimizerKind::Momentum: return steps<T, OptimizerKind::Momentum>(c, P_new, P, G, v, s, n, vh, sh);
-    case OptimizerKind::RMSprop: return steps<T, OptimizerKind::RMSprop>(c, P_new, P, G, v, s, n, vh, sh);
+    case OptimizerKind::GD: return steps<Vec<T>, OptimizerKind::GD>(c, P_new, P, G, v, s, n, vh, sh);
+    case OptimizerKind::Momentum: return steps<Vec<T>, OptimizerKind::Momentum>(c, P_new, P, G, v, s, n, vh, sh);
+    case OptimizerKind::RMSprop: return steps<Vec256<T>, OptimizerKind::RMSprop>(c, P_new, P, G, v, s, n, vh, sh);
     case OptimizerKind::Adam: break;
   }
-  return steps<T, OptimizerKind::Adam>(c, P_new, P, G, v, s, n, vh, sh);
+  return steps<Vec256<T>, OptimizerKind::Adam>(c, P_new, P, G, v, s, n, vh, sh);
 }
 
 }  // namespace optimizers

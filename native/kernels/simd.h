@@ -1,6 +1,6 @@
 // 256-bit vectors through GCC/Clang vector extensions, for numpy's pairwise
 // row sum in AVX2 registers (reduce.cc; the elementwise kernels have their
-// own per-level traits, vec_avx2.h and vec_avx512.h). One template serves
+// own traits, vec256.h and vec512.h). One template serves
 // float (8 lanes) and double (4 lanes). Only use inside functions marked
 // DEEPNET_TARGET_AVX2.
 #pragma once

@@ -1,24 +1,27 @@
-// The AVX2 level's vector traits, for the level-generic kernel bodies
-// (elementwise_level.h): Vec<double> holds 4 doubles in a ymm register,
-// Vec<float> 8 floats. GCC's vector extensions give +, -, *, / on the
+// 256-bit vector traits for the level-generic kernel bodies
+// (elementwise_level.h): Vec256<double> holds 4 doubles in a ymm register,
+// Vec256<float> 8 floats. GCC's vector extensions give +, -, *, / on the
 // register types; the traits give the rest (loads and stores, whole or the
-// first k lanes, compares into a mask, select, fma, rounding). vec_avx512.h
-// has the same members for zmm registers, and the bodies use nothing else, so
-// each lane gets the same operations at both levels.
+// first k lanes, compares into a mask, select, fma, rounding). Vec512
+// (vec512.h) has the same members for zmm registers, and the bodies use
+// nothing else, so each lane gets the same operations at either width.
 //
-// Included by elementwise_avx2.cc only, after target_avx2.h.
+// The AVX2 level's vectors (Vec = Vec256 in elementwise_avx2.cc); the AVX-512
+// level uses them too, for the kernels that measured no faster on 512 bits.
+// Level-generic: AVX2 instructions only, included after the target header.
 #pragma once
 
 #define DEEPNET_SIMD_INLINE __attribute__((always_inline)) inline
 
 namespace deepnet {
-namespace avx2 {
+namespace DEEPNET_LEVEL {
 
 template <typename T>
-struct Vec;
+struct Vec256;
 
 template <>
-struct Vec<double> {
+struct Vec256<double> {
+  using element = double;
   using type = __m256d;
   using mask = __m256d;  // all ones in the lanes where true
   // The lanes' bit patterns, for vmath's exponent arithmetic (logical shifts).
@@ -77,7 +80,8 @@ struct Vec<double> {
 };
 
 template <>
-struct Vec<float> {
+struct Vec256<float> {
+  using element = float;
   using type = __m256;
   using mask = __m256;
   static constexpr int lanes = 8;
@@ -109,5 +113,5 @@ struct Vec<float> {
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm256_sqrt_ps(x); }
 };
 
-}  // namespace avx2
+}  // namespace DEEPNET_LEVEL
 }  // namespace deepnet

@@ -1,22 +1,22 @@
-// The AVX-512 level's vector traits: Vec<double> holds 8 doubles in a zmm
-// register, Vec<float> 16 floats; compares give mask registers (k0-k7),
-// which select() and the masked loads and stores of a vector's first k lanes
-// take. The same members as vec_avx2.h (see there), so the level-generic
+// 512-bit vector traits: Vec512<double> holds 8 doubles in a zmm register,
+// Vec512<float> 16 floats; compares give mask registers (k0-k7), which
+// select() and the masked loads and stores of a vector's first k lanes take.
+// The same members as Vec256 (vec256.h, see there), so the level-generic
 // bodies compile unchanged and do the same operations in every lane.
 //
-// Included by elementwise_avx512.cc only, after target_avx512.h.
+// The AVX-512 level's vectors (Vec = Vec512 in elementwise_avx512.cc);
+// included there only, after target_avx512.h and vec256.h.
 #pragma once
 
-#define DEEPNET_SIMD_INLINE __attribute__((always_inline)) inline
-
 namespace deepnet {
-namespace avx512 {
+namespace DEEPNET_LEVEL {
 
 template <typename T>
-struct Vec;
+struct Vec512;
 
 template <>
-struct Vec<double> {
+struct Vec512<double> {
+  using element = double;
   using type = __m512d;
   using mask = __mmask8;
   typedef unsigned long long bits __attribute__((vector_size(64)));
@@ -66,7 +66,8 @@ struct Vec<double> {
 };
 
 template <>
-struct Vec<float> {
+struct Vec512<float> {
+  using element = float;
   using type = __m512;
   using mask = __mmask16;
   static constexpr int lanes = 16;
@@ -88,5 +89,5 @@ struct Vec<float> {
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm512_sqrt_ps(x); }
 };
 
-}  // namespace avx512
+}  // namespace DEEPNET_LEVEL
 }  // namespace deepnet
