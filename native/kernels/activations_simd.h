@@ -49,8 +49,9 @@ void forward(T* A, const T* Z, Activation act, long size) {
 }
 
 // The bias add and its fusions with the exact activations run 256-bit
-// vectors at the AVX-512 level too: measured 3-15% slower on 512 bits when
-// their rows stream from L2 (docs/performance.md).
+// vectors at the AVX-512 level too: they measured 2-17% slower on 512 bits
+// when their rows stream from L2 (docs/performance.md; faster only when
+// they fit L1).
 template <typename T>
 void bias_add(T* Z, const T* b, int n, int m) {
   using V = Vec256<T>;

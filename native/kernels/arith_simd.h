@@ -3,12 +3,11 @@
 // the output layer's gradient and the scalings of dW (backward.h). Each is
 // the reference's IEEE operations in T in the same order, so its bits.
 //
-// All but scale_by run 256-bit vectors at the AVX-512 level too: measured
-// 5-9% slower on 512 bits at every size (docs/performance.md), those with a
-// division because the 512-bit divider does no more divisions per cycle than
-// two 256-bit ones (and takes longer for each), the update because it
-// streams its three arrays from L2 a little slower (it gains only when they
-// fit L1).
+// All but scale_by run 256-bit vectors at the AVX-512 level too, as they
+// measured slower on 512 bits (docs/performance.md): those with a division
+// by 5-9% at every size (the 512-bit divider does no more divisions per
+// cycle than two 256-bit ones, and takes longer for each), the update by
+// 4-8% when its arrays stream from L2 (it gained only when they fit L1).
 //
 // Level-generic: see elementwise_level.h.
 #pragma once

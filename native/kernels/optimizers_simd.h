@@ -51,8 +51,8 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
 
 // RMSprop and Adam run 256-bit vectors at the AVX-512 level too: their
 // divisions and square roots bound them, the 512-bit divider does no more
-// per cycle than two 256-bit ones, and they measured 5-8% slower on 512 bits
-// (docs/performance.md). Gradient descent and momentum gain from them.
+// per cycle than two 256-bit ones, and they measured 3-8% slower on 512 bits
+// (docs/performance.md). Gradient descent and momentum gain from 512 bits.
 template <typename T>
 bool optimizer_steps(OptimizerKind kind, const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
                      T* s, long n, T* vh, T* sh) {
