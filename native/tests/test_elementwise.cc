@@ -387,8 +387,7 @@ void test_arith() {
   });
 }
 
-// vmath's functions: within `max_ulps` of glibc's on random arguments, and
-// AVX-512's the same bits as AVX2's (on an odd count, from an odd start).
+// Units in the last place from a to b (the largest for opposite signs).
 int64_t ulps(double a, double b) {
   if (same_bits(a, b)) return 0;
   int64_t x, y;
@@ -399,6 +398,8 @@ int64_t ulps(double a, double b) {
 
 using VmathFn = void (*)(double*, const double*, long);
 
+// A vmath function at each level: within `max_ulps` of glibc's on x, and
+// AVX-512's the same bits as AVX2's (x's odd count, into an odd start).
 void test_vmath_function(const char* name, VmathFn VmathKernels::*fn, double (*libm)(double), const std::vector<double>& x,
                          int64_t max_ulps) {
   const std::vector<Level> ls = levels();
