@@ -9,6 +9,8 @@
       "native/kernels/cpu.cc",
       "native/kernels/csv.cc",
       "native/kernels/dropout.cc",
+      "native/kernels/elementwise_avx2.cc",
+      "native/kernels/elementwise_avx512.cc",
       "native/kernels/forward.cc",
       "native/kernels/gemm.cc",
       "native/kernels/gemm_avx2.cc",

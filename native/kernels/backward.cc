@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "elementwise.h"
 #include "gemm.h"
 #include "reduce.h"
-#include "simd.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -33,45 +33,8 @@ void scale_by(T* X, T s, long size) {
 
 }  // namespace reference
 
-namespace avx2 {
-
-template <typename T>
-DEEPNET_TARGET_AVX2 static void output_backward(T* dZL, const T* AL, const T* Y, long m) {
-  using V = simd::vec<T>;
-  const V one = simd::splat<T>(1);
-  long i = 0;
-  for (; i + simd::lanes<T> <= m; i += simd::lanes<T>) {
-    V a = simd::load(AL + i), y = simd::load(Y + i);
-    V dal = -(y / a - (one - y) / (one - a));
-    simd::store(dZL + i, dal * a * (one - a));
-  }
-  for (; i < m; ++i) dZL[i] = dal1(AL[i], Y[i]) * AL[i] * (T(1) - AL[i]);
-}
-
-template <typename T>
-DEEPNET_TARGET_AVX2 static void divide_by(T* X, T d, long size) {
-  using V = simd::vec<T>;
-  const V dv = simd::splat<T>(d);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) simd::store(X + i, simd::load(X + i) / dv);
-  for (; i < size; ++i) X[i] = X[i] / d;
-}
-
-template <typename T>
-DEEPNET_TARGET_AVX2 static void scale_by(T* X, T s, long size) {
-  using V = simd::vec<T>;
-  const V sv = simd::splat<T>(s);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>) simd::store(X + i, sv * simd::load(X + i));
-  for (; i < size; ++i) X[i] = s * X[i];
-}
-
-}  // namespace avx2
-
-static bool use_avx2() { return simd_avx2_or_better(); }
-
 // The public kernels split large arrays over the thread pool (threads.h);
-// each chunk runs the AVX2 kernel or the reference one.
+// each chunk runs the level's vector kernel (elementwise.h) or the reference one.
 
 template <typename T>
 void cost_backward(T* dAL, const T* AL, const T* Y, long m) {
@@ -80,24 +43,27 @@ void cost_backward(T* dAL, const T* AL, const T* Y, long m) {
 
 template <typename T>
 void output_backward(T* dZL, const T* AL, const T* Y, long m) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(m, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::output_backward(dZL + i0, AL + i0, Y + i0, i1 - i0);
+    if (simd) return simd->output_backward(dZL + i0, AL + i0, Y + i0, i1 - i0);
     reference::output_backward(dZL + i0, AL + i0, Y + i0, i1 - i0);
   });
 }
 
 template <typename T>
 void divide_by(T* X, T d, long size) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::divide_by(X + i0, d, i1 - i0);
+    if (simd) return simd->divide_by(X + i0, d, i1 - i0);
     reference::divide_by(X + i0, d, i1 - i0);
   });
 }
 
 template <typename T>
 void scale_by(T* X, T s, long size) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::scale_by(X + i0, s, i1 - i0);
+    if (simd) return simd->scale_by(X + i0, s, i1 - i0);
     reference::scale_by(X + i0, s, i1 - i0);
   });
 }
@@ -113,7 +79,7 @@ void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form) {
   parallel_rows(n, m, [&](long r0, long r1) {
     for (long r = r0; r < r1; ++r) {
       const T* row = dZ + r * m;
-      const T sum = T(0) + (use_avx2() ? pairwise_sum_avx2(row, m) : pairwise_sum<T>(m, [row](long j) { return row[j]; }));
+      const T sum = T(0) + (simd_avx2_or_better() ? pairwise_sum_avx2(row, m) : pairwise_sum<T>(m, [row](long j) { return row[j]; }));
       db[r] = form == BackwardForm::Notes ? sum / T(m) : form == BackwardForm::Course2 ? inv_m * sum : sum;
     }
   });

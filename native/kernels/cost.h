@@ -42,4 +42,16 @@ double cross_entropy_sum_from_logits(const T* ZL, const T* Y, long size);
 template <typename T>
 double squared_error_sum(const T* A, const T* Y, long size);
 
+// The per-example terms the sums above add up (pairwise, in blocks of up to
+// 128): the notes' log(a) y + log(1 - a) (1 - y) (cross_entropy_sum negates
+// the sum), Course 2's -log(a) y - log(1 - a) (1 - y) with NaN terms dropped,
+// the one from the logits, the squared error.
+enum class CostTerm { Notes, Course2, Logits, Squared };
+
+namespace reference {
+// out (n) = term(X[i], Y[i]) in double; X is AL, or ZL for Logits.
+template <typename T>
+void cost_terms(CostTerm term, double* out, const T* X, const T* Y, long n);
+}  // namespace reference
+
 }  // namespace deepnet

@@ -1,6 +1,6 @@
 #include "dropout.h"
 
-#include "simd.h"
+#include "elementwise.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -15,25 +15,11 @@ void dropout_apply(T* A, const T* D, T keep_prob, long size) {
 }
 }  // namespace reference
 
-namespace avx2 {
-template <typename T>
-DEEPNET_TARGET_AVX2 static void dropout_apply(T* A, const T* D, T keep_prob, long size) {
-  using V = simd::vec<T>;
-  const V kp = simd::splat<T>(keep_prob);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>)
-    simd::store(A + i, (simd::load(A + i) * simd::load(D + i)) / kp);
-  for (; i < size; ++i) {
-    T a = A[i] * D[i];
-    A[i] = a / keep_prob;
-  }
-}
-}  // namespace avx2
-
 template <typename T>
 void dropout_apply(T* A, const T* D, T keep_prob, long size) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_avx2_or_better()) return avx2::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
+    if (simd) return simd->dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
     reference::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
   });
 }

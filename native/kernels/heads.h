@@ -52,6 +52,10 @@ template <typename T>
 void softmax_forward(T* A, const T* Z, int K, int m);
 template <typename T>
 double softmax_cost_sum(const T* Z, const T* Y, int K, int m);
+// out[j - j0] = -sum_k Y[k, j] log softmax(Z)[k, j] for the n columns j0 ..
+// j0 + n - 1: the terms softmax_cost_sum adds up (pairwise, in blocks).
+template <typename T>
+void softmax_terms(double* out, const T* Z, const T* Y, int K, long m, long j0, long n);
 }  // namespace reference
 
 }  // namespace deepnet

@@ -1,7 +1,7 @@
 #include "l2.h"
 
+#include "elementwise.h"
 #include "reduce.h"
-#include "simd.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -21,22 +21,11 @@ void l2_gradient(T* dW, const T* W, T lambd, T m, long size) {
 }
 }  // namespace reference
 
-namespace avx2 {
-template <typename T>
-DEEPNET_TARGET_AVX2 static void l2_gradient(T* dW, const T* W, T lambd, T m, long size) {
-  using V = simd::vec<T>;
-  const V lv = simd::splat<T>(lambd), mv = simd::splat<T>(m);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>)
-    simd::store(dW + i, simd::load(dW + i) + (lv * simd::load(W + i)) / mv);
-  for (; i < size; ++i) dW[i] = dW[i] + (lambd * W[i]) / m;
-}
-}  // namespace avx2
-
 template <typename T>
 void l2_gradient(T* dW, const T* W, T lambd, T m, long size) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_avx2_or_better()) return avx2::l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
+    if (simd) return simd->l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
     reference::l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
   });
 }

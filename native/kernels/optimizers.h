@@ -14,6 +14,8 @@
 // parameters); v and s are updated in place.
 #pragma once
 
+#include <cmath>
+
 namespace deepnet {
 
 enum class OptimizerKind { GD, Momentum, RMSprop, Adam };
@@ -27,6 +29,21 @@ struct OptimizerSettings {
   // Whether this optimizer keeps v (momentum, adam) and s (rmsprop, adam).
   bool has_v() const { return kind == OptimizerKind::Momentum || kind == OptimizerKind::Adam; }
   bool has_s() const { return kind == OptimizerKind::RMSprop || kind == OptimizerKind::Adam; }
+};
+
+// The step's scalars in T, computed once in double as numpy computes its
+// Python-float scalars (shared by the reference and the vector steps).
+template <typename T>
+struct OptimizerScalars {
+  T lr, beta, one_minus_beta, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, bias1, bias2;
+  OptimizerScalars(const OptimizerSettings& o, double learning_rate, long t)
+      : lr(T(learning_rate)),
+        beta(T(o.beta)), one_minus_beta(T(1.0 - o.beta)),
+        beta1(T(o.beta1)), one_minus_beta1(T(1.0 - o.beta1)),
+        beta2(T(o.beta2)), one_minus_beta2(T(1.0 - o.beta2)),
+        eps(T(o.epsilon)),
+        bias1(T(1.0 - std::pow(o.beta1, static_cast<double>(t)))),
+        bias2(T(1.0 - std::pow(o.beta2, static_cast<double>(t)))) {}
 };
 
 // One step over size values; t = the step number, from 1 (Adam's bias

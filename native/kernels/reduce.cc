@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "elementwise.h"
 #include "simd.h"
 
 namespace deepnet {
@@ -47,28 +48,6 @@ DEEPNET_TARGET_AVX2 T pairwise_avx2(const T* a, long n) {
   return pairwise_avx2(a, n2) + pairwise_avx2(a + n2, n - n2);
 }
 
-// A finite x times 0 is a signed zero and a non-finite one NaN, so a block's
-// sum of x * 0 is NaN exactly when the block holds a non-finite value; only
-// that block is then scanned for its index.
-template <typename T>
-DEEPNET_TARGET_AVX2 long first_non_finite_avx2(const T* a, long n) {
-  using V = simd::vec<T>;
-  constexpr long kBlock = 16 * simd::lanes<T>;
-  const V zero = simd::splat<T>(0);
-  long i = 0;
-  for (; i + kBlock <= n; i += kBlock) {
-    V acc = zero;
-    for (long j = 0; j < kBlock; j += simd::lanes<T>) acc = acc + simd::load(a + i + j) * zero;
-    T lanes[simd::lanes<T>];
-    simd::store(lanes, acc);
-    T any = 0;
-    for (T x : lanes) any = any + x;
-    if (any != any) return i + reference::first_non_finite(a + i, kBlock);
-  }
-  const long tail = reference::first_non_finite(a + i, n - i);
-  return tail < 0 ? -1 : i + tail;
-}
-
 }  // namespace
 
 namespace reference {
@@ -84,7 +63,7 @@ template long first_non_finite<double>(const double*, long);
 
 template <typename T>
 long first_non_finite(const T* a, long n) {
-  if (simd_avx2_or_better()) return first_non_finite_avx2(a, n);
+  if (const ElementwiseKernels<T>* simd = simd_elementwise<T>()) return simd->first_non_finite(a, n);
   return reference::first_non_finite(a, n);
 }
 template long first_non_finite<float>(const float*, long);

@@ -53,8 +53,8 @@ double pairwise_sum_avx2(const double* a, long n);
 float pairwise_sum_avx2(const float* a, long n);
 
 // The index of the first NaN or +-Infinity among a[0] .. a[n-1], or -1 (the
-// input check of every call, and training's divergence guard): AVX2 when the
-// CPU has it, else the reference loop.
+// input check of every call, and training's divergence guard): the SIMD
+// level's vector scan (reduce_simd.h) when there is one, else the reference loop.
 template <typename T>
 long first_non_finite(const T* a, long n);
 namespace reference {

@@ -1,6 +1,8 @@
-// 256-bit vectors through GCC/Clang vector extensions, for the elementwise
-// kernels' AVX2 paths. One template serves float (8 lanes) and double
-// (4 lanes). Only use inside functions marked DEEPNET_TARGET_AVX2.
+// 256-bit vectors through GCC/Clang vector extensions, for numpy's pairwise
+// row sum in AVX2 registers (reduce.cc; the elementwise kernels have their
+// own traits, vec256.h and vec512.h). One template serves
+// float (8 lanes) and double (4 lanes). Only use inside functions marked
+// DEEPNET_TARGET_AVX2.
 #pragma once
 
 #include <cstring>

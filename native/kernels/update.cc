@@ -1,6 +1,6 @@
 #include "update.h"
 
-#include "simd.h"
+#include "elementwise.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -12,23 +12,11 @@ void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
 }
 }  // namespace reference
 
-namespace avx2 {
-template <typename T>
-DEEPNET_TARGET_AVX2 static void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
-  using V = simd::vec<T>;
-  const V lr = simd::splat<T>(learning_rate);
-  long i = 0;
-  for (; i + simd::lanes<T> <= size; i += simd::lanes<T>)
-    simd::store(P_new + i, simd::load(P + i) - lr * simd::load(dP + i));
-  for (; i < size; ++i) P_new[i] = P[i] - learning_rate * dP[i];
-}
-}  // namespace avx2
-
 template <typename T>
 void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_avx2_or_better())
-      return avx2::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
+    if (simd) return simd->update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
     reference::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
   });
 }

@@ -3,8 +3,9 @@
 // (1, odd, not multiples of the vector width) and special values (NaN, +-0,
 // +-Inf); and the RNG, numpy's pairwise sum and the cost against known values.
 //
-// Runs whichever SIMD path this CPU has; ctest runs it again with
-// DEEPNET_SIMD=portable. Exits non-zero on any failure.
+// Runs the public kernels at the level this CPU has; ctest runs it again with
+// DEEPNET_SIMD=avx2 and =portable (test_elementwise tests the vector tables
+// level by level, and vmath). Exits non-zero on any failure.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -26,7 +27,6 @@
 #include "rng.h"
 #include "threads.h"
 #include "update.h"
-#include "vmath.h"
 #include "check.h"
 
 namespace {
@@ -153,65 +153,6 @@ void test_rng() {
   check(rs.rand() == 0.417022004702574, "rand(seed 1) first value");
 }
 
-// vmath's exp and log: within one ulp of glibc's over their whole range,
-// with the same special values (the AVX2 sigmoid and cost rely on them).
-#if DEEPNET_HAS_X86
-__attribute__((target("avx2,fma"))) void test_vmath() {
-  if (!simd_avx2_or_better()) return;
-  std::mt19937_64 gen(7);
-  std::uniform_real_distribution<double> ex(-750, 715), lx(-745, 709);
-  auto ulps = [](double a, double b) -> int64_t {
-    if (same_bits(a, b)) return 0;
-    int64_t x, y;
-    std::memcpy(&x, &a, 8);
-    std::memcpy(&y, &b, 8);
-    return (x < 0) != (y < 0) ? INT64_MAX : (x > y ? x - y : y - x);
-  };
-  int64_t worst_exp = 0, worst_log = 0;
-  for (int i = 0; i < 200000; i += 4) {
-    double x[4], y[4], lxs[4], ly[4];
-    for (int j = 0; j < 4; ++j) x[j] = ex(gen), lxs[j] = std::exp(lx(gen));
-    _mm256_storeu_pd(y, vmath::exp_pd(_mm256_loadu_pd(x)));
-    _mm256_storeu_pd(ly, vmath::log_pd(_mm256_loadu_pd(lxs)));
-    for (int j = 0; j < 4; ++j) {
-      worst_exp = std::max(worst_exp, ulps(y[j], std::exp(x[j])));
-      worst_log = std::max(worst_log, ulps(ly[j], std::log(lxs[j])));
-    }
-  }
-  check(worst_exp <= 1, "vmath exp within 1 ulp of glibc (worst " + std::to_string(worst_exp) + ")");
-  check(worst_log <= 1, "vmath log within 1 ulp of glibc (worst " + std::to_string(worst_log) + ")");
-  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
-  const double lin[4] = {0.0, -1.0, inf, nan}, ein[4] = {-800.0, 800.0, -inf, nan};
-  double lout[4], eout[4];
-  _mm256_storeu_pd(lout, vmath::log_pd(_mm256_loadu_pd(lin)));
-  _mm256_storeu_pd(eout, vmath::exp_pd(_mm256_loadu_pd(ein)));
-  check(lout[0] == -inf && std::isnan(lout[1]) && lout[2] == inf && std::isnan(lout[3]), "vmath log special values");
-  check(eout[0] == 0.0 && eout[1] == inf && eout[2] == 0.0 && std::isnan(eout[3]), "vmath exp special values");
-  const double subnormal[4] = {4.9e-324, 1e-310, 2.2e-308, 1e-300};
-  _mm256_storeu_pd(lout, vmath::log_pd(_mm256_loadu_pd(subnormal)));
-  bool ok = true;
-  for (int j = 0; j < 4; ++j) ok &= ulps(lout[j], std::log(subnormal[j])) <= 1;
-  check(ok, "vmath log of subnormals");
-
-  // The cost's one-log shortcut (labels 0/1, 0 < AL < 1) gives the bits of
-  // the notes' two-log term: the cost of one example is -(0.0 + term).
-  const double edges[] = {4.9e-324, 1e-300, 1e-20, 1e-9, 0.25, 0.5, 0.75, 1 - 1e-9, 1 - 0x1p-53};
-  std::uniform_real_distribution<double> unit(0, 1);
-  bool same = true;
-  for (int i = 0; i < 2000; ++i) {
-    const double a = i < 9 ? edges[i] : (i < 18 ? edges[i - 9] : unit(gen)), label = i < 9 ? 1.0 : (i % 2);
-    const __m256d va = _mm256_set1_pd(a), one = _mm256_set1_pd(1), vy = _mm256_set1_pd(label);
-    double term[4];
-    _mm256_storeu_pd(term, _mm256_add_pd(_mm256_mul_pd(vmath::log_pd(va), vy),
-                                         _mm256_mul_pd(vmath::log_pd(_mm256_sub_pd(one, va)), _mm256_sub_pd(one, vy))));
-    same &= same_bits(cross_entropy_cost(&a, &label, 1), -(0.0 + term[0]) / 1.0);
-  }
-  check(same, "cost with labels 0/1: one log per example, same bits as the two-log term");
-}
-#else
-void test_vmath() {}
-#endif
-
 // Masks are U < keep_prob with U the generator's rand() stream, in order.
 void test_dropout_masks() {
   std::vector<double> A(37, 1.0), D(37);
@@ -305,7 +246,6 @@ int main() {
   test_backward<double>();
   test_backward<float>();
   test_rng();
-  test_vmath();
   test_dropout_masks();
   test_reduce_and_cost();
   test_first_non_finite<double>();

@@ -4,8 +4,8 @@
 // uses vmath's), the softmax head and its cost, the optimizers' steps (bit
 // for bit), the batch gathers, and numpy's permutation.
 //
-// Runs whichever SIMD path this CPU has; ctest runs it again with
-// DEEPNET_SIMD=portable. Exits non-zero on any failure.
+// Runs the public kernels at the level this CPU has; ctest runs it again with
+// DEEPNET_SIMD=avx2 and =portable. Exits non-zero on any failure.
 #include <cmath>
 #include <numeric>
 #include <string>
