@@ -44,6 +44,7 @@ export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
   EarlyStoppingOptions, OptimizerName } from './model';
 export { SafetensorsError } from './io/safetensors';
+export { writeFileAtomic } from './io/atomic';
 export * as plot from './plot';
 export { transpose, fromRows, toColumns, toRows } from './layout';
 export { trainTestSplit } from './split';

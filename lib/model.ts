@@ -13,7 +13,7 @@ import { checkExamples, checkInputs, checkLayout, FitOptions, FitPlan, History, 
 import { transpose } from './layout';
 import { checkLayersDims } from './init';
 import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
-import { writeFileAtomic } from './io/safetensors';
+import { checkDestination, writeFileAtomic } from './io/atomic';
 import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
@@ -274,7 +274,8 @@ export class Model {
     const where = 'Model.save';
     this.ensureIdle(where);
     if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'path', 'a file path', path);
-    this.writeFile(path);
+    checkDestination(where, path);  // before encoding a possibly large model
+    this.writeFile(where, path);
   }
 
   /** Reads a model saved by save() (or a checkpoint), validating it fully first. */
@@ -466,7 +467,7 @@ export class Model {
     if (result.bestEpoch >= 0) run.bestEpoch = from + result.bestEpoch;
     const completed = from + result.completed;
     if (result.stop === 'diverged') this.optimizerKey = undefined;  // the native state was reset
-    if (run.plan.checkpoint && result.stop !== 'diverged') this.writeFile(run.plan.checkpoint.path);
+    if (run.plan.checkpoint && result.stop !== 'diverged') this.writeFile(`${where} (checkpoint)`, run.plan.checkpoint.path);
     if (result.stop === 'finished' && completed < run.plan.epochs) return null;
     const history = this.history(run, completed, result.stop === 'early');
     if (result.stop === 'diverged') {
@@ -496,7 +497,7 @@ export class Model {
     };
   }
 
-  private writeFile(path: string): void {
+  private writeFile(where: string, path: string): void {
     const flat = allocate(this.dtype, this.size);
     this.native.readParameters(flat);
     const state = this.optimizerKey === undefined ? null : this.native.getOptimizerState();
@@ -509,7 +510,7 @@ export class Model {
       parameters: flat, epochsTrained: this.trained, version: native.backendInfo().version, rng: this.native.getRngState(),
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       ...(state ? { optimizer: { key, t: state.t, v: key.startsWith('rmsprop') ? null : state.v, s: key.startsWith('momentum') ? null : state.s } } : {}),
-    }));
+    }), where);
   }
 
   /** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */

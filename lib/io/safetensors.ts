@@ -7,9 +7,6 @@
 // Reading validates every length, offset, shape and dtype against the file
 // size before it allocates anything, so a truncated, corrupted or hostile file
 // gives a clear error, never a crash or a huge allocation.
-import * as fs from 'fs';
-import * as path from 'path';
-import { randomBytes } from 'crypto';
 
 export type TensorDType = 'F64' | 'F32' | 'U32';
 
@@ -129,38 +126,4 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
     t.data = t.dtype === 'F64' ? new Float64Array(copy.buffer) : t.dtype === 'F32' ? new Float32Array(copy.buffer) : new Uint32Array(copy.buffer);
   }
   return { metadata, tensors };
-}
-
-/**
- * Writes `bytes` to `file` atomically: a temporary file in the same
- * directory, fsync, rename over the target, fsync of the directory. A crash
- * at any point leaves either the old file or the new one, never a mix.
- */
-export function writeFileAtomic(file: string, bytes: Buffer): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd = -1;
-  try {
-    fd = fs.openSync(tmp, 'wx', 0o644);
-    let written = 0;
-    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = -1;
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    if (fd >= 0) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dirFd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
-  } catch {
-    // Some filesystems refuse to fsync a directory; the rename itself is still atomic.
-  }
 }

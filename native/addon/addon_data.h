@@ -8,7 +8,6 @@ namespace deepnet {
 namespace addon {
 
 struct AddonData {
-  Napi::FunctionReference random_state;
   // A native no-op: calling it fails once JavaScript can no longer run in this
   // environment (see the fit worker's heartbeat).
   Napi::FunctionReference noop;

@@ -102,15 +102,15 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     config.head = arch.head;
     config.init = init_method(c.Get("init"));
     config.init_scale = finite_number(c.Get("scale"), "scale");
-    double seed = finite_number(c.Get("seed"), "seed");
-    if (!(seed >= 0 && seed <= 4294967295.0)) throw_range(env, "seed must be in [0, 2^32 - 1]");
-    config.seed = static_cast<uint32_t>(seed);
+    config.seed = static_cast<uint32_t>(integer_in(c.Get("seed"), "seed", 0, 4294967295.0));
     config.lambd = finite_number(c.Get("lambd"), "lambd");
     config.keep_prob = finite_number(c.Get("keepProb"), "keepProb");
     if (config.lambd < 0 || !(config.keep_prob > 0 && config.keep_prob <= 1))
       throw_range(env, "lambd must be >= 0 and keepProb in (0, 1]");
-    config.dropout_seed = static_cast<long long>(finite_number(c.Get("dropoutSeed"), "dropoutSeed"));
-    dtype_ = string_value(c.Get("dtype"), "dtype") == "float32" ? DType::Float32 : DType::Float64;
+    config.dropout_seed = integer_in(c.Get("dropoutSeed"), "dropoutSeed", -1, 4294967295.0);  // -1: off
+    const std::string dtype = string_value(c.Get("dtype"), "dtype");
+    if (dtype != "float64" && dtype != "float32") throw_range(env, "dtype must be 'float64' or 'float32'");
+    dtype_ = dtype == "float32" ? DType::Float32 : DType::Float64;
     dims_ = config.dims;
     try {
       if (dtype_ == DType::Float32) f32_ = std::make_unique<Model<float>>(config);

@@ -25,25 +25,23 @@ namespace {
 Napi::Value Train(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    std::vector<int> dims = layer_dims(info[4], "dims");
+    const std::vector<int> dims = layer_dims(info[4], "dims");
     const int L = static_cast<int>(dims.size()) - 1;
-    int m = positive_int(info[5], "m");
-    double lr = finite_number(info[6], "learningRate");
-    double iterations = finite_number(info[7], "iterations");
-    double log_every = finite_number(info[8], "logEvery");
-    if (iterations < 0 || log_every < 0) throw_range(env, "iterations and logEvery must be >= 0");
+    const int m = positive_int(info[5], "m");
+    const double lr = finite_number(info[6], "learningRate");
+    const long iterations = static_cast<long>(integer_in(info[7], "iterations", 0, 2147483647.0));
+    const long log_every = static_cast<long>(integer_in(info[8], "logEvery", 0, 2147483647.0));  // 0: never
     Napi::Function on_log = info[9].IsFunction() ? info[9].As<Napi::Function>() : Napi::Function();
 
     // Every JavaScript value first (list elements may run getters), then the
-    // memory behind them; re-read after each callback: JavaScript code that
+    // memory behind them; read again after each callback: JavaScript code that
     // ran in between could have detached, shrunk or replaced a buffer.
     auto read = [&]() {
-      if (!info[2].IsArray() || !info[3].IsArray() || info[2].As<Napi::Array>().Length() != static_cast<uint32_t>(L) ||
-          info[3].As<Napi::Array>().Length() != static_cast<uint32_t>(L))
-        throw_range(env, "W and b must hold one array per layer");
       std::vector<Napi::Value> values{info[0], info[1]};
-      for (int l = 1; l <= L; ++l) values.push_back(info[2].As<Napi::Array>().Get(l - 1));
-      for (int l = 1; l <= L; ++l) values.push_back(info[3].As<Napi::Array>().Get(l - 1));
+      for (const Napi::Value& list : {info[2], info[3]}) {
+        const std::vector<Napi::Value> layers = elements(list, "W and b (one array per layer)", L);
+        values.insert(values.end(), layers.begin(), layers.end());
+      }
       values.push_back(info[10]);
       std::vector<Array> a;
       Array X = typed_array(values[0], "X");
@@ -72,8 +70,8 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
       }
       TrainSettings settings;
       settings.learning_rate = lr;
-      settings.epochs = static_cast<long>(iterations);
-      settings.log_every = static_cast<long>(log_every);
+      settings.epochs = iterations;
+      settings.log_every = log_every;
       TrainLog log;
       if (!on_log.IsEmpty()) {
         log = [&](const EpochReport& r) {
