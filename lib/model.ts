@@ -18,6 +18,7 @@ import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
 import { RandomStateState } from './rng';
+import { cancelOnExit } from './shutdown';
 import { argmaxColumns } from './targets';
 
 export type { InitName } from './io/modelFile';
@@ -246,6 +247,7 @@ export class Model {
     this.fitting = true;
     const onAbort = () => this.native.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatchingExit = cancelOnExit(onAbort);
     try {
       for (let from = 0; ;) {
         const count = this.chunkSize(run, from);
@@ -260,6 +262,7 @@ export class Model {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      stopWatchingExit();
       this.fitting = false;
     }
   }

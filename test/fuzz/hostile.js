@@ -4,10 +4,10 @@
 // JavaScript when the addon reads it: a list element's getter, an object
 // field's getter, a string's toString, a number's valueOf, a progress
 // callback, a generator behind a Proxy, a wrong `this`. That JavaScript
-// "strikes": it shrinks every resizable buffer of the call to zero bytes (V8
-// unmaps the pages: a stray access is a SIGSEGV) and detaches every other one
-// (then collects it when gc is exposed: under AddressSanitizer a stray access
-// is a use-after-free). Contract: the call returns or throws an Error with a
+// "strikes": it shrinks resizable buffers of the call to zero bytes (V8
+// unmaps the pages: a stray access is a SIGSEGV) and detaches others (then
+// collects them when gc is exposed: under AddressSanitizer a stray access is
+// a use-after-free). Contract: the call returns or throws an Error with a
 // message, and never touches the memory it was given once that is gone.
 'use strict';
 
@@ -34,11 +34,15 @@ function memory(r) {
     buffers.push(a.buffer);
     return a;
   }
-  /** Takes every buffer away: resizable ones to zero bytes, plain ones detached. */
+  /**
+   * Takes buffers away: resizable ones to zero bytes, plain ones detached.
+   * Each is taken at random, so that some the addon already took are gone
+   * while those it takes next are intact (all gone: every later check fails).
+   */
   function strike() {
     strikes++;
     for (const b of buffers) {
-      if (b instanceof SharedArrayBuffer) continue;  // can neither shrink nor be detached
+      if (b instanceof SharedArrayBuffer || r.chance(0.5)) continue;  // shared: can neither shrink nor be detached
       if (b.resizable) b.resize(0);
       else if (b.byteLength > 0) structuredClone(b, { transfer: [b] });
     }

@@ -3,7 +3,8 @@
 //   node --expose-gc test/fuzz/hostile_run.js [--rounds N] [--seed S]
 // (after npm run compile). Prints a JSON tally per target; exits 1 on a
 // contract breach; a memory error kills it (SIGSEGV, or ASan's report).
-// --trace prints each call before it runs (to find the one that crashed).
+// --trace prints each call before it runs (to find the one that crashed);
+// --only a,b attacks only those targets.
 'use strict';
 const path = require('path');
 const { makeHostileFuzzer, exportedTargets } = require('./hostile');
@@ -12,6 +13,7 @@ const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const rounds = flag('--rounds', 50);
 const seed = flag('--seed', Date.now() % 2 ** 31);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
 const trace = args.includes('--trace') ? (line) => require('fs').writeSync(2, `${line}\n`) : undefined;
 const { native } = require(path.join(__dirname, '..', '..', 'dist', 'native'));
 
@@ -22,7 +24,7 @@ const { native } = require(path.join(__dirname, '..', '..', 'dist', 'native'));
   // kinds of hostile values it was offered.
   const tally = {};
   for (let i = 0; i < rounds; i++) {
-    for (const name of fuzzer.targets) {
+    for (const name of only ?? fuzzer.targets) {
       const t = (tally[name] ??= { controlOk: 0, controlError: 0, ok: 0, error: 0, struck: 0, kinds: [], messages: [] });
       const control = await fuzzer.step(name, { control: true, trace });
       if (control.outcome === 'ok') t.controlOk++;
