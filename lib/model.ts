@@ -4,7 +4,6 @@
 // its logits (plus the L2 term), dZL = AL - Y, L2 and inverted dropout as
 // Course 2, mini-batches and the optimizers of Course 2 Week 2; it stops
 // (keeping the last finite parameters) if training diverges.
-import * as fs from 'fs';
 import { Architecture, checkArchitecture, HiddenActivation, layerActivations, Output } from './architecture';
 import { checkLambd } from './backward';
 import { checkKeepProb } from './dropout';
@@ -14,6 +13,7 @@ import { transpose } from './layout';
 import { checkLayersDims } from './init';
 import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
 import { checkDestination, writeFileAtomic } from './io/atomic';
+import { FILE_LIMITS, readRegularFile } from './io/regularFile';
 import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
@@ -286,20 +286,22 @@ export class Model {
     const where = 'Model.load';
     if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'path', 'a file path', path);
     const o = options<LoadOptions>(where, opts, ['allowNonFinite']);
-    let bytes: Buffer;
+    if (o.allowNonFinite !== undefined && typeof o.allowNonFinite !== 'boolean') {
+      throw typeError(where, 'allowNonFinite', 'a boolean', o.allowNonFinite);
+    }
+    const file = decodeModel(where, path, readRegularFile(where, path, FILE_LIMITS.model), o.allowNonFinite === true);
+    let model: Model;
     try {
-      bytes = fs.readFileSync(path);
+      model = new Model(file.settings);
+      model.native.writeParameters(file.parameters);
+      if (file.rng) model.native.setRngState(file.rng.key, file.rng.pos, file.rng.hasGauss, file.rng.gauss);
+      if (file.optimizer) model.native.setOptimizerState(file.optimizer.v, file.optimizer.s, file.optimizer.t);
     } catch (err) {
-      throw new Error(`${where}: cannot read ${path}: ${(err as Error).message}`);
+      // decodeModel checked every field; what is left (memory for the model) still names the file.
+      const message = `${where}: ${path}: ${(err as Error).message}`;
+      throw (err as Error).name === 'RangeError' ? new RangeError(message) : new Error(message);
     }
-    const file = decodeModel(where, path, bytes, o.allowNonFinite === true);
-    const model = new Model(file.settings);
-    model.native.writeParameters(file.parameters);
-    if (file.rng) model.native.setRngState(file.rng.key, file.rng.pos, file.rng.hasGauss, file.rng.gauss);
-    if (file.optimizer) {
-      model.native.setOptimizerState(file.optimizer.v, file.optimizer.s, file.optimizer.t);
-      model.optimizerKey = file.optimizer.key;
-    }
+    model.optimizerKey = file.optimizer?.key;
     model.trained = file.epochsTrained;
     model.lastLearningRate = file.learningRate;
     return model;

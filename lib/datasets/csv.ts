@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import { options, typeError } from '../errors';
 import { allocate, DType, FloatArray, Matrix } from '../matrix';
+import { FILE_LIMITS, openRegularFile } from '../io/regularFile';
 import { native } from '../native';
 import { forEachChunk, isBlank, lineEnd } from './chunks';
 
@@ -110,12 +111,7 @@ export function loadCsv<O extends CsvOptions = Record<never, never>>(file: strin
     throw typeError(WHERE, 'labelColumn', 'a column name, a column index, null or false', given);
   }
 
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw new Error(`${WHERE}: cannot read ${file}: ${(err as Error).message}`);
-  }
+  const { fd } = openRegularFile(WHERE, file, FILE_LIMITS.csv);
   try {
     const plan = planLoad(fd, file, header, delimiter, given, labels, layout === 'rows');
     const m = countRows(fd, plan);

@@ -6,7 +6,9 @@
 //             covering it exactly (no holes, no overlaps)
 // Reading validates every length, offset, shape and dtype against the file
 // size before it allocates anything, so a truncated, corrupted or hostile file
-// gives a clear error, never a crash or a huge allocation.
+// gives a clear error, never a crash or a huge allocation. The header is
+// scanned before JSON.parse builds anything from it: at most MAX_HEADER bytes,
+// MAX_DEPTH levels of nesting and MAX_ENTRIES names (tensors and metadata keys).
 
 export type TensorDType = 'F64' | 'F32' | 'U32';
 
@@ -22,8 +24,10 @@ export interface SafetensorsFile {
 }
 
 const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
-/** Headers larger than this are refused (the format's reference reader uses the same bound). */
-const MAX_HEADER = 100 * 1024 * 1024;
+/** Caps on the JSON header. deepnet's own headers are a few KiB deep 3, with 2 names per layer. */
+export const MAX_HEADER = 8 * 2 ** 20;
+export const MAX_DEPTH = 8;
+export const MAX_ENTRIES = 20000;
 
 export class SafetensorsError extends Error {
   override readonly name = 'SafetensorsError';
@@ -53,6 +57,29 @@ export function encode(tensors: [string, Tensor][], metadata: Record<string, str
   return out;
 }
 
+/**
+ * Why the JSON text bytes[begin, end) is past the caps (nested deeper than
+ * MAX_DEPTH, more than MAX_ENTRIES names), or null. Counts outside strings
+ * only; malformed JSON is left for JSON.parse to report.
+ */
+function scanHeader(bytes: Uint8Array, begin: number, end: number): string | null {
+  let depth = 0;
+  let names = 0;
+  for (let i = begin; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {  // a string: skip to its closing quote
+      for (i++; i < end && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {  // { [
+      if (++depth > MAX_DEPTH) return `the header nests deeper than ${MAX_DEPTH} levels (byte ${i - begin})`;
+    } else if (c === 0x7d || c === 0x5d) {  // } ]
+      depth--;
+    } else if (c === 0x3a && ++names > MAX_ENTRIES) {  // :
+      return `the header has more than ${MAX_ENTRIES} names (tensors and metadata)`;
+    }
+  }
+  return null;
+}
+
 /** Parses and validates a safetensors image; `file` names it in errors. */
 export function decode(bytes: Buffer, file: string): SafetensorsFile {
   const fail = (why: string): never => {
@@ -63,6 +90,8 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
   if (n > BigInt(bytes.length - 8)) fail(`the header length ${n} runs past the end of the file (${bytes.length} bytes)`);
   if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
   const headerEnd = 8 + Number(n);
+  const shapeError = scanHeader(bytes, 8, headerEnd);
+  if (shapeError) fail(shapeError);
   let header: unknown;
   try {
     header = JSON.parse(bytes.subarray(8, headerEnd).toString('utf8'));
@@ -72,7 +101,7 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
   const entries = header as Record<string, unknown>;
   const bufferLength = bytes.length - headerEnd;
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   const spans: [number, number, string][] = [];
   const tensors = new Map<string, Tensor>();
   for (const [name, value] of Object.entries(entries)) {

@@ -45,11 +45,12 @@ std::vector<Array> typed_arrays(const std::vector<Napi::Value>& values, const st
   return out;
 }
 
-std::vector<Napi::Value> elements(const Napi::Value& v, const std::string& name, long count) {
-  if (!v.IsArray()) throw_type(v.Env(), name + " must be an array");
+std::vector<Napi::Value> elements(const Napi::Value& v, const std::string& name, long count, const char* what) {
+  const std::string expected = name + " must be an array of " + (count >= 0 ? std::to_string(count) + " " : "") + what;
+  if (!v.IsArray()) throw_type(v.Env(), expected);
   Napi::Array list = v.As<Napi::Array>();
   if (count >= 0 && list.Length() != static_cast<uint32_t>(count))
-    throw_range(v.Env(), name + " must hold " + std::to_string(count) + " elements, not " + std::to_string(list.Length()));
+    throw_range(v.Env(), expected + "; received " + std::to_string(list.Length()));
   std::vector<Napi::Value> out;
   // Length() is read once: a getter below may lengthen or shorten the array.
   for (uint32_t i = 0, n = list.Length(); i < n; ++i) out.push_back(list.Get(i));
@@ -81,7 +82,7 @@ double finite_number(const Napi::Value& v, const std::string& name) {
 
 std::vector<int> layer_dims(const Napi::Value& v, const std::string& name) {
   if (!v.IsArray()) throw_type(v.Env(), name + " must be an array of layer sizes");
-  const std::vector<Napi::Value> list = elements(v, name);
+  const std::vector<Napi::Value> list = elements(v, name, -1, "layer sizes");
   if (list.size() < 2) throw_range(v.Env(), name + " needs at least 2 entries");
   std::vector<int> dims;
   for (size_t i = 0; i < list.size(); ++i) dims.push_back(positive_int(list[i], name + "[" + std::to_string(i) + "]"));
@@ -113,7 +114,7 @@ Head head_name(const Napi::Value& v) {
 Architecture architecture(const Napi::Value& v, int L) {
   if (!v.IsObject()) throw_type(v.Env(), "architecture must be an object { hidden, output }");
   Napi::Object o = v.As<Napi::Object>();
-  const std::vector<Napi::Value> hidden = elements(o.Get("hidden"), "hidden (one activation per hidden layer)", L - 1);
+  const std::vector<Napi::Value> hidden = elements(o.Get("hidden"), "hidden", L - 1, "activations (one per hidden layer)");
   Architecture a;
   a.hidden.assign(L, Activation::Relu);
   for (int l = 1; l < L; ++l) a.hidden[l] = activation_name(hidden[l - 1]);

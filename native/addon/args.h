@@ -49,8 +49,9 @@ Array typed_array(const Napi::Value& v, const std::string& name, DType dtype, si
 std::vector<Array> typed_arrays(const std::vector<Napi::Value>& values, const std::string& name);
 
 // Phase 1: the elements of a JS array, each read once (a getter runs here);
-// count >= 0 requires exactly that many.
-std::vector<Napi::Value> elements(const Napi::Value& v, const std::string& name, long count = -1);
+// count >= 0 requires exactly that many. `what` names them in errors.
+std::vector<Napi::Value> elements(const Napi::Value& v, const std::string& name, long count = -1,
+                                  const char* what = "typed arrays");
 int positive_int(const Napi::Value& v, const std::string& name);
 // An integer number in [min, max] (a count, an index, a seed).
 long long integer_in(const Napi::Value& v, const std::string& name, double min, double max);

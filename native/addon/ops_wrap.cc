@@ -107,7 +107,7 @@ DropoutArgs dropout_values(const Napi::Value& keep, const Napi::Value& masks, in
   DropoutArgs out;
   out.keep_prob = finite_number(keep, "keepProb");
   if (!(out.keep_prob > 0 && out.keep_prob <= 1)) throw_range(keep.Env(), "keepProb must be in (0, 1]");
-  if (out.on()) out.mask_values = elements(masks, "D (one mask per hidden layer)", L - 1);
+  if (out.on()) out.mask_values = elements(masks, "D", L - 1, "typed arrays (one mask per hidden layer)");
   return out;
 }
 
@@ -124,7 +124,7 @@ std::vector<T*> mask_views(const DropoutArgs& d) {  // index 1..L-1, empty when 
 
 // Phase 1: a per-layer list of `count` arrays.
 std::vector<Napi::Value> layer_list(const Napi::Value& v, const char* name, int count) {
-  return elements(v, std::string(name) + " (one array per layer)", count);
+  return elements(v, name, count, "typed arrays (one per layer)");
 }
 
 // modelForward(X, Ws, bs, Zs, As, dims, m, keepProb, rng, Ds, arch): the notes'
@@ -252,7 +252,7 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
     const int L = static_cast<int>(dims.size()) - 1;
     const Architecture arch = architecture(info[13], L);
     const auto Wv = layer_list(info[2], "W", L), Zv = layer_list(info[3], "Z", L), Av = layer_list(info[4], "A", L);
-    const auto dAv = elements(info[5], "dA (dA0 .. dAL)", L + 1);
+    const auto dAv = elements(info[5], "dA", L + 1, "typed arrays (dA0 .. dAL)");
     const auto dWv = layer_list(info[6], "dW", L), dbv = layer_list(info[7], "db", L);
     Regularization reg;
     reg.lambd = finite_number(info[10], "lambd");
@@ -300,7 +300,7 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
 Napi::Value Update(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     const std::vector<Napi::Value> Pv = elements(info[0], "P");
-    const std::vector<Napi::Value> dPv = elements(info[1], "dP (one gradient per P)", static_cast<long>(Pv.size()));
+    const std::vector<Napi::Value> dPv = elements(info[1], "dP", static_cast<long>(Pv.size()), "typed arrays (one per P)");
     const double lr = finite_number(info[2], "learningRate");
     std::vector<Array> Ps = typed_arrays(Pv, "P"), dPs;
     for (size_t i = 0; i < Ps.size(); ++i)
@@ -335,7 +335,7 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
     const long count = static_cast<long>(lists[0].size());
     for (int k = 1; k < 6; ++k) {
       if (k >= 4 && !corrected) continue;
-      lists[k] = elements(info[k < 4 ? 1 + k : 3 + k], std::string(kNames[k]) + " (like Ps)", count);
+      lists[k] = elements(info[k < 4 ? 1 + k : 3 + k], kNames[k], count, "typed arrays (one per P)");
     }
     const OptimizerSettings& o = settings.optimizer;
     std::vector<Array> arrays[6];

@@ -39,7 +39,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
     auto read = [&]() {
       std::vector<Napi::Value> values{info[0], info[1]};
       for (const Napi::Value& list : {info[2], info[3]}) {
-        const std::vector<Napi::Value> layers = elements(list, "W and b (one array per layer)", L);
+        const std::vector<Napi::Value> layers = elements(list, "W and b", L, "typed arrays (one per layer)");
         values.insert(values.end(), layers.begin(), layers.end());
       }
       values.push_back(info[10]);
