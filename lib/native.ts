@@ -74,6 +74,8 @@ export interface NativeCsvProgress {
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   setNumThreads(n: number): void;
+  /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
+  availableMemory(): number;
   RandomState: new (seed: number) => NativeRandomState;
   initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;

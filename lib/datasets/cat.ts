@@ -7,6 +7,10 @@ import { FILE_LIMITS, readRegularFile } from '../io/regularFile';
 import { allocate, Matrix } from '../matrix';
 
 const WHERE = 'loadCatDataset';
+/** The class names a file may list (the course's: 2). */
+const MAX_CLASSES = 1024;
+/** How many times its file size a dataset's values may take (HDF5 may compress them). */
+const MAX_EXPANSION = 64;
 
 export interface Split {
   X: Matrix<Float64Array>;
@@ -51,6 +55,18 @@ function decodeSplit(file: string, split: 'train' | 'test', bytes: Buffer): { sp
   }
   const x = h5.get(`${split}_set_x`);
   const y = h5.get(`${split}_set_y`);
+  const classList = h5.get('list_classes');
+  // Shapes are checked before any .value: jsfive builds a dataset's whole value at once, so a
+  // damaged shape (list_classes of 4294967042 strings) would exhaust the heap.
+  const count = (name: string, shape: unknown, max: number): number => {
+    const dims = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0) ? shape as number[] : null;
+    const n = dims ? dims.reduce((a, d) => a * d, 1) : Infinity;
+    if (!(n <= max)) throw new Error(`${WHERE}: ${file}: dataset ${name} has shape (${String(shape)}): more than the ${max} values it may hold`);
+    return n;
+  };
+  count(`${split}_set_x`, x.shape, MAX_EXPANSION * bytes.length);
+  count(`${split}_set_y`, y.shape, MAX_EXPANSION * bytes.length);
+  count('list_classes', classList.shape, MAX_CLASSES);
   const [m, ...image] = x.shape;
   const nx = image.reduce((a, b) => a * b, 1);
   if (x.shape.length !== 4 || y.shape.length !== 1 || y.shape[0] !== m) {
@@ -69,7 +85,7 @@ function decodeSplit(file: string, split: 'train' | 'test', bytes: Buffer): { sp
     for (let f = 0; f < nx; f++) X[f * m + i] = (pixels[i * nx + f] as number) / 255;
   }
   const Y = Float64Array.from(labels as ArrayLike<number>);
-  const classes = Array.from(h5.get('list_classes').value as ArrayLike<string>, (s) => String(s).replace(/\0+$/, ''));
+  const classes = Array.from(classList.value as ArrayLike<string>, (s) => String(s).replace(/\0+$/, ''));
   return { split: { X: { shape: [nx, m], data: X }, Y: { shape: [1, m], data: Y } }, classes };
 }
 

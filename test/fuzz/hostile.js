@@ -105,6 +105,7 @@ function builders(native, r) {
   return {
     backendInfo: () => ({ fn: native.backendInfo, args: [] }),
     setNumThreads: () => ({ fn: native.setNumThreads, args: [native.backendInfo().threads] }),
+    availableMemory: () => ({ fn: native.availableMemory, args: [] }),
     'new RandomState': () => ({ fn: (s) => new native.RandomState(s), args: [7] }),
     'RandomState.seed': () => { const s = rs(); return { self: s, fn: (...a) => s.seed(...a), args: [3] }; },
     'RandomState.fillRand': (mem) => { const s = rs(); return { self: s, fn: (...a) => s.fillRand(...a), args: [mem.array(9)] }; },
