@@ -1,6 +1,6 @@
 // The Matrix type: { shape: [rows, cols], data } in row-major (numpy C) order.
 // Examples are columns: X is (n_x, m), Y is (1, m).
-import { describe, rangeError, typeError } from './errors';
+import { describe, integerIn, rangeError, typeError } from './errors';
 import { checkMemory } from './memory';
 import { native } from './native';
 
@@ -40,15 +40,25 @@ export function allocate(dtype: DType, length: number, where = 'deepnet'): Float
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
+/** 'float64' (the default, for undefined) or 'float32'; anything else is a TypeError naming `where`. */
+export function checkDType(where: string, dtype: unknown): DType {
+  if (dtype === undefined) return 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') throw typeError(where, 'dtype', "'float64' or 'float32'", dtype);
+  return dtype;
+}
+
 /** A zero-filled (rows, cols) matrix. */
 export function zeros(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
-  return { shape: [rows, cols], data: allocate(dtype, rows * cols) };
+  const where = 'zeros';
+  const [r, c] = [integerIn(where, 'rows', rows, 1, 2 ** 31 - 1), integerIn(where, 'cols', cols, 1, 2 ** 31 - 1)];
+  return { shape: [r, c], data: allocate(checkDType(where, dtype), r * c, where) };
 }
 
 /** A matrix from nested rows of numbers (numpy's np.array(rows)). */
 export function matrix(rows: NestedRows, dtype: DType = 'float64'): Matrix {
   const where = 'matrix';
   if (!Array.isArray(rows)) throw typeError(where, 'rows', 'an array of rows of numbers', rows);
+  checkDType(where, dtype);
   const nested = rows.length > 0 && Array.isArray(rows[0]);
   const list = (nested ? rows : [rows]) as readonly (readonly number[])[];
   const cols = list.length > 0 ? list[0].length : 0;
@@ -88,7 +98,9 @@ function isShape(shape: unknown): shape is [number, number] {
 /**
  * Checks that `value` is a Matrix: shape [rows, cols] of positive integers and
  * a Float64Array/Float32Array of rows*cols elements, and (unless allowNonFinite)
- * no NaN or Infinity. Returns it typed; never copies.
+ * no NaN or Infinity. Returns what it checked as a new { shape, data } (the
+ * data not copied): `shape` and `data` are read once, so getters that answer
+ * differently on every read cannot slip other values past the checks.
  */
 export function checkMatrix(where: string, arg: string, value: unknown, allowNonFinite = false): Matrix {
   const expected = 'a Matrix { shape: [rows, cols], data: Float64Array | Float32Array }';
@@ -114,7 +126,7 @@ export function checkMatrix(where: string, arg: string, value: unknown, allowNon
         `${data[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]`);
     }
   }
-  return value as Matrix;
+  return { shape: [rows, cols], data };
 }
 
 /** Throws unless every matrix has the same dtype as the first; returns it. */
@@ -131,8 +143,11 @@ export function sameDType(where: string, named: [string, Matrix][]): DType {
 
 /** The matrix converted to dtype (the same object when it already is). */
 export function asDType(m: Matrix, dtype: DType): Matrix {
-  if (dtypeOf(m.data) === dtype) return m;
-  return { shape: [m.shape[0], m.shape[1]], data: dtype === 'float32' ? Float32Array.from(m.data) : Float64Array.from(m.data) };
+  const where = 'asDType';
+  const checked = checkMatrix(where, 'm', m, true);
+  checkDType(where, dtype ?? null);  // required here
+  if (dtypeOf(checked.data) === dtype) return checked;
+  return { shape: checked.shape, data: dtype === 'float32' ? Float32Array.from(checked.data) : Float64Array.from(checked.data) };
 }
 
 export function expectShape(where: string, arg: string, m: Matrix, rows: number | null, cols: number | null, why: string): void {

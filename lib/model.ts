@@ -353,6 +353,13 @@ export class Model {
     const [x, y] = checkExamples(where, this.shape, X, Y, '', layout);
     const rows = layout === 'rows';
     const { cost, accuracy } = this.native.evaluate(x.data, y.data, y.shape[1], rows);
+    if (!Number.isFinite(cost)) {
+      // Finite inputs so large that the network's outputs overflow: an error, not a silent Infinity.
+      let largest = 0;
+      for (const v of x.data) largest = Math.max(largest, Math.abs(v));
+      throw new RangeError(`${where}: the cost is ${cost}: the network's outputs overflow for X, whose largest ` +
+        `magnitude is ${largest}; scale the inputs (e.g. standardScaler)`);
+    }
     if (this.output !== 'linear') return { cost, accuracy };
     return { cost, accuracy: NaN, ...regressionErrors(this.probabilities(where, x, layout), y) };
   }

@@ -47,6 +47,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 // availableMemory(): bytes new allocations may take (MemAvailable, or a
 // cgroup's limit less its use): the JavaScript layer's memory checks use it too.
 Napi::Value AvailableMemory(const Napi::CallbackInfo& info) {
+  release_dropped_models(info.Env());
   return Napi::Number::New(info.Env(), static_cast<double>(available_memory()));
 }
 

@@ -2,6 +2,7 @@
 // worker thread (progress events come back to the main thread, a cancel flag
 // stops it at the next step). Arguments are read as fit_args.h says: every
 // JavaScript value first, then the typed arrays' memory.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -92,6 +93,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // new NativeModel({ dims, hidden, output, dtype, init, scale, seed, lambd, keepProb, dropoutSeed })
   explicit ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
     Napi::Env env = info.Env();
+    release_dropped_models(env);
     if (!info[0].IsObject()) throw_type(env, "NativeModel needs a config object");
     Napi::Object c = info[0].As<Napi::Object>();
     ModelConfig config;
@@ -124,10 +126,28 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     // that dropping many models triggers collections that free it.
     external_bytes_ = static_cast<int64_t>(2 * size() * element_bytes());
     Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
+    if (napi_create_reference(env, info.This(), 0, &weak_) == napi_ok) addon_data(env).models.push_back(this);
   }
 
   ~ModelWrap() override {
-    if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_bytes_);
+    release(Env());
+    if (weak_) napi_delete_reference(Env(), weak_);
+  }
+
+  // Whether the JavaScript object is gone (collected), though this finalizer has not run yet.
+  bool collected(Napi::Env env) const {
+    napi_value value = nullptr;
+    return napi_get_reference_value(env, weak_, &value) == napi_ok && value == nullptr;
+  }
+
+  // Frees the model's memory and leaves the registry (once).
+  void release(Napi::Env env) {
+    auto& models = addon_data(env).models;
+    models.erase(std::remove(models.begin(), models.end(), this), models.end());
+    f32_.reset();
+    f64_.reset();
+    if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -external_bytes_);
+    external_bytes_ = 0;
   }
 
  private:
@@ -574,11 +594,19 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   DType dtype_ = DType::Float64;
   std::vector<int> dims_;
   int64_t external_bytes_ = 0;
+  napi_ref weak_ = nullptr;  // this model's JavaScript object, weakly
   std::unique_ptr<Model<float>> f32_;
   std::unique_ptr<Model<double>> f64_;
   std::atomic<bool> busy_{false};
   std::atomic<bool> cancel_{false};
 };
+
+void release_dropped_models(Napi::Env env) {
+  std::vector<ModelWrap*> dropped;
+  for (ModelWrap* model : addon_data(env).models)
+    if (model->collected(env)) dropped.push_back(model);
+  for (ModelWrap* model : dropped) model->release(env);
+}
 
 void register_model(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", ModelWrap::Define(env));
