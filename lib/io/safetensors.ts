@@ -156,3 +156,6 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
   }
   return { metadata, tensors };
 }
+
+// The atomic writer lived here before it served every file deepnet writes; kept importable from here.
+export { writeFileAtomic } from './atomic';

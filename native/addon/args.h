@@ -79,6 +79,19 @@ auto with_dtype(DType dtype, Body&& body) {
 [[noreturn]] void throw_type(Napi::Env env, const std::string& msg);
 [[noreturn]] void throw_range(Napi::Env env, const std::string& msg);
 
+// After a callback ran JavaScript: whether `check` (which reads the arguments
+// again, both phases, and compares them with those in use) holds. An error
+// while reading them (a detached or shrunk array, a throwing getter) counts as
+// a change too, so the caller reports one clear error for all of them.
+template <typename Check>
+bool unchanged(Check&& check) {
+  try {
+    return check();
+  } catch (const Napi::Error&) {
+    return false;
+  }
+}
+
 // Runs fn and turns any C++ exception into a JavaScript error, so that no
 // exception ever unwinds into Node (which would abort the process).
 template <typename Fn>

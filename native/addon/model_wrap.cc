@@ -226,7 +226,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                           Napi::Number::New(env, r.val_cost), Napi::Number::New(env, r.val_accuracy),
                           Napi::Number::New(env, r.learning_rate)});
         // The callback may have detached, shrunk or replaced an array: never use them after that.
-        if (!same_arrays(arrays, fit_arrays(fit_values(info), dtype_, inputs(), outputs(), settings.epochs)))
+        if (!unchanged([&] { return same_arrays(arrays, fit_arrays(fit_values(info), dtype_, inputs(), outputs(), settings.epochs)); }))
           throw_type(env, "an array passed to fitSync was detached, resized or replaced during training");
         return true;
       };

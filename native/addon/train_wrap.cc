@@ -54,7 +54,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
       return a;
     };
     const std::vector<Array> arrays = read();
-    auto unchanged = [&]() {
+    auto same = [&]() {
       std::vector<Array> now = read();
       for (size_t i = 0; i < now.size(); ++i)
         if (now[i].data != arrays[i].data || now[i].length != arrays[i].length) return false;
@@ -77,7 +77,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
         log = [&](const EpochReport& r) {
           Napi::Value keep = on_log.Call({Napi::Number::New(env, static_cast<double>(r.epoch)),
                                           Napi::Number::New(env, r.cost)});
-          if (!unchanged()) throw_type(env, "an array was detached, resized or replaced during training");
+          if (!unchanged(same)) throw_type(env, "an array was detached, resized or replaced during training");
           return !(keep.IsBoolean() && !keep.As<Napi::Boolean>().Value());
         };
       }
@@ -137,10 +137,11 @@ Napi::Value TrainMiniBatch(const Napi::CallbackInfo& info) {
       if (!on_log.IsEmpty()) {
         log = [&](const EpochReport& r) {
           on_log.Call({Napi::Number::New(env, static_cast<double>(r.epoch)), Napi::Number::New(env, r.cost)});
-          const FitArrays now = fit_arrays(fit_values(info), arrays.X.dtype, dims.front(), dims.back(), settings.epochs);
-          Array flat_now = typed_array(info[7], "parameters", arrays.X.dtype, p.count());
-          if (!same_arrays(arrays, now) || flat_now.data != flat.data)
-            throw_type(env, "an array was detached, resized or replaced during training");
+          const bool same = unchanged([&] {
+            const FitArrays now = fit_arrays(fit_values(info), arrays.X.dtype, dims.front(), dims.back(), settings.epochs);
+            return same_arrays(arrays, now) && typed_array(info[7], "parameters", arrays.X.dtype, p.count()).data == flat.data;
+          });
+          if (!same) throw_type(env, "an array was detached, resized or replaced during training");
           return true;
         };
       }
