@@ -4,6 +4,7 @@
 // its logits (plus the L2 term), dZL = AL - Y, L2 and inverted dropout as
 // Course 2, mini-batches and the optimizers of Course 2 Week 2; it stops
 // (keeping the last finite parameters) if training diverges.
+import * as fs from 'fs';
 import { Architecture, checkArchitecture, HiddenActivation, layerActivations, Output } from './architecture';
 import { checkLambd } from './backward';
 import { checkKeepProb } from './dropout';
@@ -14,6 +15,7 @@ import { checkLayersDims } from './init';
 import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
 import { checkDestination, writeFileAtomic } from './io/atomic';
 import { FILE_LIMITS, readRegularFile } from './io/regularFile';
+import { headerLength } from './io/safetensors';
 import { allocate, DType, Matrix } from './matrix';
 import { native, NativeFitSettings, NativeHistory } from './native';
 import { Parameters, readLayers, toParameters } from './parameters';
@@ -289,7 +291,12 @@ export class Model {
     if (o.allowNonFinite !== undefined && typeof o.allowNonFinite !== 'boolean') {
       throw typeError(where, 'allowNonFinite', 'a boolean', o.allowNonFinite);
     }
-    const file = decodeModel(where, path, readRegularFile(where, path, FILE_LIMITS.model), o.allowNonFinite === true);
+    // The header's length is checked before the rest of the file is read.
+    const bytes = readRegularFile(where, path, FILE_LIMITS.model, (fd, size) => {
+      const head = Buffer.alloc(8);
+      headerLength(head.subarray(0, fs.readSync(fd, head, 0, 8, 0)), size, path);
+    });
+    const file = decodeModel(where, path, bytes, o.allowNonFinite === true);
     let model: Model;
     try {
       model = new Model(file.settings);

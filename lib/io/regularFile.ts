@@ -58,10 +58,16 @@ export function openRegularFile(where: string, file: string, maxBytes: number): 
   }
 }
 
-/** The whole of `file`, a regular file of at most `maxBytes` (see openRegularFile). */
-export function readRegularFile(where: string, file: string, maxBytes: number): Buffer {
+/**
+ * The whole of `file`, a regular file of at most `maxBytes` (see
+ * openRegularFile). `precheck`, when given, may look at the open file first
+ * (read its header) and throw before the rest is read.
+ */
+export function readRegularFile(where: string, file: string, maxBytes: number,
+  precheck?: (fd: number, size: number) => void): Buffer {
   const { fd, size: length } = openRegularFile(where, file, maxBytes);
   try {
+    precheck?.(fd, length);
     checkMemory(where, `reading ${file}`, length);
     const bytes = Buffer.allocUnsafe(length);
     let at = 0;
@@ -73,7 +79,7 @@ export function readRegularFile(where: string, file: string, maxBytes: number): 
     }
     return at === length ? bytes : bytes.subarray(0, at);
   } catch (err) {
-    if ((err as Error).message.startsWith(`${where}:`)) throw err;
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;  // precheck's or checkMemory's own error
     throw new Error(`${where}: cannot read ${file}: ${(err as Error).message}`);
   } finally {
     fs.closeSync(fd);

@@ -80,16 +80,28 @@ function scanHeader(bytes: Uint8Array, begin: number, end: number): string | nul
   return null;
 }
 
+/**
+ * The header length in the first 8 bytes of a file of `size` bytes (`head`
+ * may hold just those 8): checked against the size and MAX_HEADER, so a file
+ * can be refused before the rest of it is read.
+ */
+export function headerLength(head: Uint8Array, size: number, file: string): number {
+  const fail = (why: string): never => {
+    throw new SafetensorsError(`${file}: not a valid safetensors file: ${why}`);
+  };
+  if (size < 8 || head.length < 8) fail(`${size} bytes is shorter than the 8-byte header length`);
+  const n = Buffer.from(head.buffer, head.byteOffset, 8).readBigUInt64LE(0);
+  if (n > BigInt(size - 8)) fail(`the header length ${n} runs past the end of the file (${size} bytes)`);
+  if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
+  return Number(n);
+}
+
 /** Parses and validates a safetensors image; `file` names it in errors. */
 export function decode(bytes: Buffer, file: string): SafetensorsFile {
   const fail = (why: string): never => {
     throw new SafetensorsError(`${file}: not a valid safetensors file: ${why}`);
   };
-  if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);
-  const n = bytes.readBigUInt64LE(0);
-  if (n > BigInt(bytes.length - 8)) fail(`the header length ${n} runs past the end of the file (${bytes.length} bytes)`);
-  if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
-  const headerEnd = 8 + Number(n);
+  const headerEnd = 8 + headerLength(bytes, bytes.length, file);
   const shapeError = scanHeader(bytes, 8, headerEnd);
   if (shapeError) fail(shapeError);
   let header: unknown;

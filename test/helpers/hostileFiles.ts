@@ -20,20 +20,12 @@ export interface Outcome {
 }
 
 /**
- * Runs `call` (JavaScript with `deepnet` in scope) in a child process and
- * measures it; the child is killed after `limitMs`.
+ * Runs `call` (JavaScript with `deepnet` in scope) in a child process
+ * (measure_child.js) and measures it; the child is killed after `limitMs`.
  */
 export function measure(call: string, limitMs = 60000): Promise<Outcome> {
-  const script = `
-    const deepnet = require(${JSON.stringify(dist)});
-    const before = process.resourceUsage().maxRSS;
-    const t = process.hrtime.bigint();
-    let error = null;
-    try { ${call}; } catch (err) { error = err instanceof Error ? err.message : 'non-Error: ' + String(err); }
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    console.log(JSON.stringify({ error, peakMiB: (process.resourceUsage().maxRSS - before) / 1024, ms }));`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'measure_child.js'), dist, call], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
