@@ -1,5 +1,6 @@
 // The Matrix type: { shape: [rows, cols], data } in row-major (numpy C) order.
 // Examples are columns: X is (n_x, m), Y is (1, m).
+import { types } from 'util';
 import { describe, integerIn, rangeError, typeError } from './errors';
 import { checkMemory } from './memory';
 import { native } from './native';
@@ -95,12 +96,26 @@ function isShape(shape: unknown): shape is [number, number] {
   );
 }
 
+/** Whether `key` of `o` is a plain field (no getter, no Proxy): read again, it gives the same value. */
+function plainField(o: object, key: string | number): boolean {
+  const d = types.isProxy(o) ? undefined : Object.getOwnPropertyDescriptor(o, key);
+  return d !== undefined && 'value' in d;
+}
+
+/** Whether a Matrix's shape and data, read again, give what was checked. */
+function plainFields(value: object): boolean {
+  if (!plainField(value, 'shape') || !plainField(value, 'data')) return false;
+  const shape = (value as { shape: object }).shape;
+  return plainField(shape, 0) && plainField(shape, 1);
+}
+
 /**
  * Checks that `value` is a Matrix: shape [rows, cols] of positive integers and
  * a Float64Array/Float32Array of rows*cols elements, and (unless allowNonFinite)
- * no NaN or Infinity. Returns what it checked as a new { shape, data } (the
- * data not copied): `shape` and `data` are read once, so getters that answer
- * differently on every read cannot slip other values past the checks.
+ * no NaN or Infinity. Returns it typed, never copying the data; `shape` and
+ * `data` are read once, and a value whose fields are getters or a Proxy (which
+ * might answer differently on the next read) comes back as a new { shape, data }
+ * of what was checked.
  */
 export function checkMatrix(where: string, arg: string, value: unknown, allowNonFinite = false): Matrix {
   const expected = 'a Matrix { shape: [rows, cols], data: Float64Array | Float32Array }';
@@ -126,7 +141,7 @@ export function checkMatrix(where: string, arg: string, value: unknown, allowNon
         `${data[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]`);
     }
   }
-  return { shape: [rows, cols], data };
+  return plainFields(value) ? value as Matrix : { shape: [rows, cols], data };
 }
 
 /** Throws unless every matrix has the same dtype as the first; returns it. */
