@@ -24,7 +24,7 @@ export interface SafetensorsFile {
 }
 
 const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
-/** Caps on the JSON header. deepnet's own headers are a few KiB deep 3, with 2 names per layer. */
+/** Caps on the JSON header. deepnet's own take a few KiB, nest 3 deep and hold 8 names per layer (4 per tensor). */
 export const MAX_HEADER = 8 * 2 ** 20;
 export const MAX_DEPTH = 8;
 export const MAX_ENTRIES = 20000;
