@@ -1,5 +1,10 @@
 {
   "includes": ["native/sources.gypi"],
+  "variables": {
+    # A glibc 2.17 sysroot to link the prebuilt binaries against (set by
+    # scripts/prebuild.js through GYP_DEFINES); empty for a source build.
+    "deepnet_sysroot%": ""
+  },
   "targets": [
     {
       "target_name": "deepnet",
@@ -19,7 +24,16 @@
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fexceptions"],
       "libraries": ["-ldl", "-lpthread"],
-      "ldflags": ["-static-libstdc++", "-static-libgcc", "-Wl,--exclude-libs,ALL"],
+      # libgcc stays shared: every glibc system has libgcc_s.so.1, while the
+      # static unwinder of a new GCC needs glibc 2.35 (_dl_find_object).
+      "ldflags": ["-static-libstdc++", "-Wl,--exclude-libs,ALL"],
+      "conditions": [
+        ["deepnet_sysroot!=''", {
+          "sources": ["native/compat/glibc_compat.cc"],
+          # Only the sysroot's C libraries: libstdc++ and libgcc stay this GCC's.
+          "ldflags": ["--sysroot=<(deepnet_sysroot)", "-L<(deepnet_sysroot)/usr/lib"]
+        }]
+      ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3", "-ffp-contract=off"]

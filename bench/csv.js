@@ -43,8 +43,8 @@ function verify() {
   execFileSync('python3', [path.join(here, 'csv_numpy.py'), 'dump', file, dump]);
   const want = new Float64Array(fs.readFileSync(dump).buffer.slice(0));
   fs.rmSync(dump);
-  const { datasets } = require('../dist');
-  const ds = datasets.loadCsv(file, { labelColumn: null, layout: 'rows' });  // every column, as loadtxt reads them
+  const { loadCsv } = require('../dist');
+  const ds = loadCsv(file, { labelColumn: null, layout: 'rows' });  // every column, as loadtxt reads them
   let differ = 0;
   for (let i = 0; i < want.length; i++) if (!Object.is(ds.X.data[i], want[i])) differ++;
   console.log(`values: loadCsv vs loadtxt on ${want.length} numbers: ${differ} differ`);

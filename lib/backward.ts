@@ -94,6 +94,7 @@ export function linearActivationBackward(dA: Matrix, cache: LayerCache, activati
   return linear(where, dZ, cache[0]);
 }
 
+/** Options of lModelBackward and linearActivationBackward's network variants. */
 export interface BackwardOptions {
   /** L2 strength: adds (lambd * W) / m to every dW (never to db). Default 0. */
   lambd?: number;

@@ -1,5 +1,4 @@
 // Inverted dropout options shared by lModelForward / lModelBackward and Model.
-import { randomBytes } from 'crypto';
 import { typeError } from './errors';
 import { Matrix } from './matrix';
 import { RandomState } from './rng';
@@ -8,6 +7,7 @@ import { RandomState } from './rng';
 export interface DropoutCache {
   /** (n_l, m) of 0/1: D = rand(n_l, m) < keepProb. */
   D: Matrix;
+  /** The keep probability the masks were drawn with. */
   keepProb: number;
 }
 
@@ -15,7 +15,7 @@ let processRng: RandomState | null = null;
 
 /** The process-wide RandomState used when no seed or rng is given (seeded from OS entropy). */
 export function processRandomState(): RandomState {
-  if (!processRng) processRng = new RandomState(randomBytes(4).readUInt32LE(0));
+  if (!processRng) processRng = new RandomState();   // seeded from OS entropy
   return processRng;
 }
 

@@ -3,11 +3,16 @@
 import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
 import { checkDestination } from './io/atomic';
-import { transpose } from './layout';
+import { checkLayout, Layout, transpose } from './layout';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
-import { NativeFitSettings } from './native';
+import { checkScalerOption, ScalerOption } from './modelScaler';
+
+export { checkLayout } from './layout';
+export type { Layout } from './layout';
+import { native, NativeFitSettings } from './native';
 import { checkTargets } from './targets';
 
+/** The optimizers of Model.fit: gradient descent, momentum, RMSprop, Adam. */
 export type OptimizerName = 'gd' | 'momentum' | 'rmsprop' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop', 'adam'];
 
@@ -15,11 +20,13 @@ export const OPTIMIZERS: readonly OptimizerName[] = ['gd', 'momentum', 'rmsprop'
 export interface LearningRateDecay {
   /** 'inverse': lr0 / (1 + rate * epoch) (update_lr); 'step': lr0 / (1 + rate * floor(epoch / interval)) (schedule_lr_decay). */
   schedule: 'inverse' | 'step';
+  /** decay_rate: how fast the learning rate falls. */
   rate: number;
   /** Epochs per step of the 'step' schedule (default 1000, as the course). */
   interval?: number;
 }
 
+/** When fit stops before its epochs are done (as Keras' EarlyStopping). */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement of the watched cost before training stops. */
   patience: number;
@@ -29,6 +36,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** What onProgress receives every logEvery epochs. */
 export interface Progress {
   /** The epoch just finished, counted from 0 in this fit (with full batches, an epoch is an iteration). */
   epoch: number;
@@ -48,9 +56,8 @@ export interface Progress {
   learningRate: number;
 }
 
-/** How X holds its examples: 'columns' (X (features, m), the notes'; default) or 'rows' (X (m, features), scikit-learn's). */
-export type Layout = 'columns' | 'rows';
 
+/** Options of Model.fit and Model.fitSync, each checked before training with an error naming it. */
 export interface FitOptions {
   /**
    * 'rows': X (and validation.X) hold one example per row, (m, features),
@@ -65,6 +72,7 @@ export interface FitOptions {
   iterations?: number;
   /** onProgress runs every logEvery epochs (default 100), and on the epoch early stopping ends on. */
   logEvery?: number;
+  /** Called with each logged epoch's Progress (on the main thread, for fit too). */
   onProgress?: (progress: Progress) => void;
   /** fit() only: stops at the next step; fit() rejects with an AbortError. */
   signal?: AbortSignal;
@@ -96,6 +104,7 @@ export interface FitOptions {
    * model's own generator draws them (reproducible per seed).
    */
   shuffleSeed?: number;
+  /** Decay the learning rate after each epoch (Course 2 Week 2's schedules). */
   learningRateDecay?: LearningRateDecay;
   /** Held-out examples: a cost (and accuracy) per epoch in History. */
   validation?: { X: Matrix; Y: Matrix };
@@ -103,8 +112,26 @@ export interface FitOptions {
   validationSplit?: number;
   /** Stop when the validation cost (the training cost without validation data) stops improving. */
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Data-parallel training over MPI (run under mpirun, mpiexec or srun): true
+   * when every process passes the same X, Y (each takes its share of every
+   * step), or { sharded: true } when each passes its own examples. One
+   * allreduce per step adds up the processes' gradients; all apply the same
+   * update. Process 0 reports progress and writes checkpoints.
+   * checkEvery: compare the processes' parameters every this many steps
+   * (they are always compared at the end).
+   */
+  distributed?: boolean | { sharded?: boolean; checkEvery?: number };
+  /**
+   * Scale the inputs: 'standard' or 'minmax' fits that scaler on this fit's
+   * training examples (not on those validationSplit holds out); a Scaler is
+   * used as it is when fitted, else fitted on them. The model keeps it (see
+   * Model.scaler), saves it and applies it to every X it is given.
+   */
+  scaler?: ScalerOption;
 }
 
+/** What a fit did: one entry per epoch, and how it ended. */
 export interface History {
   /** One cost per epoch, computed as Progress.cost (a typed array: long runs stay out of the JavaScript heap). */
   costs: Float64Array;
@@ -122,7 +149,10 @@ export interface History {
   validationAccuracies?: Float64Array;
   /** Whether early stopping ended the fit; bestEpoch is the epoch it went back to (or would have). */
   stoppedEarly: boolean;
+  /** With early stopping: the epoch of the lowest watched cost (whose parameters are restored when restoreBest). */
   bestEpoch?: number;
+  /** Distributed training: seconds this process spent in the allreduces. */
+  communicationSeconds?: number;
 }
 
 /** What a model tells the checks about itself. */
@@ -130,6 +160,7 @@ export interface ModelShape {
   layers: readonly number[];
   dtype: DType;
   output: Output;
+  keepProb: number;
 }
 
 /** A fit, checked: the native settings (but the epoch count and first epoch, set per call) and the data. */
@@ -150,11 +181,15 @@ export interface FitPlan {
   /** The examples' count. */
   m: number;
   validation: { X: Matrix; Y: Matrix; m: number } | null;
+  /** This process's rank and the job's size (1 process when not distributed). */
+  world: { rank: number; size: number };
+  /** fit's scaler option, checked but not yet fitted. */
+  scaler?: ScalerOption;
 }
 
 const KNOWN = ['layout', 'learningRate', 'epochs', 'iterations', 'logEvery', 'onProgress', 'checkpoint', 'optimizer', 'beta', 'beta1',
   'beta2', 'epsilon', 'batchSize', 'shuffle', 'shuffleSeed', 'learningRateDecay', 'validation', 'validationSplit',
-  'earlyStopping'] as const;
+  'earlyStopping', 'distributed', 'scaler'] as const;
 const MAX = 2 ** 31 - 1;
 
 /** A number in the open interval (0, 1). */
@@ -181,11 +216,6 @@ export function columns(m: Matrix, from: number, to: number): Matrix {
   const out = allocate(dtypeOf(m.data), rows * (to - from));
   for (let r = 0; r < rows; r++) out.set(m.data.subarray(r * cols + from, r * cols + to), r * (to - from));
   return { shape: [rows, to - from], data: out };
-}
-
-export function checkLayout(where: string, layout: unknown): Layout {
-  if (layout === undefined || layout === 'columns' || layout === 'rows') return layout ?? 'columns';
-  throw typeError(where, 'layout', "'columns' or 'rows'", layout);
 }
 
 /**
@@ -305,16 +335,38 @@ export function planFit(where: string, model: ModelShape, X: unknown, Y: unknown
     if (typeof restoreBest !== 'boolean') throw typeError(where, 'earlyStopping.restoreBest', 'a boolean', restoreBest);
   }
   const checkpoint = checkCheckpoint(where, o.checkpoint, logEvery);
+  const distributed = checkDistributed(where, o.distributed, model);
+  const scaler = checkScalerOption(where, o.scaler);
   const key = optimizer === 'gd' ? 'gd' : optimizer === 'momentum' ? `momentum(${beta})`
     : optimizer === 'rmsprop' ? `rmsprop(${beta2},${epsilon})` : `adam(${beta1},${beta2},${epsilon})`;
   return {
     settings: {
       learningRate, logEvery, optimizer, beta, beta1, beta2, epsilon, batchSize: batchSize >= m ? 0 : batchSize, shuffle,
       shuffleSeed, decay, decayRate, decayInterval, patience, minDelta, restoreBest,
+      ...(distributed ? { distributed: distributed.setting } : {}),
     },
     epochs, logEvery, onProgress: o.onProgress, signal: o.signal, checkpoint, optimizerKey: key,
-    X: x, Y: y, xRows: rows, m, validation,
+    X: x, Y: y, xRows: rows, m, validation, world: distributed?.world ?? { rank: 0, size: 1 },
+    ...(scaler === undefined ? {} : { scaler }),
   };
+}
+
+/** The distributed option, checked, and this process's place in the MPI job (MPI started here). */
+function checkDistributed(where: string, value: unknown, model: ModelShape):
+  { setting: true | { sharded: boolean; checkEvery: number }; world: { rank: number; size: number } } | undefined {
+  if (value === undefined || value === false) return undefined;
+  let setting: true | { sharded: boolean; checkEvery: number } = true;
+  if (value !== true) {
+    const d = options<{ sharded?: boolean; checkEvery?: number }>(`${where} distributed`, value, ['sharded', 'checkEvery']);
+    if (d.sharded !== undefined && typeof d.sharded !== 'boolean') throw typeError(where, 'distributed.sharded', 'a boolean', d.sharded);
+    setting = { sharded: d.sharded ?? false, checkEvery: integerIn(where, 'distributed.checkEvery', d.checkEvery ?? 0, 0, MAX) };
+  }
+  if (model.keepProb < 1) throw new TypeError(`${where}: distributed training does not support dropout yet (keepProb ${model.keepProb})`);
+  try {
+    return { setting, world: native.mpiWorld() };
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message.replace(/^deepnet: /, '')}`);
+  }
 }
 
 function checkCheckpoint(where: string, value: unknown, logEvery: number): { path: string; every: number } | undefined {

@@ -7,7 +7,7 @@ import { RandomState } from './rng';
 import { expectFeatureRows } from './layout';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 
 /** A layer's activation: a hidden one, or an output layer's. */
 export type Activation = HiddenActivation | Output;
@@ -21,6 +21,7 @@ export type ActivationCache = Matrix;
  */
 export type LayerCache = [linearCache: LinearCache, activationCache: ActivationCache, dropout?: DropoutCache];
 
+/** Options of lModelForward. */
 export interface ForwardOptions {
   /** Hidden layers' activation: one for all or one per hidden layer (default 'relu'). */
   activation?: HiddenActivation | HiddenActivation[];
@@ -129,7 +130,7 @@ export function linearActivationForward(APrev: Matrix, W: Matrix, b: Matrix, act
  * Without seed or rng the masks come from a process-wide RandomState and are
  * not reproducible.
  */
-export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardOptions): [Matrix, LayerCache[]] {
+export function lModelForward(X: Matrix, parameters: NetworkParameters, opts?: ForwardOptions): [Matrix, LayerCache[]] {
   const where = 'lModelForward';
   const o = options<ForwardOptions>(where, opts, ['keepProb', 'seed', 'rng', 'activation', 'output']);
   const keepProb = checkKeepProb(where, o.keepProb);
@@ -143,7 +144,7 @@ export function lModelForward(X: Matrix, parameters: Parameters, opts?: ForwardO
  * lModelForward for an X its caller has already checked (predict), so that it
  * is scanned once; errors name `where`.
  */
-export function forwardChecked(where: string, x: Matrix, parameters: Parameters, keepProb = 1,
+export function forwardChecked(where: string, x: Matrix, parameters: NetworkParameters, keepProb = 1,
   rng: RandomState | null = null, arch?: Architecture): [Matrix, LayerCache[]] {
   const layers = readLayers(where, 'parameters', parameters);
   const { dims, W, b } = layers;

@@ -8,7 +8,7 @@ import { checkTargets } from './targets';
 import { expectFeatureRows } from './layout';
 import { asDType, checkMatrix, expectShape, Matrix } from './matrix';
 import { native } from './native';
-import { Grads, Parameters, readLayers } from './parameters';
+import { Grads, NetworkParameters, readLayers } from './parameters';
 import { RandomState } from './rng';
 import { readGrads } from './update';
 
@@ -16,7 +16,7 @@ import { readGrads } from './update';
  * theta (n, 1): W1, b1, W2, b2, ..., WL, bL each flattened row-major, and the
  * key of every entry (the course's dictionary_to_vector returns the same pair).
  */
-export function dictionaryToVector(parameters: Parameters): [Matrix, string[]] {
+export function dictionaryToVector(parameters: NetworkParameters): [Matrix, string[]] {
   const { W, b } = readLayers('dictionaryToVector', 'parameters', parameters);
   return flatten(W, b, (l, bias) => `${bias ? 'b' : 'W'}${l}`);
 }
@@ -39,13 +39,13 @@ export function gradientsToVector(grads: Grads): Matrix {
 }
 
 /** Parameters of layersDims from theta (n, 1) (vector_to_dictionary, for any layers). */
-export function vectorToDictionary(theta: Matrix, layersDims: number[]): Parameters {
+export function vectorToDictionary(theta: Matrix, layersDims: number[]): NetworkParameters {
   const where = 'vectorToDictionary';
   const dims = checkLayersDims(where, layersDims);
   const t = checkMatrix(where, 'theta', theta, true);
   const n = dims.slice(1).reduce((sum, units, i) => sum + units * (dims[i] + 1), 0);
   expectShape(where, 'theta', t, n, 1, `(a column with one entry per parameter of layers [${dims}])`);
-  const out: Parameters = {};
+  const out: NetworkParameters = {};
   let at = 0;
   for (let l = 1; l < dims.length; l++) {
     const [rows, cols] = [dims[l], dims[l - 1]];
@@ -72,6 +72,7 @@ function flatten(W: Matrix[], b: Matrix[], key: (layer: number, bias: boolean) =
   return [{ shape: [n, 1], data }, keys];
 }
 
+/** Options of gradientCheckN. */
 export interface GradientCheckOptions {
   /** The perturbation (default 1e-7, as the course). */
   epsilon?: number;
@@ -98,6 +99,7 @@ export interface GradientCheckOptions {
 
 /** One parameter's share of the check: where a backprop bug shows itself. */
 export interface ParameterCheck {
+  /** The parameter: W1, b1, ..., WL, bL. */
   key: string;
   /** Coordinates of this parameter that were checked. */
   checked: number;
@@ -109,10 +111,13 @@ export interface ParameterCheck {
   worst: { index: [number, number]; grad: number; gradapprox: number; error: number }[];
 }
 
+/** gradientCheckN's result: the course's difference, and where a deviation comes from. */
 export interface GradientCheckResult {
   /** ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2) over the checked coordinates. */
   difference: number;
+  /** difference <= threshold. */
   passed: boolean;
+  /** The threshold difference was compared with. */
   threshold: number;
   /** (k, 1): (J_plus - J_minus) / (2 epsilon) per checked coordinate. */
   gradapprox: Matrix;
@@ -120,7 +125,9 @@ export interface GradientCheckResult {
   grad: Matrix;
   /** The checked coordinates of theta (all of them, in order, unless `sample`). */
   indices: number[];
+  /** J(theta + epsilon e_i) per checked coordinate. */
   jPlus: Float64Array;
+  /** J(theta - epsilon e_i) per checked coordinate. */
   jMinus: Float64Array;
   /** The unperturbed cost J(theta). */
   cost: number;
@@ -152,7 +159,7 @@ export const DEFAULT_PARAMETER_THRESHOLD = 1e-5;
  * perturbed costs are computed natively in one call, in float64 whatever the
  * dtype of the inputs (a perturbation of 1e-7 is below float32's resolution).
  */
-export function gradientCheckN(parameters: Parameters, gradients: Grads | Matrix, X: Matrix, Y: Matrix,
+export function gradientCheckN(parameters: NetworkParameters, gradients: Grads | Matrix, X: Matrix, Y: Matrix,
   opts?: GradientCheckOptions): GradientCheckResult {
   const where = 'gradientCheckN';
   const o = options<GradientCheckOptions>(where, opts,

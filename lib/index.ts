@@ -1,11 +1,15 @@
-// deepnet: the notes' L-layer network at native speed.
-export { backendInfo, setNumThreads } from './backend';
+// deepnet's core: the notes' functions and Model at native speed, with the
+// data tools that need nothing beyond the addon (CSV, layouts, splits,
+// scalers, metrics). Plots and the HDF5/MAT loaders and generators live behind
+// the subpaths deepnet/plot and deepnet/datasets, so that loading and
+// type-checking the core touches none of their dependencies.
+export { backendInfo, mpiWorld, setNumThreads } from './backend';
 export type { BackendInfo } from './backend';
 export { matrix, toArray, zeros, asDType, dtypeOf } from './matrix';
 export type { Matrix, DType, FloatArray, NestedRows } from './matrix';
 export { RandomState } from './rng';
 export type { RandomStateState } from './rng';
-export type { Parameters, Grads } from './parameters';
+export type { NetworkParameters, Grads } from './parameters';
 export {
   initializeParameters,
   initializeParametersDeep,
@@ -32,7 +36,6 @@ export { lLayerModel } from './train';
 export type { LLayerModelOptions, LLayerModelResult } from './train';
 export { predict } from './predict';
 export type { Prediction } from './predict';
-export * as datasets from './datasets';
 export { computeCostWithRegularization } from './l2';
 export { dictionaryToVector, vectorToDictionary, gradientsToVector, gradientCheckN, DEFAULT_THRESHOLD,
   DEFAULT_PARAMETER_THRESHOLD } from './gradcheck';
@@ -42,13 +45,15 @@ export type { BackwardOptions } from './backward';
 export type { DropoutCache } from './dropout';
 export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
-  EarlyStoppingOptions, OptimizerName } from './model';
+  EarlyStoppingOptions, OptimizerName, PredictOptions, Layout } from './model';
 export { SafetensorsError } from './io/safetensors';
 export { writeFileAtomic } from './io/atomic';
-export * as plot from './plot';
+export { csvColumns, loadCsv } from './datasets/csv';
+export type { CsvColumnsOptions, CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './datasets/csv';
 export { transpose, fromRows, toColumns, toRows } from './layout';
 export { trainTestSplit } from './split';
 export type { TrainTestSplitOptions, TrainTestSplit, SplitPart } from './split';
 export { standardScaler, minMaxScaler, scalerFromJSON } from './scalers';
-export type { Scaler, ScalerJSON, StandardScalerJSON, MinMaxScalerJSON, MinMaxScalerOptions } from './scalers';
+export type { Scaler, ScalerJSON, ScalerOptions, StandardScalerJSON, MinMaxScalerJSON, MinMaxScalerOptions } from './scalers';
+export type { ScalerOption } from './modelScaler';
 export * from './metrics';

@@ -4,9 +4,10 @@ import { integerIn, options, typeError } from './errors';
 import { allocate, checkDType, DType, Matrix } from './matrix';
 import { checkMemory } from './memory';
 import { native } from './native';
-import { Parameters } from './parameters';
+import { NetworkParameters } from './parameters';
 import { RandomState } from './rng';
 
+/** Options of the initializers. */
 export interface InitOptions {
   /** Seed of the RandomState the weights are drawn from. */
   seed?: number;
@@ -35,7 +36,7 @@ export function checkLayersDims(where: string, layersDims: unknown, name = 'laye
  */
 export function initializeWith(
   where: string, layersDims: unknown, method: InitMethod, scale: number, defaultSeed: number, opts: unknown,
-): Parameters {
+): NetworkParameters {
   const dims = checkLayersDims(where, layersDims);
   const o = options<InitOptions>(where, opts, ['seed', 'dtype']);
   const seed = integerIn(where, 'seed', o.seed ?? defaultSeed, 0, 2 ** 32 - 1);
@@ -43,7 +44,7 @@ export function initializeWith(
   const count = dims.slice(1).reduce((sum, n, l) => sum + n * dims[l], 0);
   checkMemory(where, `parameters for layers [${dims}]`, count * (dtype === 'float32' ? 4 : 8));
   const rng = new RandomState(seed);
-  const parameters: Parameters = {};
+  const parameters: NetworkParameters = {};
   for (let l = 1; l < dims.length; l++) {
     const [n, k] = [dims[l], dims[l - 1]];
     const W: Matrix = { shape: [n, k], data: allocate(dtype, n * k, where) };
@@ -55,22 +56,22 @@ export function initializeWith(
 }
 
 /** Notes: initialize_parameters_deep. W = randn / sqrt(n_prev), seed 3 by default. */
-export function initializeParametersDeep(layersDims: number[], opts?: InitOptions): Parameters {
+export function initializeParametersDeep(layersDims: number[], opts?: InitOptions): NetworkParameters {
   return initializeWith('initializeParametersDeep', layersDims, 'deep', 1, 3, opts);
 }
 
 /** Course 2: initialize_parameters_he. W = randn * sqrt(2 / n_prev), seed 3. */
-export function initializeParametersHe(layersDims: number[], opts?: InitOptions): Parameters {
+export function initializeParametersHe(layersDims: number[], opts?: InitOptions): NetworkParameters {
   return initializeWith('initializeParametersHe', layersDims, 'he', 1, 3, opts);
 }
 
 /** Xavier: W = randn * sqrt(1 / n_prev), seed 3 (the course's suggested variant). */
-export function initializeParametersXavier(layersDims: number[], opts?: InitOptions): Parameters {
+export function initializeParametersXavier(layersDims: number[], opts?: InitOptions): NetworkParameters {
   return initializeWith('initializeParametersXavier', layersDims, 'xavier', 1, 3, opts);
 }
 
 /** Course 2: initialize_parameters_random. W = randn * scale (10), seed 3. */
-export function initializeParametersRandom(layersDims: number[], opts?: InitOptions & { scale?: number }): Parameters {
+export function initializeParametersRandom(layersDims: number[], opts?: InitOptions & { scale?: number }): NetworkParameters {
   const where = 'initializeParametersRandom';
   const o = options<InitOptions & { scale?: number }>(where, opts, ['seed', 'dtype', 'scale']);
   const scale = o.scale ?? 10;
@@ -79,7 +80,7 @@ export function initializeParametersRandom(layersDims: number[], opts?: InitOpti
 }
 
 /** Course 2: initialize_parameters_zeros. Every W and b is zero (no draws). */
-export function initializeParametersZeros(layersDims: number[], opts?: Pick<InitOptions, 'dtype'>): Parameters {
+export function initializeParametersZeros(layersDims: number[], opts?: Pick<InitOptions, 'dtype'>): NetworkParameters {
   const where = 'initializeParametersZeros';
   options<InitOptions>(where, opts, ['dtype']);
   return initializeWith(where, layersDims, 'zeros', 1, 0, opts);
@@ -89,7 +90,7 @@ export function initializeParametersZeros(layersDims: number[], opts?: Pick<Init
  * Course 1's two-layer initialize_parameters(n_x, n_h, n_y): seed 1,
  * W1 = randn(n_h, n_x) * 0.01, W2 = randn(n_y, n_h) * 0.01.
  */
-export function initializeParameters(nX: number, nH: number, nY: number, opts?: InitOptions): Parameters {
+export function initializeParameters(nX: number, nH: number, nY: number, opts?: InitOptions): NetworkParameters {
   const where = 'initializeParameters';
   const dims = [integerIn(where, 'nX', nX, 1, MAX_UNITS), integerIn(where, 'nH', nH, 1, MAX_UNITS),
     integerIn(where, 'nY', nY, 1, MAX_UNITS)];

@@ -4,14 +4,14 @@ import { checkLambd } from './backward';
 import { checkOutputs } from './cost';
 import { expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 
 /**
  * cross_entropy_cost + (1/m) * (lambd/2) * (sum(W1^2) + sum(W2^2) + ... + sum(WL^2)),
  * in that order of operations, with the course's reg_utils.compute_cost
  * (1./m * nansum(...)) as the cross-entropy.
  */
-export function computeCostWithRegularization(AL: Matrix, Y: Matrix, parameters: Parameters, lambd: number): number {
+export function computeCostWithRegularization(AL: Matrix, Y: Matrix, parameters: NetworkParameters, lambd: number): number {
   const where = 'computeCostWithRegularization';
   const [al, y] = checkOutputs(where, AL, Y);
   const { W } = readLayers(where, 'parameters', parameters);

@@ -6,6 +6,15 @@
 import { describe, rangeError, typeError } from './errors';
 import { allocate, checkMatrix, dtypeOf, DType, FloatArray, Matrix, shapeString } from './matrix';
 
+/** How X holds its examples: 'columns' (X (features, m), the notes'; default) or 'rows' (X (m, features), scikit-learn's). */
+export type Layout = 'columns' | 'rows';
+
+/** The `layout` option of `where`, checked; 'columns' when absent. */
+export function checkLayout(where: string, layout: unknown): Layout {
+  if (layout === undefined || layout === 'columns' || layout === 'rows') return layout ?? 'columns';
+  throw typeError(where, 'layout', "'columns' or 'rows'", layout);
+}
+
 /** Tiles of 32 x 32 values: a tile of the input and one of the output (8 KiB each in float64) stay in L1. */
 const TILE = 32;
 

@@ -5,11 +5,16 @@ import { describe, integerIn, rangeError, typeError } from './errors';
 import { checkMemory } from './memory';
 import { native } from './native';
 
+/** The two dtypes of the computation: float64 (numpy's, bit-faithful) or float32 (faster). */
 export type DType = 'float64' | 'float32';
+/** The typed arrays a Matrix holds. */
 export type FloatArray = Float64Array | Float32Array;
 
+/** A 2-D array in row-major (numpy C) order: data[i * cols + j] is row i, column j. */
 export interface Matrix<A extends FloatArray = FloatArray> {
+  /** [rows, cols]. */
   shape: [number, number];
+  /** rows * cols values, row after row. */
   data: A;
 }
 
@@ -31,6 +36,7 @@ export function isFloatArray(x: unknown): x is FloatArray {
   return kind === 'Float64Array' || kind === 'Float32Array';
 }
 
+/** The dtype of a Matrix's data: 'float64' or 'float32'. */
 export function dtypeOf(data: FloatArray): DType {
   return typedArrayKind(data) === 'Float32Array' ? 'float32' : 'float64';
 }

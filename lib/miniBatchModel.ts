@@ -8,9 +8,10 @@ import { checkLayersDims, initializeParametersHe } from './init';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 import { scheduleLrDecay, updateLr } from './schedules';
 
+/** Options of miniBatchModel (the Optimization notebook's model()). */
 export interface MiniBatchModelOptions {
   /** 'gd' (default), 'momentum' or 'adam'. */
   optimizer?: Exclude<OptimizerName, 'rmsprop'>;
@@ -18,9 +19,13 @@ export interface MiniBatchModelOptions {
   learningRate?: number;
   /** Default 64. */
   miniBatchSize?: number;
+  /** Momentum's average (default 0.9). */
   beta?: number;
+  /** Adam's first-moment average (default 0.9). */
   beta1?: number;
+  /** Adam's second-moment average (default 0.999). */
   beta2?: number;
+  /** Default 1e-8. */
   epsilon?: number;
   /** Default 5000. */
   numEpochs?: number;
@@ -34,8 +39,10 @@ export interface MiniBatchModelOptions {
   timeInterval?: number;
 }
 
+/** miniBatchModel's result. */
 export interface MiniBatchModelResult {
-  parameters: Parameters;
+  /** The trained W1, b1, ..., WL, bL. */
+  parameters: NetworkParameters;
   /** The notebook's costs: cost_avg at epochs 0, 100, 200, ... */
   costs: number[];
   /** Every epoch's cost_avg (the batches' summed costs / m, each taken before its batch's update). */

@@ -17,12 +17,17 @@ import { checkDestination, writeFileAtomic } from './io/atomic';
 import { FILE_LIMITS, readRegularFile } from './io/regularFile';
 import { headerLength } from './io/safetensors';
 import { allocate, DType, Matrix } from './matrix';
-import { native, NativeFitSettings, NativeHistory } from './native';
-import { Parameters, readLayers, toParameters } from './parameters';
-import { RandomStateState } from './rng';
+import { meanSquaredError, r2Score } from './metrics/regression';
+import { ownScaler, scaleInputs, scalePlan, scalerForFit } from './modelScaler';
+import { AbortError, TrainingDivergedError } from './fitErrors';
+import { native, NativeHistory } from './native';
+import { NativeModel, NativeProgress, NativeResult, NativeSettings, NativeValidation } from './nativeModel';
+import { NetworkParameters, readLayers, toParameters } from './parameters';
+import { Scaler, scalerFromJSON } from './scalers';
 import { cancelOnExit } from './shutdown';
 import { argmaxColumns } from './targets';
 
+export { AbortError, TrainingDivergedError } from './fitErrors';
 export type { InitName } from './io/modelFile';
 export type { FitOptions, History, Progress, LearningRateDecay, EarlyStoppingOptions, OptimizerName, Layout } from './fitOptions';
 
@@ -32,6 +37,7 @@ export interface PredictOptions {
   layout?: Layout;
 }
 
+/** The network a Model is: its layers, activations, output, initialization and regularization. */
 export interface ModelOptions {
   /** [n_x, n_1, ..., n_L]: input features, hidden units, output units (1 for binary, K classes for softmax). */
   layers: number[];
@@ -47,6 +53,7 @@ export interface ModelOptions {
   init?: InitName;
   /** Seed of the initialization (default 3, as the course); dropout masks and shuffles continue the same stream. */
   seed?: number;
+  /** 'float64' (default, faithful to numpy) or 'float32' (faster); X and Y must have it. */
   dtype?: DType;
   /** L2 strength lambd (default 0). */
   l2?: number;
@@ -60,23 +67,7 @@ export interface ModelOptions {
   dropoutSeed?: number;
 }
 
-/** fit() was aborted: the model holds the parameters of the last finished step. */
-export class AbortError extends Error {
-  override readonly name = 'AbortError';
-  readonly code = 'ABORT_ERR';
-  constructor(message: string, readonly history: History) {
-    super(message);
-  }
-}
-
-/** Training produced a non-finite cost, gradient or parameter; the model kept the last finite parameters. */
-export class TrainingDivergedError extends Error {
-  override readonly name = 'TrainingDivergedError';
-  constructor(message: string, readonly iteration: number, readonly history: History) {
-    super(message);
-  }
-}
-
+/** Options of Model.load. */
 export interface LoadOptions {
   /** Accept NaN or Infinity in the weights (refused by default). */
   allowNonFinite?: boolean;
@@ -96,37 +87,6 @@ export interface Evaluation {
 
 type F = Float64Array | Float32Array;
 
-interface NativeResult {
-  completed: number;
-  steps: number;
-  stop: 'finished' | 'cancelled' | 'callback' | 'diverged' | 'early';
-  diverged?: 'cost' | 'gradient' | 'parameters';
-  bestEpoch: number;
-  bestCost: number;
-  sinceBest: number;
-}
-
-type NativeProgress = ((epoch: number, cost: number, valCost: number, valAccuracy: number, lr: number) => void) | null;
-type NativeSettings = NativeFitSettings & { bestCost: number; sinceBest: number; xRows: boolean };
-type NativeValidation = { X: F; Y: F; m: number; rows: boolean } | null;
-
-interface NativeModel {
-  readParameters(out: F): void;
-  writeParameters(input: F): void;
-  fitSync(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
-    validation: NativeValidation): NativeResult;
-  fit(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
-    validation: NativeValidation): Promise<NativeResult>;
-  cancel(): void;
-  predictProba(X: F, m: number, AL: F, rows: boolean): void;
-  evaluate(X: F, Y: F, m: number, rows: boolean): { cost: number; accuracy: number };
-  getRngState(): RandomStateState;
-  setRngState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;
-  getOptimizerState(): { v: F; s: F; t: number } | null;
-  setOptimizerState(v: F | null, s: F | null, t: number): void;
-  resetOptimizer(): void;
-}
-
 const INITS: Record<InitName, { method: string; scale: number }> = {
   deep: { method: 'deep', scale: 1 },
   he: { method: 'he', scale: 1 },
@@ -143,18 +103,43 @@ interface FitRun {
   bestCost: number;
   sinceBest: number;
   bestEpoch: number;
+  communicationSeconds: number;
 }
 
+/**
+ * A fully-connected network, trained natively: relu, tanh, sigmoid or
+ * leaky-relu hidden layers; a sigmoid, softmax or linear output; L2 and
+ * inverted dropout; full-batch or mini-batch gradient descent, momentum,
+ * RMSprop or Adam, with learning-rate decay, validation, early stopping and
+ * checkpoints; an optional input scaler; float64 or float32. Examples are
+ * columns (X (n_x, m)) unless a method is given { layout: 'rows' }. Its
+ * defaults (relu, sigmoid, 'deep' init, seed 3, learning rate 0.0075, 3000
+ * full-batch iterations) are the notes' L_layer_model's, whose costs and
+ * parameters it reproduces within the golden tolerances.
+ *
+ * @example
+ * const model = new Model({ layers: [2, 20, 3, 1], init: 'he' });
+ * model.fitSync(X, Y, { learningRate: 0.3, iterations: 30000 });
+ * model.predict(Xtest);   // (1, m) of 0/1
+ */
 export class Model {
+  /** [n_x, n_1, ..., n_L]: input features, hidden units, output units. */
   readonly layers: readonly number[];
+  /** The output layer: 'sigmoid', 'softmax' or 'linear'. */
   readonly output: Output;
   /** One activation per hidden layer. */
   readonly activation: readonly HiddenActivation[];
+  /** How the weights were initialized. */
   readonly init: InitName;
+  /** The seed of the initialization (dropout masks and shuffles continue its stream). */
   readonly seed: number;
+  /** The dtype of the parameters and of the X and Y the model takes. */
   readonly dtype: DType;
+  /** L2 strength lambd (0: none). */
   readonly l2: number;
+  /** Inverted dropout on hidden layers (1: none). */
   readonly keepProb: number;
+  /** The seed the dropout masks are re-drawn from before every forward pass, if any. */
   readonly dropoutSeed: number | undefined;
   private readonly native: NativeModel;
   private fitting = false;
@@ -163,6 +148,8 @@ export class Model {
   private lastLearningRate: number | undefined;
   /** Which optimizer (and hyper-parameters) the native optimizer state belongs to. */
   private optimizerKey: string | undefined;
+  /** The model's own copy of its input scaler (see scaler). */
+  private inputScaler: Scaler | null = null;
 
   constructor(opts: ModelOptions) {
     const where = 'Model';
@@ -207,8 +194,28 @@ export class Model {
     return this.trained;
   }
 
+  /**
+   * The scaler applied to every X before the network sees it (a copy: changing
+   * it does not change the model), or null. Set by fit's `scaler` option or by
+   * setScaler; saved in model files.
+   */
+  get scaler(): Scaler | null {
+    return this.inputScaler && scalerFromJSON(this.inputScaler.toJSON());
+  }
+
+  /**
+   * Attaches a fitted scaler (fitted on the model's n_x input features; the
+   * model keeps a copy), or detaches it with null. Parameters trained on
+   * unscaled inputs do not change: attach a scaler before training.
+   */
+  setScaler(scaler: Scaler | null): void {
+    const where = 'Model.setScaler';
+    this.ensureIdle(where);
+    this.inputScaler = scaler === null ? null : ownScaler(where, 'scaler', scaler, this.layers[0]);
+  }
+
   private get shape(): ModelShape {
-    return { layers: this.layers, dtype: this.dtype, output: this.output };
+    return { layers: this.layers, dtype: this.dtype, output: this.output, keepProb: this.keepProb };
   }
 
   private get architecture(): Architecture {
@@ -219,7 +226,7 @@ export class Model {
   fitSync(X: Matrix, Y: Matrix, opts?: FitOptions): History {
     const where = 'Model.fitSync';
     this.ensureNotFitting(where);
-    const run = this.startFit(planFit(where, this.shape, X, Y, opts, false));
+    const run = this.startFit(this.scaledPlan(where, planFit(where, this.shape, X, Y, opts, false)));
     this.fitting = true;
     try {
       for (let from = 0; ;) {
@@ -243,7 +250,7 @@ export class Model {
   async fit(X: Matrix, Y: Matrix, opts?: FitOptions): Promise<History> {
     const where = 'Model.fit';
     this.ensureNotFitting(where);
-    const run = this.startFit(planFit(where, this.shape, X, Y, opts, true));
+    const run = this.startFit(this.scaledPlan(where, planFit(where, this.shape, X, Y, opts, true)));
     const signal = run.plan.signal;
     if (signal?.aborted) throw new AbortError(`${where}: aborted before it started`, this.history(run, 0, false));
     this.fitting = true;
@@ -256,7 +263,7 @@ export class Model {
         const [settings, onProgress, history, validation] = this.chunkArgs(run, from, count);
         const result: NativeResult = signal?.aborted
           // Aborted between two checkpoint chunks: stop here, as at any step.
-          ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest }
+          ? { completed: 0, steps: 0, stop: 'cancelled', bestEpoch: -1, bestCost: run.bestCost, sinceBest: run.sinceBest, communicationSeconds: 0 }
           : await this.native.fit(run.plan.X.data, run.plan.Y.data, run.plan.m, settings, onProgress, history, validation);
         const done = this.afterChunk(where, run, from, result);
         if (done) return done;
@@ -309,6 +316,7 @@ export class Model {
       throw (err as Error).name === 'RangeError' ? new RangeError(message) : new Error(message);
     }
     model.optimizerKey = file.optimizer?.key;
+    if (file.scaler) model.inputScaler = scalerFromJSON(file.scaler);
     model.trained = file.epochsTrained;
     model.lastLearningRate = file.learningRate;
     return model;
@@ -357,9 +365,10 @@ export class Model {
     const where = 'Model.evaluate';
     this.ensureIdle(where);
     const layout = this.predictLayout(where, opts);
-    const [x, y] = checkExamples(where, this.shape, X, Y, '', layout);
-    const rows = layout === 'rows';
-    const { cost, accuracy } = this.native.evaluate(x.data, y.data, y.shape[1], rows);
+    const [X0, y] = checkExamples(where, this.shape, X, Y, '', layout);
+    const x = scaleInputs(this.inputScaler, X0, layout);
+    const m = y.shape[1];
+    const { cost, accuracy } = this.native.evaluate(x.data, y.data, m, layout === 'rows');
     if (!Number.isFinite(cost)) {
       // Finite inputs so large that the network's outputs overflow: an error, not a silent Infinity.
       let largest = 0;
@@ -368,17 +377,22 @@ export class Model {
         `magnitude is ${largest}; scale the inputs (e.g. standardScaler)`);
     }
     if (this.output !== 'linear') return { cost, accuracy };
-    return { cost, accuracy: NaN, ...regressionErrors(this.probabilities(where, x, layout), y) };
+    return { cost, accuracy: NaN, ...regressionErrors(this.outputs(where, x, m, layout), y) };
   }
 
   private predictLayout(where: string, opts: unknown): Layout {
     return checkLayout(where, options<PredictOptions>(where, opts, ['layout']).layout);
   }
 
-  /** AL (K, m) for X in `layout`. */
+  /** AL (K, m) for X in `layout`, checked and scaled. */
   private probabilities(where: string, X: unknown, layout: Layout): Matrix {
     this.ensureIdle(where);
     const [x, m] = checkInputs(where, this.shape, X, layout);
+    return this.outputs(where, scaleInputs(this.inputScaler, x, layout), m, layout);
+  }
+
+  /** AL (K, m) for x, already checked and scaled. */
+  private outputs(where: string, x: Matrix, m: number, layout: Layout): Matrix {
     const K = this.layers[this.layers.length - 1];
     const AL = allocate(this.dtype, K * m, where);
     this.native.predictProba(x.data, m, AL, layout === 'rows');
@@ -386,11 +400,11 @@ export class Model {
   }
 
   /** A copy of the parameters { W1, b1, ..., WL, bL }. */
-  getParameters(): Parameters {
+  getParameters(): NetworkParameters {
     this.ensureIdle('Model.getParameters');
     const flat = allocate(this.dtype, this.size);
     this.native.readParameters(flat);
-    const out: Parameters = {};
+    const out: NetworkParameters = {};
     let at = 0;
     for (let l = 1; l < this.layers.length; l++) {
       const [n, k] = [this.layers[l], this.layers[l - 1]];
@@ -403,7 +417,7 @@ export class Model {
   }
 
   /** Replaces the parameters (shapes must match the layers, dtype the model's). */
-  setParameters(parameters: Parameters): void {
+  setParameters(parameters: NetworkParameters): void {
     const where = 'Model.setParameters';
     this.ensureIdle(where);
     const { dims, W, b, dtype } = readLayers(where, 'parameters', parameters);
@@ -427,7 +441,8 @@ export class Model {
     const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
     const dropout = this.keepProb < 1 ? `keepProb ${this.keepProb}${this.dropoutSeed === undefined ? '' : ` (masks re-seeded with ${this.dropoutSeed})`}` : 'no dropout';
     lines.push(`${this.size} parameters, ${this.dtype}, init '${this.init}' (seed ${this.seed}), ` +
-      `${this.l2 > 0 ? `L2 lambd ${this.l2}` : 'no L2'}, ${dropout}`);
+      `${this.l2 > 0 ? `L2 lambd ${this.l2}` : 'no L2'}, ${dropout}` +
+      (this.inputScaler ? `, inputs scaled by ${this.inputScaler.toJSON().type}` : ''));
     return lines.join('\n');
   }
 
@@ -439,6 +454,12 @@ export class Model {
     if (this.fitting) throw new Error(`${where}: this model is already fitting; wait for that fit to finish (or abort it)`);
   }
 
+  /** The plan with its X scaled by the model's scaler, after fitting the one fit's `scaler` option asks for. */
+  private scaledPlan(where: string, plan: FitPlan): FitPlan {
+    if (plan.scaler !== undefined) this.inputScaler = scalerForFit(where, plan.scaler, plan, this.layers[0]);
+    return this.inputScaler ? scalePlan(plan, this.inputScaler) : plan;
+  }
+
   /** Allocates the fit's history; a different optimizer than the state's starts afresh. */
   private startFit(plan: FitPlan): FitRun {
     if (plan.settings.optimizer !== 'gd' && plan.optimizerKey !== this.optimizerKey) {
@@ -447,7 +468,7 @@ export class Model {
     }
     const buffer = () => allocate('float64', plan.epochs, 'Model.fit') as Float64Array;
     return {
-      plan, steps: 0, bestCost: Number.MAX_VALUE, sinceBest: 0, bestEpoch: -1,
+      plan, steps: 0, bestCost: Number.MAX_VALUE, sinceBest: 0, bestEpoch: -1, communicationSeconds: 0,
       history: { costs: buffer(), valCosts: buffer(), valAccuracies: buffer(), learningRates: buffer() },
     };
   }
@@ -461,7 +482,7 @@ export class Model {
     const { plan } = run;
     const settings = { ...plan.settings, epochs: count, firstEpoch: this.trained, bestCost: run.bestCost, sinceBest: run.sinceBest,
       xRows: plan.xRows };
-    const user = plan.onProgress;
+    const user = plan.world.rank === 0 ? plan.onProgress : undefined;  // one process reports
     const onProgress: NativeProgress = user
       ? (e, cost, valCost, valAccuracy, learningRate) => user({
         epoch: from + e, iteration: from + e, epochs: plan.epochs, iterations: plan.epochs, cost, learningRate,
@@ -481,12 +502,14 @@ export class Model {
     this.trained += result.completed;
     this.lastLearningRate = run.plan.settings.learningRate;
     run.steps += result.steps;
+    run.communicationSeconds += result.communicationSeconds;
     run.bestCost = result.bestCost;
     run.sinceBest = result.sinceBest;
     if (result.bestEpoch >= 0) run.bestEpoch = from + result.bestEpoch;
     const completed = from + result.completed;
     if (result.stop === 'diverged') this.optimizerKey = undefined;  // the native state was reset
-    if (run.plan.checkpoint && result.stop !== 'diverged') this.writeFile(`${where} (checkpoint)`, run.plan.checkpoint.path);
+    // One process writes the checkpoint (they all hold the same model).
+    if (run.plan.checkpoint && result.stop !== 'diverged' && run.plan.world.rank === 0) this.writeFile(`${where} (checkpoint)`, run.plan.checkpoint.path);
     if (result.stop === 'finished' && completed < run.plan.epochs) return null;
     const history = this.history(run, completed, result.stop === 'early');
     if (result.stop === 'diverged') {
@@ -513,6 +536,7 @@ export class Model {
       ...(run.plan.validation ? { validationCosts: take(h.valCosts) } : {}),
       ...(run.plan.validation && this.output !== 'linear' ? { validationAccuracies: take(h.valAccuracies) } : {}),
       stoppedEarly, ...(run.bestEpoch >= 0 ? { bestEpoch: run.bestEpoch } : {}),
+      ...(run.plan.world.size > 1 || run.plan.settings.distributed ? { communicationSeconds: run.communicationSeconds } : {}),
     };
   }
 
@@ -528,12 +552,13 @@ export class Model {
       },
       parameters: flat, epochsTrained: this.trained, version: native.backendInfo().version, rng: this.native.getRngState(),
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
+      ...(this.inputScaler ? { scaler: this.inputScaler.toJSON() } : {}),
       ...(state ? { optimizer: { key, t: state.t, v: key.startsWith('rmsprop') ? null : state.v, s: key.startsWith('momentum') ? null : state.s } } : {}),
     }), where);
   }
 
   /** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */
-  private flatten(parameters: Parameters): F {
+  private flatten(parameters: NetworkParameters): F {
     const flat = allocate(this.dtype, this.size);
     let at = 0;
     for (let l = 1; l < this.layers.length; l++) {
@@ -546,25 +571,10 @@ export class Model {
   }
 }
 
-/** MSE over every output and example, and R^2 averaged over the outputs (as scikit-learn's r2_score). */
+/** MSE over every output and example, and R^2 averaged over the outputs (scikit-learn's r2_score, uniform average). */
 function regressionErrors(A: Matrix, Y: Matrix): { meanSquaredError: number; r2: number } {
   const [K, m] = Y.shape;
-  let squared = 0;
   let r2 = 0;
-  for (let k = 0; k < K; k++) {
-    let mean = 0;
-    for (let j = 0; j < m; j++) mean += Y.data[k * m + j];
-    mean /= m;
-    let residual = 0;
-    let total = 0;
-    for (let j = 0; j < m; j++) {
-      const y = Y.data[k * m + j];
-      residual += (A.data[k * m + j] - y) ** 2;
-      total += (y - mean) ** 2;
-    }
-    squared += residual;
-    // scikit-learn: a constant target scores 1 when predicted exactly, else 0.
-    r2 += total === 0 ? (residual === 0 ? 1 : 0) : 1 - residual / total;
-  }
-  return { meanSquaredError: squared / (K * m), r2: r2 / K };
+  for (let k = 0; k < K; k++) r2 += r2Score(Y.data.subarray(k * m, (k + 1) * m), A.data.subarray(k * m, (k + 1) * m));
+  return { meanSquaredError: meanSquaredError(Y.data, A.data), r2: r2 / K };
 }

@@ -17,14 +17,28 @@ export interface NativeRandomState {
 }
 
 export interface NativeBackendInfo {
+  /** The backend of the products gemm() does not keep on the built-in kernel (see docs/backends.md). */
   gemm: 'openblas' | 'builtin';
-  simd: 'avx2+fma' | 'portable';
+  /** The SIMD level the kernels run at. */
+  simd: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
+  /** Why that level: the best the CPU has, or DEEPNET_SIMD (and whether the CPU could honour it). */
+  simdReason: string;
+  /** The best level this CPU supports. */
+  simdBest: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
+  /** Threads for gemm and the elementwise kernels. */
   threads: number;
+  /** The addon's version (the package's). */
   version: string;
+  /** The Node-API version the addon was built for. */
   napiVersion: number;
+  /** The OpenBLAS library loaded, when one was. */
   openblasLibrary?: string;
+  /** Its build configuration (openblas_get_config). */
   openblasConfig?: string;
+  /** The kernel family it runs on this CPU (openblas_get_corename). */
   openblasCore?: string;
+  /** The MPI library found for distributed training, or why there is none. */
+  mpi: string;
 }
 
 /** The layers' kinds, as the native layer takes them (see architecture.ts). */
@@ -53,6 +67,7 @@ export interface NativeFitSettings {
   patience: number;
   minDelta: number;
   restoreBest: boolean;
+  distributed?: true | { sharded: boolean; checkEvery: number };
 }
 
 /** Per-epoch outputs of a fit, each of `epochs` entries. */
@@ -76,6 +91,7 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
   availableMemory(): number;
+  mpiWorld(): { rank: number; size: number };
   RandomState: new (seed: number) => NativeRandomState;
   initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;
   linearForward(Z: F, W: F, A: F, b: F, n: number, k: number, m: number): void;
@@ -123,12 +139,21 @@ export interface NativeBinding {
 
 const root = path.resolve(__dirname, '..');
 
-function load(): NativeBinding {
+/** The addon file that loaded: a prebuild shipped in prebuilds/, a local (source) build, or DEEPNET_ADDON's. */
+export interface AddonOrigin {
+  kind: 'prebuild' | 'source build' | 'DEEPNET_ADDON';
+  file: string;
+}
+
+function load(): { binding: NativeBinding; origin: AddonOrigin } {
   const override = process.env.DEEPNET_ADDON;
   try {
-    if (override) return require(path.resolve(override)) as NativeBinding;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require('node-gyp-build')(root) as NativeBinding;
+    const file: string = override ? path.resolve(override) : require('node-gyp-build').resolve(root);
+    // node-gyp-build finds prebuilds at prebuilds/<platform>-<arch>/<file>, builds under build/.
+    const prebuilt = path.basename(path.dirname(path.dirname(file))) === 'prebuilds';
+    const kind = override ? 'DEEPNET_ADDON' : prebuilt ? 'prebuild' : 'source build';
+    return { binding: require(file) as NativeBinding, origin: { kind, file } };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(
@@ -141,4 +166,10 @@ function load(): NativeBinding {
   }
 }
 
-export const native: NativeBinding = load();
+const loaded = load();
+export const native: NativeBinding = loaded.binding;
+{
+  const { simdReason } = loaded.binding.backendInfo();
+  if (/is not a level/.test(simdReason)) process.emitWarning(`deepnet: ${simdReason}`);
+}
+export const addonOrigin: AddonOrigin = loaded.origin;

@@ -6,7 +6,7 @@
 import { integerIn, positiveNumber, rangeError, typeError } from './errors';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { native, NativeFitSettings } from './native';
-import { Grads, Parameters, readLayers, toParameters } from './parameters';
+import { Grads, NetworkParameters, readLayers, toParameters } from './parameters';
 import { readGrads } from './update';
 import { OptimizerName } from './fitOptions';
 
@@ -16,7 +16,7 @@ export type OptimizerState = Record<string, Matrix>;
 const copy = (m: Matrix): Matrix => ({ shape: [m.shape[0], m.shape[1]], data: m.data.slice() });
 const zerosLike = (m: Matrix): Matrix => ({ shape: [m.shape[0], m.shape[1]], data: allocate(dtypeOf(m.data), m.data.length) });
 
-function zeroState(where: string, parameters: Parameters): OptimizerState {
+function zeroState(where: string, parameters: NetworkParameters): OptimizerState {
   const { W, b } = readLayers(where, 'parameters', parameters);
   const state: OptimizerState = {};
   W.forEach((w, i) => {
@@ -27,12 +27,12 @@ function zeroState(where: string, parameters: Parameters): OptimizerState {
 }
 
 /** initialize_velocity: v = { dW1: zeros like W1, db1: zeros like b1, ... }. */
-export function initializeVelocity(parameters: Parameters): OptimizerState {
+export function initializeVelocity(parameters: NetworkParameters): OptimizerState {
   return zeroState('initializeVelocity', parameters);
 }
 
 /** initialize_adam: [v, s], both zeros like the gradients. */
-export function initializeAdam(parameters: Parameters): [OptimizerState, OptimizerState] {
+export function initializeAdam(parameters: NetworkParameters): [OptimizerState, OptimizerState] {
   return [zeroState('initializeAdam', parameters), zeroState('initializeAdam', parameters)];
 }
 
@@ -66,8 +66,8 @@ function readState(where: string, arg: string, state: unknown, W: Matrix[], b: M
  * v = beta * v + (1 - beta) * grad, then W = W - learningRate * v.
  * Returns [parameters, v], both new.
  */
-export function updateParametersWithMomentum(parameters: Parameters, grads: Grads, v: OptimizerState, beta: number,
-  learningRate: number): [Parameters, OptimizerState] {
+export function updateParametersWithMomentum(parameters: NetworkParameters, grads: Grads, v: OptimizerState, beta: number,
+  learningRate: number): [NetworkParameters, OptimizerState] {
   const where = 'updateParametersWithMomentum';
   const { W, b } = readLayers(where, 'parameters', parameters);
   const g = readGrads(where, grads, W, b);
@@ -89,9 +89,9 @@ export function updateParametersWithMomentum(parameters: Parameters, grads: Grad
  *   W = W - learningRate * vCorrected / (sqrt(sCorrected) + epsilon)
  * Returns [parameters, v, s, vCorrected, sCorrected], all new.
  */
-export function updateParametersWithAdam(parameters: Parameters, grads: Grads, v: OptimizerState, s: OptimizerState, t: number,
+export function updateParametersWithAdam(parameters: NetworkParameters, grads: Grads, v: OptimizerState, s: OptimizerState, t: number,
   learningRate = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8):
-  [Parameters, OptimizerState, OptimizerState, OptimizerState, OptimizerState] {
+  [NetworkParameters, OptimizerState, OptimizerState, OptimizerState, OptimizerState] {
   const where = 'updateParametersWithAdam';
   const { W, b } = readLayers(where, 'parameters', parameters);
   const g = readGrads(where, grads, W, b);

@@ -2,7 +2,9 @@
 import { checkMatrix, DType, expectShape, Matrix, sameDType } from './matrix';
 import { typeError } from './errors';
 
-export type Parameters = Record<string, Matrix>;
+/** A network's parameters as the notes' dict: W1, b1, ..., WL, bL (W{l} (n_l, n_{l-1}), b{l} (n_l, 1)). */
+export type NetworkParameters = Record<string, Matrix>;
+/** Gradients as the notes' dict: dW1, db1, ..., and dA0..dAL from lModelBackward. */
 export type Grads = Record<string, Matrix>;
 
 /** The layers of a parameter dict, checked: W[l-1] is W{l}, dims = [n_0, ..., n_L]. */
@@ -45,8 +47,8 @@ export function readLayers(where: string, arg: string, parameters: unknown): Lay
 }
 
 /** { W1, b1, ..., WL, bL } from per-layer lists. */
-export function toParameters(W: Matrix[], b: Matrix[]): Parameters {
-  const out: Parameters = {};
+export function toParameters(W: Matrix[], b: Matrix[]): NetworkParameters {
+  const out: NetworkParameters = {};
   W.forEach((w, i) => {
     out[`W${i + 1}`] = w;
     out[`b${i + 1}`] = b[i];

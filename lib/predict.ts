@@ -2,8 +2,9 @@
 import { forwardChecked } from './forward';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
-import { Parameters } from './parameters';
+import { NetworkParameters } from './parameters';
 
+/** predict's result. */
 export interface Prediction {
   /** (1, m): 1 where AL > 0.5, else 0. */
   predictions: Matrix;
@@ -11,7 +12,8 @@ export interface Prediction {
   accuracy: number;
 }
 
-export function predict(X: Matrix, Y: Matrix, parameters: Parameters): Prediction {
+/** The notes' predict(X, y, parameters): 1 where the network's AL > 0.5, and the accuracy against Y. */
+export function predict(X: Matrix, Y: Matrix, parameters: NetworkParameters): Prediction {
   const [x, y] = checkData('predict', X, Y);
   const [AL] = forwardChecked('predict', x, parameters);
   const m = x.shape[1];

@@ -1,6 +1,5 @@
 // numpy's legacy RandomState (np.random.seed / rand / randn), bit for bit,
 // running in the native addon (glibc's log, as numpy uses).
-import { randomBytes } from 'crypto';
 import { integerIn, typeError } from './errors';
 import { allocate, Matrix, typedArrayKind } from './matrix';
 import { native, NativeRandomState } from './native';
@@ -10,19 +9,25 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /** The full generator state, as numpy's get_state() gives it. */
 export interface RandomStateState {
+  /** The 624 words of the Mersenne Twister's state. */
   key: Uint32Array;
+  /** The position in key of the next word drawn. */
   pos: number;
+  /** Whether a normal is cached (Box-Muller draws two at a time). */
   hasGauss: boolean;
+  /** The cached normal. */
   gauss: number;
 }
 
+/** numpy's legacy np.random.RandomState, bit for bit: MT19937, rand, randn (polar Box-Muller), permutation. */
 export class RandomState {
-  /** @internal the native generator, shared with the native initializers. */
+  /** The addon's generator, shared with the native initializers (internal to deepnet). */
   readonly native: NativeRandomState;
 
   /** Seeded like np.random.RandomState(seed); without a seed, from OS entropy. */
   constructor(seed?: number) {
-    const s = seed === undefined ? randomBytes(4).readUInt32LE(0) : checkSeed('RandomState', seed);
+    // crypto is required here, not at the top: loading it costs the core's load time a few ms.
+    const s = seed === undefined ? (require('crypto') as typeof import('crypto')).randomBytes(4).readUInt32LE(0) : checkSeed('RandomState', seed);
     this.native = new native.RandomState(s);
   }
 
@@ -59,10 +64,12 @@ export class RandomState {
     return out;
   }
 
+  /** The generator's full state (np.random.get_state()), a copy. */
   getState(): RandomStateState {
     return this.native.getState();
   }
 
+  /** Restores a state from getState (np.random.set_state()). */
   setState(state: RandomStateState): void {
     const where = 'RandomState.setState';
     if (state === null || typeof state !== 'object') throw typeError(where, 'state', 'a RandomStateState', state);

@@ -1,19 +1,23 @@
 // Feature scaling fitted on the training set and applied to any X: the
 // formulas, the order of operations and the handling of constant features are
 // scikit-learn's StandardScaler and MinMaxScaler, on examples as columns (one
-// feature per row of X). Statistics are float64 plain arrays, so toJSON() can
-// go into a model file and scalerFromJSON() bring the scaler back.
+// feature per row of X) or, with { layout: 'rows' }, as rows (read in place,
+// the same arithmetic in the same order: bit-identical results). Statistics
+// are float64 plain arrays, so toJSON() can go into a model file and
+// scalerFromJSON() bring the scaler back.
 import { describe, options, rangeError, typeError } from './errors';
-import { expectFeatureRows } from './layout';
-import { allocate, checkMatrix, dtypeOf, FloatArray, Matrix } from './matrix';
+import { checkLayout, expectFeatureRows, Layout } from './layout';
+import { allocate, checkMatrix, dtypeOf, FloatArray, Matrix, shapeString } from './matrix';
 
 const EPS = 2 ** -52;
 
 /** A fitted standardScaler as plain data. */
 export interface StandardScalerJSON {
+  /** Which scaler this describes. */
   type: 'standardScaler';
   /** Examples the statistics were computed from. */
   nSamples: number;
+  /** The per-feature mean. */
   mean: number[];
   /** The population variance (ddof 0). */
   var: number[];
@@ -23,9 +27,13 @@ export interface StandardScalerJSON {
 
 /** A fitted minMaxScaler as plain data. */
 export interface MinMaxScalerJSON {
+  /** Which scaler this describes. */
   type: 'minMaxScaler';
+  /** [lo, hi]: the range the training data is mapped onto. */
   featureRange: [number, number];
+  /** The per-feature minimum of the training data. */
   dataMin: number[];
+  /** The per-feature maximum of the training data. */
   dataMax: number[];
   /** (hi - lo) / (dataMax - dataMin), with a range below 10 eps taken as 1. */
   scale: number[];
@@ -36,16 +44,22 @@ export interface MinMaxScalerJSON {
 /** What toJSON() gives and scalerFromJSON() takes. */
 export type ScalerJSON = StandardScalerJSON | MinMaxScalerJSON;
 
-/** A per-feature affine map x -> transform(x) fitted on one X (features, m). */
+/** Options of a scaler's fit, transform, fitTransform and inverseTransform. */
+export interface ScalerOptions {
+  /** 'rows': X is (m, features), one example per row, and results come back as rows. Default 'columns': X (features, m). */
+  layout?: Layout;
+}
+
+/** A per-feature affine map x -> transform(x) fitted on one X (features, m), or (m, features) with { layout: 'rows' }. */
 export interface Scaler {
-  /** Computes the statistics of X (features, m), finite; returns this scaler. */
-  fit(X: Matrix): this;
-  /** X scaled with the fitted statistics: a new matrix of X's dtype (computed in float64, rounded once). */
-  transform<A extends FloatArray>(X: Matrix<A>): Matrix<A>;
+  /** Computes the statistics of X (finite); returns this scaler. */
+  fit(X: Matrix, opts?: ScalerOptions): this;
+  /** X scaled with the fitted statistics: a new matrix of X's dtype and layout (computed in float64, rounded once). */
+  transform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A>;
   /** fit(X) then transform(X). */
-  fitTransform<A extends FloatArray>(X: Matrix<A>): Matrix<A>;
+  fitTransform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A>;
   /** The inverse map: transform's input from its output (to rounding). */
-  inverseTransform<A extends FloatArray>(X: Matrix<A>): Matrix<A>;
+  inverseTransform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A>;
   /** The fitted statistics as plain data (JSON.stringify-able). */
   toJSON(): ScalerJSON;
   /** The number of features it was fitted on, or null before fit. */
@@ -58,8 +72,8 @@ abstract class AffineScaler<S extends ScalerJSON> implements Scaler {
 
   constructor(protected state: S | null) {}
 
-  /** The statistics of x (checked: a finite Matrix). */
-  protected abstract statistics(x: Matrix): S;
+  /** The statistics of x (checked: a finite Matrix); feature r of example j is x.data[at(r, j)]. */
+  protected abstract statistics(x: Matrix, features: number, m: number, at: (r: number, j: number) => number): S;
   /** x scaled, for feature row r. */
   protected abstract forward(s: S, x: number, r: number): number;
   protected abstract backward(s: S, x: number, r: number): number;
@@ -68,21 +82,25 @@ abstract class AffineScaler<S extends ScalerJSON> implements Scaler {
     return this.state ? this.state.scale.length : null;
   }
 
-  fit(X: Matrix): this {
-    this.state = this.statistics(checkMatrix(`${this.name}.fit`, 'X', X));
+  fit(X: Matrix, opts?: ScalerOptions): this {
+    const where = `${this.name}.fit`;
+    const rows = layoutOf(where, opts) === 'rows';
+    const x = checkMatrix(where, 'X', X);
+    const [features, m] = rows ? [x.shape[1], x.shape[0]] : x.shape;
+    this.state = this.statistics(x, features, m, rows ? (r, j) => j * features + r : (r, j) => r * m + j);
     return this;
   }
 
-  fitTransform<A extends FloatArray>(X: Matrix<A>): Matrix<A> {
-    return this.fit(X).transform(X);
+  fitTransform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A> {
+    return this.fit(X, opts).transform(X, opts);
   }
 
-  transform<A extends FloatArray>(X: Matrix<A>): Matrix<A> {
-    return this.map('transform', X, (s, x, r) => this.forward(s, x, r));
+  transform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A> {
+    return this.map('transform', X, opts, (s, x, r) => this.forward(s, x, r));
   }
 
-  inverseTransform<A extends FloatArray>(X: Matrix<A>): Matrix<A> {
-    return this.map('inverseTransform', X, (s, x, r) => this.backward(s, x, r));
+  inverseTransform<A extends FloatArray>(X: Matrix<A>, opts?: ScalerOptions): Matrix<A> {
+    return this.map('inverseTransform', X, opts, (s, x, r) => this.backward(s, x, r));
   }
 
   toJSON(): S {
@@ -94,18 +112,26 @@ abstract class AffineScaler<S extends ScalerJSON> implements Scaler {
     return this.state;
   }
 
-  private map<A extends FloatArray>(method: string, X: Matrix<A>, f: (s: S, x: number, r: number) => number): Matrix<A> {
+  private map<A extends FloatArray>(method: string, X: Matrix<A>, opts: unknown, f: (s: S, x: number, r: number) => number): Matrix<A> {
     const where = `${this.name}.${method}`;
+    const rows = layoutOf(where, opts) === 'rows';
     const s = this.fitted(method);
     const n = s.scale.length;
     const x = checkMatrix(where, 'X', X) as Matrix<A>;
-    expectFeatureRows(where, 'X', x, n, `(the scaler was fitted on ${n} features)`);
-    const m = x.shape[1];
-    const out = allocate(dtypeOf(x.data), n * m, where) as A;
-    for (let r = 0; r < n; r++) {
-      for (let j = r * m; j < (r + 1) * m; j++) out[j] = f(s, x.data[j], r);
+    if (rows && x.shape[1] !== n) {
+      throw rangeError(where, 'X.shape', `(any, ${n}) (layout 'rows'; the scaler was fitted on ${n} features)`, shapeString(x));
     }
-    return { shape: [n, m], data: out };
+    if (!rows) expectFeatureRows(where, 'X', x, n, `(the scaler was fitted on ${n} features)`);
+    const out = allocate(dtypeOf(x.data), x.data.length, where) as A;
+    if (rows) {
+      for (let i = 0; i < x.data.length; i++) out[i] = f(s, x.data[i], i % n);
+    } else {
+      const m = x.shape[1];
+      for (let r = 0; r < n; r++) {
+        for (let j = r * m; j < (r + 1) * m; j++) out[j] = f(s, x.data[j], r);
+      }
+    }
+    return { shape: x.shape, data: out };
   }
 }
 
@@ -120,18 +146,16 @@ abstract class AffineScaler<S extends ScalerJSON> implements Scaler {
 class StandardScaler extends AffineScaler<StandardScalerJSON> {
   protected readonly name = 'standardScaler';
 
-  protected statistics(x: Matrix): StandardScalerJSON {
-    const [rows, m] = x.shape;
+  protected statistics(x: Matrix, features: number, m: number, at: (r: number, j: number) => number): StandardScalerJSON {
     const s: StandardScalerJSON = { type: 'standardScaler', nSamples: m, mean: [], var: [], scale: [] };
-    for (let r = 0; r < rows; r++) {
-      const row = x.data.subarray(r * m, (r + 1) * m);
+    for (let r = 0; r < features; r++) {
       let sum = 0;
-      for (let j = 0; j < m; j++) sum += row[j];
+      for (let j = 0; j < m; j++) sum += x.data[at(r, j)];
       const mean = sum / m;
       let correction = 0;
       let squares = 0;
       for (let j = 0; j < m; j++) {
-        const d = row[j] - mean;
+        const d = x.data[at(r, j)] - mean;
         correction += d;
         squares += d * d;
       }
@@ -166,15 +190,14 @@ class MinMaxScaler extends AffineScaler<MinMaxScalerJSON> {
     super(state);
   }
 
-  protected statistics(x: Matrix): MinMaxScalerJSON {
-    const [rows, m] = x.shape;
+  protected statistics(x: Matrix, features: number, m: number, at: (r: number, j: number) => number): MinMaxScalerJSON {
     const [lo, hi] = this.featureRange;
     const s: MinMaxScalerJSON = { type: 'minMaxScaler', featureRange: [lo, hi], dataMin: [], dataMax: [], scale: [], min: [] };
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < features; r++) {
       let min = Infinity;
       let max = -Infinity;
-      for (let j = r * m; j < (r + 1) * m; j++) {
-        const v = x.data[j];
+      for (let j = 0; j < m; j++) {
+        const v = x.data[at(r, j)];
         if (v < min) min = v;
         if (v > max) max = v;
       }
@@ -212,6 +235,10 @@ export interface MinMaxScalerOptions {
 export function minMaxScaler(opts?: MinMaxScalerOptions): Scaler {
   const o = options<MinMaxScalerOptions>('minMaxScaler', opts, ['featureRange']);
   return new MinMaxScaler(checkRange('minMaxScaler', 'featureRange', o.featureRange ?? [0, 1]), null);
+}
+
+function layoutOf(where: string, opts: unknown): Layout {
+  return checkLayout(where, options<ScalerOptions>(where, opts, ['layout']).layout);
 }
 
 function checkRange(where: string, arg: string, r: unknown): [number, number] {

@@ -23,16 +23,21 @@ export interface TrainTestSplitOptions extends SeedOptions {
 
 /** X and Y of one side of a split. */
 export interface SplitPart<A extends FloatArray = FloatArray> {
+  /** (features, m_part): the part's examples, in the order of its indices. */
   X: Matrix<A>;
+  /** (K, m_part): their targets. */
   Y: Matrix<A>;
 }
 
 /** trainTestSplit's result: both parts, and which columns of X went where. */
 export interface TrainTestSplit<A extends FloatArray = FloatArray> {
+  /** The training part. */
   train: SplitPart<A>;
+  /** The test part. */
   test: SplitPart<A>;
   /** The columns of X taken for train, in their order. */
   trainIndices: Int32Array;
+  /** The columns of X taken for test, in their order. */
   testIndices: Int32Array;
 }
 

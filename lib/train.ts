@@ -4,8 +4,9 @@ import { checkLayersDims, initializeParametersDeep } from './init';
 import { checkData } from './labels';
 import { allocate, dtypeOf, Matrix } from './matrix';
 import { native } from './native';
-import { Parameters, readLayers } from './parameters';
+import { NetworkParameters, readLayers } from './parameters';
 
+/** Options of lLayerModel (the notes' L_layer_model). */
 export interface LLayerModelOptions {
   /** Default 0.0075, as the notes. */
   learningRate?: number;
@@ -21,8 +22,10 @@ export interface LLayerModelOptions {
   seed?: number;
 }
 
+/** lLayerModel's result. */
 export interface LLayerModelResult {
-  parameters: Parameters;
+  /** The trained W1, b1, ..., WL, bL. */
+  parameters: NetworkParameters;
   /** The cost at iterations 0, 100, 200, ... (computed before that iteration's update). */
   costs: number[];
 }

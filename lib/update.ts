@@ -2,7 +2,7 @@
 import { positiveNumber, typeError } from './errors';
 import { checkMatrix, expectShape, Matrix, sameDType } from './matrix';
 import { native } from './native';
-import { Grads, Parameters, readLayers, toParameters } from './parameters';
+import { Grads, NetworkParameters, readLayers, toParameters } from './parameters';
 
 /** Checks that grads has dW{l}, db{l} shaped like W{l}, b{l}. */
 export function readGrads(where: string, grads: unknown, W: Matrix[], b: Matrix[]): { dW: Matrix[]; db: Matrix[] } {
@@ -24,7 +24,7 @@ export function readGrads(where: string, grads: unknown, W: Matrix[], b: Matrix[
  * W{l} = W{l} - learningRate * dW{l}, b{l} = b{l} - learningRate * db{l}.
  * Returns new parameters; the arrays passed in are not modified.
  */
-export function updateParameters(parameters: Parameters, grads: Grads, learningRate: number): Parameters {
+export function updateParameters(parameters: NetworkParameters, grads: Grads, learningRate: number): NetworkParameters {
   const where = 'updateParameters';
   const { W, b } = readLayers(where, 'parameters', parameters);
   const { dW, db } = readGrads(where, grads, W, b);

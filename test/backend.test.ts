@@ -24,16 +24,31 @@ describe('backendInfo', () => {
   test('reports gemm, SIMD level, threads and the addon version', () => {
     const info = backendInfo();
     expect(['openblas', 'builtin']).toContain(info.gemm);
-    expect(['avx2+fma', 'portable']).toContain(info.simd);
+    expect(process.arch === 'arm64' ? ['neon', 'portable'] : ['avx512', 'avx2+fma', 'portable']).toContain(info.simd);
+    expect(process.arch === 'arm64' ? ['neon'] : ['avx512', 'avx2+fma', 'portable']).toContain(info.simdBest);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.version).toBe(pkg.version);
     expect(info.napiVersion).toBe(8);
     if (process.env.DEEPNET_GEMM === 'builtin') expect(info.gemm).toBe('builtin');
     if (info.gemm === 'openblas') expect(info.openblasConfig).toMatch(/OpenBLAS/);
     // CI forces each CPU family's kernels: make sure the forcing took.
-    if (process.env.DEEPNET_SIMD === 'portable') expect(info.simd).toBe('portable');
+    const forced = { portable: 'portable', avx2: 'avx2+fma', avx512: 'avx512' }[process.env.DEEPNET_SIMD ?? ''];
+    if (forced) expect([info.simd, info.simdReason]).toEqual([forced, `DEEPNET_SIMD=${process.env.DEEPNET_SIMD}`]);
+    if (!process.env.DEEPNET_SIMD) expect([info.simd, info.simdReason]).toEqual([info.simdBest, 'the best this CPU has']);
     if (info.gemm === 'openblas' && process.env.OPENBLAS_CORETYPE) {
       expect(info.openblasCore?.toLowerCase()).toBe(process.env.OPENBLAS_CORETYPE.toLowerCase());
+    }
+  });
+
+  test('names the platform and the addon that loaded: this repository\'s source build', () => {
+    const info = backendInfo();
+    const glibc = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime;
+    expect(info.platform).toBe(`${process.platform}-${process.arch}` +
+      (process.platform === 'linux' ? ` (${glibc ? `glibc ${glibc}` : 'musl'})` : ''));
+    if (process.env.DEEPNET_ADDON) {
+      expect([info.addon, info.addonFile]).toEqual(['DEEPNET_ADDON', path.resolve(process.env.DEEPNET_ADDON)]);
+    } else {
+      expect([info.addon, info.addonFile]).toEqual(['source build', path.join(root, 'build', 'Release', 'deepnet.node')]);
     }
   });
 
@@ -116,13 +131,27 @@ describe('forced backends in a child process', () => {
     const [AL] = d.lModelForward(X, params);
     console.log(JSON.stringify({ info: d.backendInfo(), AL: Array.from(AL.data) }));`;
 
-  test.each([
+  type Forced = [string, Record<string, string>, string | null, string | null];
+  const forcedCases: Forced[] = [
     ['DEEPNET_GEMM=builtin', { DEEPNET_GEMM: 'builtin' }, 'builtin', null],
     ['DEEPNET_SIMD=portable', { DEEPNET_SIMD: 'portable' }, null, 'portable'],
-  ])('%s is honoured and matches the golden AL', (_name, env, gemm, simd) => {
-    const out = inChild(snippet, env as Record<string, string>) as { info: { gemm: string; simd: string }; AL: number[] };
+  ];
+  if (process.arch === 'x64' && backendInfo().simdBest !== 'portable') forcedCases.push(['DEEPNET_SIMD=avx2', { DEEPNET_SIMD: 'avx2' }, null, 'avx2+fma']);
+  if (backendInfo().simdBest === 'avx512') forcedCases.push(['DEEPNET_SIMD=avx512', { DEEPNET_SIMD: 'avx512' }, null, 'avx512']);
+  test.each(forcedCases)('%s is honoured and matches the golden AL', (_name, env, gemm, simd) => {
+    const out = inChild(snippet, env) as { info: { gemm: string; simd: string }; AL: number[] };
     if (gemm) expect(out.info.gemm).toBe(gemm);
     if (simd) expect(out.info.simd).toBe(simd);
     expectClose(out.AL, c.plain.forward.A3, TOL.array, 'AL');
+  });
+
+  test('a DEEPNET_SIMD level the CPU lacks, or no level at all, falls back to the best it has and says why', () => {
+    const snippet2 = `const d = require('./dist'); console.log(JSON.stringify(d.backendInfo()));`;
+    const best = backendInfo().simdBest;
+    const want = process.arch === 'arm64' ? 'avx512' : 'neon';
+    const lacking = inChild(snippet2, { DEEPNET_SIMD: want }) as { simd: string; simdReason: string };
+    expect([lacking.simd, lacking.simdReason]).toEqual([best, `DEEPNET_SIMD=${want} asked, but this CPU lacks it: the best it has`]);
+    const bogus = inChild(snippet2, { DEEPNET_SIMD: 'sse9' }) as { simd: string; simdReason: string };
+    expect([bogus.simd, bogus.simdReason]).toEqual([best, 'DEEPNET_SIMD=sse9 is not a level (avx512, avx2, neon, portable): the best this CPU has']);
   });
 });

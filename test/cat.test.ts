@@ -2,7 +2,8 @@
 // layers [12288, 20, 7, 5, 1], learning rate 0.0075, 2500 iterations, deep
 // init seeded 1 as dnn_app_utils_v3. The course prints these numbers.
 import * as path from 'path';
-import { datasets, lLayerModel, predict } from '../lib';
+import { lLayerModel, predict } from '../lib';
+import * as datasets from '../lib/datasets';
 import { DATASETS } from './helpers/golden';
 
 describe('cat / non-cat', () => {

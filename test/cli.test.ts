@@ -1,27 +1,13 @@
 // The command line, run as a user runs it: node bin/deepnet.js (built dist/).
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Model } from '../lib';
+import { cliSandbox } from './helpers/cli';
 import { DATASETS } from './helpers/golden';
 
-const root = path.resolve(__dirname, '..');
-const bin = path.join(root, 'bin', 'deepnet.js');
-let dir: string;
-beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deepnet-cli-')); });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function deepnet(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function csv(name: string, text: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const sandbox = cliSandbox('deepnet-cli-');
+const { deepnet } = sandbox;
+const csv = (name: string, text: string) => sandbox.file(name, text);
 
 describe('help and usage errors', () => {
   test('deepnet --help lists the commands; no command is a usage error', () => {
@@ -39,11 +25,17 @@ describe('help and usage errors', () => {
 
   test('unknown commands and flags: one line, exit code 2, no stack trace', () => {
     const a = deepnet('trian');
-    expect([a.code, a.err.trim()]).toEqual([2, "deepnet: unknown command 'trian' (commands: demo, train, predict, evaluate, gradcheck, info)"]);
+    expect([a.code, a.err.trim()]).toEqual([2, "deepnet: unknown command 'trian'; did you mean train? (commands: demo, train, predict, evaluate, gradcheck, info)"]);
+    // Names on Object.prototype are not commands.
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect([deepnet(name).code, deepnet(name).err.trim()])
+        .toEqual([2, `deepnet: unknown command '${name}' (commands: demo, train, predict, evaluate, gradcheck, info)`]);
+    }
     const b = deepnet('train', '--dataset', 'circles', '--learnig-rate', '0.1');
-    expect(b.code).toBe(2);
-    expect(b.err.trim().split('\n')).toHaveLength(1);
-    expect(b.err).toMatch(/deepnet train: unknown option '--learnig-rate'/);
+    expect([b.code, b.err.trim()]).toEqual([2, "deepnet train: unknown option '--learnig-rate'; did you mean --learning-rate? (see deepnet train --help)"]);
+    expect(deepnet('predict', '--modle', 'm').err.trim()).toBe("deepnet predict: unknown option '--modle'; did you mean --model? (see deepnet predict --help)");
+    expect(deepnet('train', '--frobnicate').err.trim()).toBe("deepnet train: unknown option '--frobnicate' (see deepnet train --help)");
+    expect(deepnet('train', '--json=yes').err.trim()).toBe('deepnet train: --json takes no value (see deepnet train --help)');
     const c = deepnet('train', '--dataset', 'circles', '--iterations=-5');
     expect([c.code, c.err.trim()]).toEqual([2, "deepnet train: --iterations must be a non-negative integer; received '-5'"]);
     expect(deepnet('train', '--dataset', 'circles', '--iterations', '-5').err)
@@ -86,7 +78,7 @@ describe('train with mini-batches and an optimizer', () => {
 
 describe('softmax and linear outputs from the command line', () => {
   test('digits: class labels in the CSV, a softmax model, its predictions and evaluation', () => {
-    const model = path.join(dir, 'digits.safetensors');
+    const model = path.join(sandbox.dir, 'digits.safetensors');
     const r = deepnet('train', '--data', path.join(DATASETS, 'digits.csv'), '--output', 'softmax', '--hidden', '32',
       '--activation', 'tanh', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '32', '--epochs', '20',
       '--out', model, '--log-every', '10');
@@ -103,7 +95,8 @@ describe('softmax and linear outputs from the command line', () => {
     expect(proba[0]).toHaveLength(10);
     expect(proba[0].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 6);
     const e = JSON.parse(deepnet('evaluate', '--model', model, '--data', path.join(DATASETS, 'digits.csv'), '--json').out);
-    expect(e.train.accuracy).toBe(done.trainAccuracy);
+    expect(e.evaluations).toHaveLength(1);
+    expect(e.evaluations[0]).toMatchObject({ data: path.join(DATASETS, 'digits.csv'), m: 1797, accuracy: done.trainAccuracy });
   });
 
   test('regression: real-valued labels, a linear output, R^2 reported', () => {
@@ -134,11 +127,11 @@ describe('train, predict, evaluate', () => {
     const done = lines[lines.length - 1];
     expect(done).toMatchObject({ event: 'done', iterations: 300, interrupted: false, model: 'model.safetensors' });
     expect(done.trainAccuracy).toBeGreaterThan(0.5);
-    const model = Model.load(path.join(dir, 'model.safetensors'));
+    const model = Model.load(path.join(sandbox.dir, 'model.safetensors'));
     expect(model.layers).toEqual([2, 10, 5, 1]);
     expect(model.iterationsTrained).toBe(300);
-    expect(fs.readFileSync(path.join(dir, 'cost.png')).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
-    expect(fs.readFileSync(path.join(dir, 'boundary.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.readFileSync(path.join(sandbox.dir, 'cost.png')).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect(fs.readFileSync(path.join(sandbox.dir, 'boundary.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
   test('train on a CSV file, then predict and evaluate with the saved model', () => {
@@ -152,7 +145,8 @@ describe('train, predict, evaluate', () => {
     expect(new Set(p.out.trim().split('\n'))).toEqual(new Set(['0', '1']));
     const e = deepnet('evaluate', '--model', 'csv.safetensors', '--data', data, '--json');
     expect(e.code).toBe(0);
-    expect(JSON.parse(e.out).train.accuracy).toBeGreaterThan(0.8);
+    expect(JSON.parse(e.out).evaluations[0].accuracy).toBeGreaterThan(0.8);
+    expect(deepnet('evaluate', '--model', 'csv.safetensors', '--data', data).out).toMatch(new RegExp(`^${data}: cost \\d\\.\\d{6}, accuracy \\d\\.\\d{4} \\(m = 40\\)\n$`));
   });
 
   test('the course\'s data.mat (train and test split)', () => {
@@ -177,7 +171,7 @@ describe('train, predict, evaluate', () => {
     expect(deepnet('train', '--data', labels).err).toMatch(/line 3/);
     const verbose = deepnet('train', '--data', ragged, '--verbose');
     expect(verbose.err.split('\n').length).toBeGreaterThan(2);  // a stack trace
-    const h5dir = path.join(dir, 'bad-h5');
+    const h5dir = path.join(sandbox.dir, 'bad-h5');
     fs.mkdirSync(h5dir);
     fs.copyFileSync(path.join(DATASETS, 'test_catvnoncat.h5'), path.join(h5dir, 'train_catvnoncat.h5'));
     fs.copyFileSync(path.join(DATASETS, 'test_catvnoncat.h5'), path.join(h5dir, 'test_catvnoncat.h5'));
@@ -200,10 +194,15 @@ describe('gradcheck and info', () => {
     expect(r.breakdown.filter((p: { passed: boolean }) => !p.passed).map((p: { key: string }) => p.key).sort()).toEqual(['W2', 'b1']);
   });
 
-  test('info reports the backend', () => {
+  test('info reports the platform, the addon that loaded and the backend', () => {
     const r = deepnet('info', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ gemm: expect.stringMatching(/openblas|builtin/), simd: expect.any(String) });
+    expect(JSON.parse(r.out)).toMatchObject({ gemm: expect.stringMatching(/openblas|builtin/), simd: expect.any(String),
+      platform: expect.stringMatching(new RegExp(`^${process.platform}-${process.arch}`)),
+      addon: process.env.DEEPNET_ADDON ? 'DEEPNET_ADDON' : 'source build' });
+    const text = deepnet('info');
+    expect(text.out).toMatch(new RegExp(`^platform ${process.platform}-${process.arch}`, 'm'));
+    expect(text.out).toMatch(/^addon {4}(source build|DEEPNET_ADDON) \(.*deepnet\.node\)$/m);
   });
 });
 

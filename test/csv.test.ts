@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { datasets, RandomState } from '../lib';
+import { RandomState } from '../lib';
+import * as datasets from '../lib/datasets';
 import { native } from '../lib/native';
 import { DATASETS } from './helpers/golden';
 

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { datasets, RandomState } from '../lib';
+import { RandomState } from '../lib';
+import * as datasets from '../lib/datasets';
 import { DATASETS, expectBitExact, maxError } from './helpers/golden';
 
 const DATA_MAT = path.join(DATASETS, 'data.mat');

@@ -4,7 +4,8 @@
 // scripts/oracles/sklearn_digits.py).
 import * as fs from 'fs';
 import * as path from 'path';
-import { confusionMatrix, datasets, Matrix, Model, trainTestSplit } from '../lib';
+import { confusionMatrix, Matrix, Model, trainTestSplit } from '../lib';
+import * as datasets from '../lib/datasets';
 import { DATASETS } from './helpers/golden';
 
 const sklearn = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sklearn_digits.json'), 'utf8'));

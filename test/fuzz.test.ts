@@ -1,9 +1,14 @@
 // Boundary fuzzing (issue: no crash on any input). Thousands of seeded random
 // calls of the public API and of the raw addon: each returns or throws a
 // JavaScript Error; the process never aborts. Longer runs: node test/fuzz/run.js.
-import * as deepnet from '../lib';
+import * as core from '../lib';
+import * as datasets from '../lib/datasets';
+import * as plot from '../lib/plot';
 import { native } from '../lib/native';
 import { Matrix } from '../lib';
+
+// The core and its two subpaths, as one object for the fuzzer.
+const deepnet = { ...core, datasets, plot };
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { makeFuzzer } = require('./fuzz/fuzzer');
 

@@ -119,14 +119,14 @@ describe('MAT-files', () => {
     const bomb = await deflateWithZeros(matrixHead(1, 1, 9, 8), 256 * 2 ** 20);
     const p = file('bomb.mat', matFile(...Array(8).fill(bomb)));
     expect(fs.statSync(p).size).toBeLessThan(4 * 2 ** 20);
-    expectRefused(await measure(`deepnet.datasets.readMat(${q(p)})`),
+    expectRefused(await measure(`datasets.readMat(${q(p)})`),
       `readMat: ${p}: variable 1 (byte 128): the compressed data inflates to more than the 72 bytes its tag declares`);
   });
 
   test('a variable that declares more than the file cap is refused before inflating', async () => {
     const z = await deflateWithZeros(matrixHead(1, 1, 9, 8, 300 * 2 ** 20), 1024);
     const p = file('declares.mat', matFile(z));
-    expectRefused(await measure(`deepnet.datasets.readMat(${q(p)})`),
+    expectRefused(await measure(`datasets.readMat(${q(p)})`),
       /variable 1 \(byte 128\): the compressed variable declares 314572808 bytes; readMat inflates at most 268435456 per file/);
   });
 
@@ -135,7 +135,7 @@ describe('MAT-files', () => {
     const values = 40 * 2 ** 20;
     const z = await deflateWithZeros(matrixHead(values / 1024, 1024, 2, values), values);
     const p = file('values.mat', matFile(z));
-    const o = await measure(`deepnet.datasets.readMat(${q(p)})`);
+    const o = await measure(`datasets.readMat(${q(p)})`);
     expect(o.error).toContain(`readMat: ${p}: variable 1 (byte 128) 'A': (40960, 1024) values; readMat reads at most 33554432 per file`);
     expect(o.peakMiB).toBeLessThan(values / 2 ** 20 + MEMORY_MIB);  // the inflated bytes it declared, no more
     expect(o.ms).toBeLessThan(TIME_MS);
@@ -143,11 +143,11 @@ describe('MAT-files', () => {
 
   test('devices, a FIFO and a file over the 2 GiB limit', async () => {
     for (const [p, what] of [['/dev/zero', 'a character device'], [path.join(dir, 'fifo'), 'a FIFO (named pipe)']]) {
-      expectRefused(await measure(`deepnet.datasets.readMat(${q(p)})`), `readMat: ${p} is ${what}, not a regular file`);
-      expectRefused(await measure(`deepnet.datasets.loadFootballDataset(${q(p)})`), `readMat: ${p} is ${what}, not a regular file`);
+      expectRefused(await measure(`datasets.readMat(${q(p)})`), `readMat: ${p} is ${what}, not a regular file`);
+      expectRefused(await measure(`datasets.loadFootballDataset(${q(p)})`), `readMat: ${p} is ${what}, not a regular file`);
     }
     const big = sparseFile(path.join(dir, 'big.mat'), 3 * GiB);
-    expectRefused(await measure(`deepnet.datasets.readMat(${q(big)})`), `readMat: ${big} is 3.00 GiB, more than the 2.00 GiB this reader takes`);
+    expectRefused(await measure(`datasets.readMat(${q(big)})`), `readMat: ${big} is 3.00 GiB, more than the 2.00 GiB this reader takes`);
     fs.rmSync(big);
   });
 });
@@ -156,10 +156,10 @@ describe('CSV and HDF5 files', () => {
   test('loadCsv: devices and a FIFO are refused before reading; a file over 256 GiB too', async () => {
     for (const [p, what] of [['/dev/zero', 'a character device'], ['/dev/urandom', 'a character device'],
       [path.join(dir, 'fifo'), 'a FIFO (named pipe)']]) {
-      expectRefused(await measure(`deepnet.datasets.loadCsv(${q(p)})`), `loadCsv: ${p} is ${what}, not a regular file; refusing to read it`);
+      expectRefused(await measure(`datasets.loadCsv(${q(p)})`), `loadCsv: ${p} is ${what}, not a regular file; refusing to read it`);
     }
     const big = sparseFile(path.join(dir, 'big.csv'), 300 * GiB);
-    expectRefused(await measure(`deepnet.datasets.loadCsv(${q(big)})`), `loadCsv: ${big} is 300.00 GiB, more than the 256.00 GiB this reader takes`);
+    expectRefused(await measure(`datasets.loadCsv(${q(big)})`), `loadCsv: ${big} is 300.00 GiB, more than the 256.00 GiB this reader takes`);
     fs.rmSync(big);
   });
 
@@ -167,11 +167,11 @@ describe('CSV and HDF5 files', () => {
     const cat = path.join(dir, 'cat');
     fs.mkdirSync(cat);
     execFileSync('mkfifo', [path.join(cat, 'train_catvnoncat.h5')]);
-    expectRefused(await measure(`deepnet.datasets.loadCatDataset(${q(cat)})`),
+    expectRefused(await measure(`datasets.loadCatDataset(${q(cat)})`),
       `loadCatDataset: ${path.join(cat, 'train_catvnoncat.h5')} is a FIFO (named pipe), not a regular file`);
     fs.rmSync(path.join(cat, 'train_catvnoncat.h5'));
     fs.symlinkSync('/dev/urandom', path.join(cat, 'train_catvnoncat.h5'));
-    expectRefused(await measure(`deepnet.datasets.loadCatDataset(${q(cat)})`),
+    expectRefused(await measure(`datasets.loadCatDataset(${q(cat)})`),
       `loadCatDataset: ${path.join(cat, 'train_catvnoncat.h5')} is a character device, not a regular file`);
   });
 
@@ -197,7 +197,7 @@ describe('CSV and HDF5 files', () => {
           default: { const at = r.int(2048); for (let k = 0; k < 8; k++) b[at + k] = 0xff; }  // an address set to -1
         }
         fs.writeFileSync(${q(target)}, b);
-        try { deepnet.datasets.loadCatDataset(${q(cat)}); out.loaded++; }
+        try { datasets.loadCatDataset(${q(cat)}); out.loaded++; }
         catch (err) { out.errors.push(err instanceof Error ? err.message : 'non-Error: ' + String(err)); }
       }
       throw new Error(JSON.stringify(out));`;

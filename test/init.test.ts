@@ -1,13 +1,13 @@
 // Initializers draw exactly what the course's numpy code draws (init.json).
 import {
   initializeParameters, initializeParametersDeep, initializeParametersHe, initializeParametersRandom,
-  initializeParametersZeros, Parameters,
+  initializeParametersZeros, NetworkParameters,
 } from '../lib';
 import { expectBitExact, loadGolden } from './helpers/golden';
 
 const golden = loadGolden('init');
 
-function expectParams(got: Parameters, exp: Record<string, { shape: number[]; data: unknown }>): void {
+function expectParams(got: NetworkParameters, exp: Record<string, { shape: number[]; data: unknown }>): void {
   expect(Object.keys(got).sort()).toEqual(Object.keys(exp).sort());
   for (const key of Object.keys(exp)) expectBitExact(got[key], exp[key], key);
 }

@@ -1,10 +1,8 @@
 // Rows in, columns out: transposes, fromRows, and the shape errors that name
 // a transposed X or Y.
 import * as path from 'path';
-import {
-  datasets, fromRows, gradientCheckN, initializeParametersDeep, lLayerModel, lModelForward, matrix, predict, RandomState,
-  toColumns, toRows, transpose,
-} from '../lib';
+import { fromRows, gradientCheckN, initializeParametersDeep, lLayerModel, lModelForward, matrix, predict, RandomState, toColumns, toRows, transpose } from '../lib';
+import * as datasets from '../lib/datasets';
 import { DATASETS } from './helpers/golden';
 
 /** M^T computed naively, entry by entry. */

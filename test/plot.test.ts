@@ -2,6 +2,7 @@
 // SVGs are checked by their marks (vega writes one <g class="mark-..."> group
 // per mark, holding one <path> per item) and texts.
 import { matrix, Matrix, Model } from '../lib';
+import { classColors } from '../lib/plot/style';
 import {
   costCurveSpec, datasetSpec, decisionBoundarySpec, plotCostCurve, plotDataset, plotDecisionBoundary, svgToPng,
 } from '../lib/plot';
@@ -173,6 +174,63 @@ describe('decision boundary', () => {
   });
 });
 
+describe('for a training run: validation curves, log axes, several classes, test points', () => {
+  test('a validation curve is a second line in its own color, with a legend', async () => {
+    const svg = await plotCostCurve([0.7, 0.5, 0.4], { every: 1, unit: 'epochs', validation: [0.72, 0.6, 0.55] });
+    const lines = [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)].map((m) => m[1]);
+    expect(lines.map((g) => /stroke="(#[0-9a-f]{6})"/.exec(g)![1]).sort()).toEqual(['#1f77b4', '#ff7f0e']);
+    lines.forEach((g) => expect(vertices(pathData(g)[0])).toHaveLength(3));
+    expect(texts(svg)).toEqual(expect.arrayContaining(['training', 'validation', 'epochs']));
+    expect(() => costCurveSpec([0.7, 0.5], { validation: [0.7] })).toThrow(
+      'costCurveSpec: options.validation must hold one cost per cost (2); received 1');
+    expect(() => costCurveSpec([0.7, 0.5], { validation: [0.7, NaN] })).not.toThrow();
+  });
+
+  test("scale 'auto' is logarithmic when the costs span a factor of 10, linear otherwise; 'log' needs positive costs", async () => {
+    const yScale = (spec: unknown) => (spec as { encoding: { y: { scale: { type?: string }; title: string } } }).encoding.y;
+    expect(yScale(costCurveSpec([2, 0.5, 0.05], { scale: 'auto' }))).toMatchObject({ scale: { type: 'log' }, title: 'cost (log scale)' });
+    expect(yScale(costCurveSpec([2, 0.5, 0.25], { scale: 'auto' })).scale.type).toBeUndefined();
+    expect(yScale(costCurveSpec([0.7, 0.5, 0.25], { scale: 'auto', validation: [0.7, 0.2, 0.06] })).scale.type).toBe('log');
+    expect(yScale(costCurveSpec([2, 0.5, 0.05])).scale.type).toBeUndefined();   // the course's figure stays linear
+    expect(() => costCurveSpec([0.5, 0], { scale: 'log' })).toThrow("costCurveSpec: options.scale 'log' needs positive costs; the smallest finite cost is 0");
+    expect(() => costCurveSpec([0.5], { scale: 'ln' as never })).toThrow("costCurveSpec: options.scale must be 'linear', 'log' or 'auto'");
+    // Ticks of a log axis are powers of ten.
+    const svg = await plotCostCurve([3, 0.3, 0.03, 0.003], { scale: 'auto' });
+    expect(texts(svg)).toEqual(expect.arrayContaining(['0.01', '0.1', '1']));
+  });
+
+  test('three classes: regions and points in three colors, predictions 0..2', async () => {
+    // Classes by the sign of x1 and x2: 0 left, 1 lower right, 2 upper right.
+    const sector = (G: Matrix): Matrix => {
+      const n = G.shape[1];
+      const p = new Float64Array(n);
+      for (let i = 0; i < n; i++) p[i] = G.data[i] < 0 ? 0 : G.data[n + i] < 0 ? 1 : 2;
+      return { shape: [1, n], data: p };
+    };
+    const Y3 = sector(X);
+    const svg = await plotDecisionBoundary(sector, X, Y3, { resolution: 20 });
+    const regions = markGroup(svg, 'mark-rect role-mark');
+    const points = markGroup(svg, 'mark-symbol role-mark');
+    const colors = classColors(3);
+    colors.regions.forEach((c) => expect(count(regions, `fill="${c}"`)).toBeGreaterThan(0));
+    Array.from(Y3.data).forEach((k) => expect(points).toContain(`fill="${colors.points[k]}"`));
+    expect(new Set(colors.points).size).toBe(3);
+  });
+
+  test('test points are drawn as triangles on top of the training points, and the grid covers them', async () => {
+    const { predict, calls } = linearClassifier();
+    const test = { X: matrix([[4, -0.5], [3, 0.5]]), Y: matrix([[1, 0]]) };
+    const spec = decisionBoundarySpec(predict, X, Y, { resolution: 10, test }) as { layer: { data: { values: { set?: string }[] } }[] };
+    expect(spec.layer[1].data.values.map((v) => v.set)).toEqual([...Array(8).fill('training'), 'test', 'test']);
+    expect(Math.max(...calls[0].data.subarray(0, 100))).toBeGreaterThan(4);   // x1 reaches the test point at 4
+    const svg = await plotDecisionBoundary(predict, X, Y, { resolution: 10, test });
+    expect(count(markGroup(svg, 'mark-symbol role-mark'), '<path')).toBe(10);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['training', 'test']));
+    await expect(plotDecisionBoundary(predict, X, Y, { test: { X: matrix([[1]]), Y: matrix([[0]]) } }))
+      .rejects.toThrow('plotDecisionBoundary: options.test.X.shape must be (2, any)');
+  });
+});
+
 describe('PNG', () => {
   /** Width and height from the IHDR chunk, after checking the PNG signature. */
   function pngSize(png: Buffer): [number, number] {
@@ -199,13 +257,14 @@ describe('PNG', () => {
 });
 
 describe('bad input', () => {
-  test('X must be (2, m) and Y (1, m) of 0/1 labels', async () => {
+  test('X must be (2, m) and Y (1, m) of class labels', async () => {
     await expect(plotDataset(matrix([[1, 2], [3, 4], [5, 6]]), matrix([[0, 1]])))
       .rejects.toThrow(new RangeError('plotDataset: X.shape must be (2, any) (two features per example, one example per column); received (3, 2)'));
     await expect(plotDataset(X, matrix([[0, 1, 1]])))
       .rejects.toThrow(/^plotDataset: Y\.shape must be \(1, 8\) \(one label per example: X has m = 8 columns\); received \(1, 3\)$/);
-    await expect(plotDataset(X, matrix([[0, 2, 1, 1, 0, 0, 1, 1]])))
-      .rejects.toThrow('plotDataset: Y must hold 0/1 labels; received 2 at [0, 1]');
+    await expect(plotDataset(X, matrix([[0, 2.5, 1, 1, 0, 0, 1, 1]])))
+      .rejects.toThrow('plotDataset: Y must hold class labels 0..9 (0/1 for two classes); received 2.5 at [0, 1]');
+    await expect(plotDataset(X, matrix([[0, 10, 1, 1, 0, 0, 1, 1]]))).rejects.toThrow('received 10 at [0, 1]');
     expect(() => datasetSpec([[1, 2]] as unknown as Matrix, Y)).toThrow(TypeError);
     await expect(plotDecisionBoundary(linearClassifier().predict, matrix([[1, 2, 3]]), matrix([[0, 1, 0]])))
       .rejects.toThrow(/^plotDecisionBoundary: X\.shape must be \(2, any\).*received \(1, 3\)$/);
@@ -233,13 +292,14 @@ describe('bad input', () => {
       .toThrow(/options\.margin must be a positive number or \{ fraction: positive number \}/);
   });
 
-  test('predict must be a function returning (1, N) of 0/1', async () => {
+  test('predict must be a function returning (1, N) of classes', async () => {
     const grid = 20 * 20;
     const returning = (f: (n: number) => Matrix) => (G: Matrix) => f(G.shape[1]);
     await expect(plotDecisionBoundary(returning((n) => ({ shape: [2, n / 2], data: new Float64Array(n) })), X, Y, { resolution: 20 }))
       .rejects.toThrow(`plotDecisionBoundary: predict(grid).shape must be (1, ${grid}) (one prediction per column of the (2, ${grid}) grid); received (2, ${grid / 2})`);
     await expect(plotDecisionBoundary(returning((n) => ({ shape: [1, n], data: new Float64Array(n).fill(0.7) })), X, Y, { resolution: 20 }))
-      .rejects.toThrow('plotDecisionBoundary: predict(grid) must hold 0/1 labels (threshold probabilities, e.g. AL > 0.5); received 0.7 at [0, 0]');
+      .rejects.toThrow('plotDecisionBoundary: predict(grid) must hold class labels 0..9 (0/1 for two classes) (threshold probabilities, ' +
+        'e.g. AL > 0.5, or take the classes of a softmax); received 0.7 at [0, 0]');
     await expect(plotDecisionBoundary(returning(() => [1, 0] as unknown as Matrix), X, Y))
       .rejects.toThrow(/plotDecisionBoundary: predict\(grid\) must be a Matrix/);
     expect(() => decisionBoundarySpec(undefined as never, X, Y))

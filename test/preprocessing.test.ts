@@ -4,7 +4,7 @@
 // scripts/oracles/sklearn_oracle.py) for the rest.
 import * as fs from 'fs';
 import * as path from 'path';
-import { fromRows, matrix, Matrix, minMaxScaler, RandomState, scalerFromJSON, standardScaler, toArray, trainTestSplit } from '../lib';
+import { fromRows, matrix, Matrix, minMaxScaler, RandomState, scalerFromJSON, standardScaler, toArray, toRows, trainTestSplit } from '../lib';
 import { expectClose, loadGolden } from './helpers/golden';
 
 const oracle = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sklearn_oracle.json'), 'utf8'));
@@ -140,6 +140,22 @@ describe('scalers', () => {
     expect(t.data).toBeInstanceOf(Float32Array);
     const t64 = standardScaler().fit(X).transform({ shape: X2.shape, data: Float64Array.from(X32.data) });
     expect(t.data).toEqual(Float32Array.from(t64.data));
+  });
+
+  test("layout 'rows': X (m, features) read in place, the same statistics and values as columns, bit for bit", () => {
+    for (const make of [standardScaler, () => minMaxScaler({ featureRange: [-1, 2] })]) {
+      const cols = make().fit(X);
+      const rows = make().fit(toRows(X), { layout: 'rows' });
+      expect(rows.toJSON()).toEqual(cols.toJSON());
+      expect(rows.transform(toRows(X2), { layout: 'rows' })).toEqual(toRows(cols.transform(X2)));
+      expect(rows.inverseTransform(toRows(X2), { layout: 'rows' })).toEqual(toRows(cols.inverseTransform(X2)));
+      expect(make().fitTransform(toRows(X), { layout: 'rows' })).toEqual(toRows(cols.transform(X)));
+    }
+    const scaler = standardScaler().fit(X);
+    expect(() => scaler.transform(X, { layout: 'rows' })).toThrow(
+      "standardScaler.transform: X.shape must be (any, 6) (layout 'rows'; the scaler was fitted on 6 features); received (6, 50)");
+    expect(() => scaler.transform(X, { layout: 'row' } as never)).toThrow(
+      "standardScaler.transform: layout must be 'columns' or 'rows'; received the string \"row\"");
   });
 
   test('bad input: unfitted, wrong features (a transposed X named), bad JSON', () => {

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import { runExperiments } from '../demo/experiments';
 import { writeReport } from '../demo/report';
+import { checkPlotting, checkReportDir } from './output';
 import { parse } from './usage';
 
 export const DEMO_HELP = `Usage: deepnet demo [--out DIR]
@@ -29,6 +30,9 @@ export async function demo(argv: string[]): Promise<number> {
     return 0;
   }
   const dir = (a.out as string | undefined) ?? 'deepnet-report';
+  // Before the experiments: the report's directory and the plotting packages it needs.
+  checkReportDir('demo', 'out', dir, []);
+  checkPlotting('demo', false);
   const start = process.hrtime.bigint();
   const log = a.json ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
   const results = runExperiments(log);

@@ -4,7 +4,7 @@ import { demo, DEMO_HELP } from './demo';
 import { gradcheck, GRADCHECK_HELP } from './gradcheck';
 import { evaluate, EVALUATE_HELP, predict, PREDICT_HELP } from './predict';
 import { train, TRAIN_HELP } from './train';
-import { parse, UsageError } from './usage';
+import { closestName, parse, UsageError } from './usage';
 
 const HELP = `Usage: deepnet <command> [options]
 
@@ -16,14 +16,15 @@ Commands:
   predict     predictions of a saved model
   evaluate    cost and accuracy of a saved model
   gradcheck   check backpropagation with central differences
-  info        the native backend: gemm, SIMD level, threads, version
+  info        the platform and native backend: prebuild or source build, gemm, SIMD, threads
 
 Run deepnet <command> --help for its options. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.`;
 
 const INFO_HELP = `Usage: deepnet info [--json]
 
-Prints which gemm (OpenBLAS or built-in), SIMD level and thread count the
-native addon uses, and its version.`;
+Prints the platform, whether the prebuilt binary or a source build of the
+native addon loaded, which gemm (OpenBLAS or built-in), SIMD level and thread
+count it uses, and its version.`;
 
 function info(argv: string[]): number {
   const a = parse('info', argv, {});
@@ -35,8 +36,9 @@ function info(argv: string[]): number {
   if (a.json) process.stdout.write(`${JSON.stringify(b)}\n`);
   else {
     process.stdout.write(`deepnet ${b.version} (Node-API ${b.napiVersion})\n` +
+      `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
-      `simd     ${b.simd}\nthreads  ${b.threads}\n`);
+      `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n`);
   }
   return 0;
 }
@@ -59,12 +61,18 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${HELP}\n`);
       return command === undefined ? 2 : 0;
     }
-    const entry = COMMANDS[command];
-    if (!entry) throw new UsageError(`deepnet: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    // Own keys only: 'constructor' or '__proto__' is an unknown command, not Object.prototype's.
+    const entry = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!entry) {
+      const closest = closestName(command, Object.keys(COMMANDS));
+      throw new UsageError(`deepnet: unknown command '${command}'${closest ? `; did you mean ${closest}?` : ''} ` +
+        `(commands: ${Object.keys(COMMANDS).join(', ')})`);
+    }
     return await entry.run(rest);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    process.stderr.write(`${verbose && e.stack ? e.stack : `${e instanceof UsageError ? '' : 'deepnet: '}${e.message}`}\n`);
+    // Messages of the CLI's own name their command already; the library's get the program's name.
+    process.stderr.write(`${verbose && e.stack ? e.stack : `${/^deepnet\b/.test(e.message) ? '' : 'deepnet: '}${e.message}`}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

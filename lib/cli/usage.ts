@@ -16,20 +16,69 @@ export const COMMON: Flags = {
   verbose: { type: 'boolean' },
 };
 
+/**
+ * The flags of `argv` for `command`: strict (an unknown flag is a UsageError
+ * naming the closest known one), positionals refused, every message one line.
+ */
 export function parse(command: string, argv: string[], flags: Flags): Record<string, string | boolean | undefined> {
+  const options = { ...COMMON, ...flags };
+  checkFlagNames(command, argv, options);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON, ...flags }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     if (positionals.length > 0) throw new UsageError(`deepnet ${command}: unexpected argument '${positionals[0]}' (see deepnet ${command} --help)`);
     return values as Record<string, string | boolean | undefined>;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const message = (err as Error).message.split('\n')[0]
-      .replace(/^Unknown option/, 'unknown option')
+      .replace(/^Unknown option '([^']*)'.*$/, "unknown option '$1'")
       .replace(/^Option '(--[\w-]+)(?: <value>)?' argument is ambiguous.*$/,
         "$1 got a value that starts with '-': write $1=VALUE")
-      .replace(/^Option '(--[\w-]+) <value>' argument missing$/, '$1 needs a value');
+      .replace(/^Option '(--[\w-]+) <value>' argument missing$/, '$1 needs a value')
+      .replace(/^Option '(--[\w-]+)' does not take an argument$/, '$1 takes no value');
     throw new UsageError(`deepnet ${command}: ${message} (see deepnet ${command} --help)`);
   }
+}
+
+/** Throws a UsageError for the first --name in argv that `flags` lacks, suggesting the closest known flag. */
+function checkFlagNames(command: string, argv: string[], flags: Flags): void {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') return;
+    if (!token.startsWith('--')) continue;
+    const name = token.slice(2).split('=')[0];
+    const flag = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] : undefined;
+    if (flag) {
+      if (flag.type === 'string' && !token.includes('=')) i++;  // its value, which may start with '-'
+      continue;
+    }
+    const closest = closestName(name, Object.keys(flags));
+    throw new UsageError(`deepnet ${command}: unknown option '--${name}'${closest ? `; did you mean --${closest}?` : ''} ` +
+      `(see deepnet ${command} --help)`);
+  }
+}
+
+/** The known name nearest to `name` (edit distance, or a prefix of it), if any is near enough to be a likely typo. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = k.startsWith(name) || name.startsWith(k) ? Math.abs(k.length - name.length) / 2 : editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance (insertions, deletions and substitutions of one character). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    previous = row;
+  }
+  return previous[b.length];
 }
 
 export function number(command: string, flag: string, value: string | boolean | undefined, check: (n: number) => boolean,

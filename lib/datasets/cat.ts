@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { FILE_LIMITS, readRegularFile } from '../io/regularFile';
 import { allocate, Matrix } from '../matrix';
+import { requireOptional } from '../optional';
 
 const WHERE = 'loadCatDataset';
 /** The class names a file may list (the course's: 2). */
@@ -12,31 +13,37 @@ const MAX_CLASSES = 1024;
 /** How many times its file size a dataset's values may take (HDF5 may compress them). */
 const MAX_EXPANSION = 64;
 
+/** One split of a dataset: X (features, m) and Y (1, m), examples as columns. */
 export interface Split {
+  /** (features, m): one example per column. */
   X: Matrix<Float64Array>;
+  /** (1, m): the labels. */
   Y: Matrix<Float64Array>;
 }
 
+/** The course's cat / non-cat images, preprocessed as its notebook does. */
 export interface CatDataset {
+  /** The 209 training images: X (12288, 209). */
   train: Split;
+  /** The 50 test images: X (12288, 50). */
   test: Split;
   /** The class names, index = label: ['non-cat', 'cat']. */
   classes: string[];
 }
 
-// jsfive ships CommonJS without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const hdf5 = require('jsfive') as {
+// jsfive (an optional dependency, loaded on first use) ships CommonJS without type declarations.
+interface Hdf5 {
   File: new (buffer: ArrayBuffer, name: string) => {
     keys: string[];
     get(key: string): { shape: number[]; value: ArrayLike<number | string> };
   };
-};
+}
 
 function readSplit(file: string, split: 'train' | 'test'): { split: Split; classes: string[] } {
+  const hdf5 = requireOptional<Hdf5>(WHERE, 'jsfive');
   const bytes = readRegularFile(WHERE, file, FILE_LIMITS.hdf5);
   try {
-    return decodeSplit(file, split, bytes);
+    return decodeSplit(hdf5, file, split, bytes);
   } catch (err) {
     if (err instanceof Error && err.message.startsWith(`${WHERE}: `)) throw err;
     // jsfive reads lazily and fails in many ways on a damaged file: a DataView RangeError, a
@@ -46,7 +53,7 @@ function readSplit(file: string, split: 'train' | 'test'): { split: Split; class
   }
 }
 
-function decodeSplit(file: string, split: 'train' | 'test', bytes: Buffer): { split: Split; classes: string[] } {
+function decodeSplit(hdf5: Hdf5, file: string, split: 'train' | 'test', bytes: Buffer): { split: Split; classes: string[] } {
   const h5 = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file);
   const need = [`${split}_set_x`, `${split}_set_y`, 'list_classes'];
   const missing = need.filter((k) => !h5.keys.includes(k));

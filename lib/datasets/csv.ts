@@ -8,8 +8,8 @@
 // and the column.
 import * as fs from 'fs';
 import { options, typeError } from '../errors';
-import { allocate, DType, FloatArray, Matrix } from '../matrix';
 import { FILE_LIMITS, openRegularFile } from '../io/regularFile';
+import { allocate, DType, FloatArray, Matrix } from '../matrix';
 import { native } from '../native';
 import { forEachChunk, isBlank, lineEnd } from './chunks';
 
@@ -45,6 +45,7 @@ export interface CsvFeatures<A extends FloatArray = FloatArray> {
   X: Matrix<A>;
   /** The names of the features, in X's order (col0, col1, ... without a header). */
   featureNames: string[];
+  /** The layout X (and Y) came in, as asked for. */
   layout: CsvLayout;
 }
 
@@ -52,6 +53,7 @@ export interface CsvFeatures<A extends FloatArray = FloatArray> {
 export interface CsvDataset<A extends FloatArray = FloatArray> extends CsvFeatures<A> {
   /** (1, m), or (m, 1) with layout 'rows'. */
   Y: Matrix<A>;
+  /** The label column's name (col<j> without a header). */
   labelName: string;
   /** K, the number of classes: 2 for 'binary' labels, the largest label + 1 for 'classes'; absent for 'values'. */
   numClasses?: number;
@@ -97,12 +99,7 @@ interface Plan {
 export function loadCsv<O extends CsvOptions = Record<never, never>>(file: string, opts?: O): CsvResult<O> {
   if (typeof file !== 'string') throw typeError(WHERE, 'file', 'a path string', file);
   const o = options<CsvOptions>(WHERE, opts, KNOWN);
-  const header = o.header ?? 'auto';
-  if (typeof header !== 'boolean' && header !== 'auto') throw typeError(WHERE, 'header', "a boolean or 'auto'", header);
-  const delimiter = o.delimiter ?? ',';
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(delimiter)) {
-    throw typeError(WHERE, 'delimiter', 'one character (ASCII) other than a quote or a line break', delimiter);
-  }
+  const { header, delimiter } = readingOptions(WHERE, o);
   const dtype = oneOf('dtype', o.dtype, ['float64', 'float32'] as const, 'float64');
   const labels = oneOf('labels', o.labels, ['binary', 'classes', 'values'] as const, 'binary');
   const layout = oneOf('layout', o.layout, ['columns', 'rows'] as const, 'columns');
@@ -111,8 +108,7 @@ export function loadCsv<O extends CsvOptions = Record<never, never>>(file: strin
     throw typeError(WHERE, 'labelColumn', 'a column name, a column index, null or false', given);
   }
 
-  const { fd } = openRegularFile(WHERE, file, FILE_LIMITS.csv);
-  try {
+  return withFile(WHERE, file, (fd) => {
     const plan = planLoad(fd, file, header, delimiter, given, labels, layout === 'rows');
     const m = countRows(fd, plan);
     if (m === 0) fail(file, 'no data rows after the header');
@@ -131,9 +127,43 @@ export function loadCsv<O extends CsvOptions = Record<never, never>>(file: strin
       if (labels !== 'values') out.numClasses = labels === 'binary' ? 2 : maxOf(Y) + 1;
     }
     return out as CsvResult<O>;
+  });
+}
+
+/** Options of csvColumns: how loadCsv would read the file. */
+export type CsvColumnsOptions = Pick<CsvOptions, 'header' | 'delimiter'>;
+
+/**
+ * The names of a CSV file's columns, reading only its first line: the header's
+ * names, or col0, col1, ... when it has none (as loadCsv names them). Tells,
+ * before loading a large file, which column holds the labels and how many
+ * features there are.
+ */
+export function csvColumns(file: string, opts?: CsvColumnsOptions): string[] {
+  const where = 'csvColumns';
+  if (typeof file !== 'string') throw typeError(where, 'file', 'a path string', file);
+  const { header, delimiter } = readingOptions(where, options<CsvColumnsOptions>(where, opts, ['header', 'delimiter']));
+  return withFile(where, file, (fd) => planLoad(fd, file, header, delimiter, null, 'values', false).names);
+}
+
+function readingOptions(where: string, o: CsvColumnsOptions): { header: boolean | 'auto'; delimiter: string } {
+  const header = o.header ?? 'auto';
+  if (typeof header !== 'boolean' && header !== 'auto') throw typeError(where, 'header', "a boolean or 'auto'", header);
+  const delimiter = o.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || '"\r\n'.includes(delimiter)) {
+    throw typeError(where, 'delimiter', 'one character (ASCII) other than a quote or a line break', delimiter);
+  }
+  return { header, delimiter };
+}
+
+/** read(fd) on the open file; errors reading it name `where` and the file. */
+function withFile<T>(where: string, file: string, read: (fd: number) => T): T {
+  const { fd } = openRegularFile(where, file, FILE_LIMITS.csv);
+  try {
+    return read(fd);
   } catch (err) {
     // A read error past the open (EISDIR, EIO) names the file too.
-    if ((err as NodeJS.ErrnoException).code !== undefined) throw new Error(`${WHERE}: cannot read ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw new Error(`${where}: cannot read ${file}: ${(err as Error).message}`);
     throw err;
   } finally {
     fs.closeSync(fd);

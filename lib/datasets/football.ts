@@ -6,8 +6,11 @@ import { Split } from './cat';
 import { MatArray, readMat } from './mat';
 import { generatorRandomState, SeedOptions } from './seeding';
 
+/** The course's football data (data.mat): where the goalkeeper should kick. */
 export interface FootballDataset {
+  /** X, y: 211 positions, label 1 where the French player headed the ball. */
   train: Split;
+  /** Xval, yval: 200 positions. */
   test: Split;
 }
 
@@ -43,6 +46,7 @@ function transpose(a: MatArray): Matrix<Float64Array> {
   return { shape: [cols, rows], data: out };
 }
 
+/** Options of makeFootball. */
 export interface MakeFootballOptions extends SeedOptions {
   /** Number of points. Default 211 (data.mat's training set). */
   nSamples?: number;

@@ -8,6 +8,6 @@ export { makeCircles, makeMoons } from './sklearn';
 export type { MakeCirclesOptions, MakeMoonsOptions } from './sklearn';
 export { makePlanarFlower } from './planar';
 export type { MakePlanarFlowerOptions } from './planar';
-export { loadCsv } from './csv';
-export type { CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './csv';
+export { csvColumns, loadCsv } from './csv';
+export type { CsvColumnsOptions, CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './csv';
 export type { SeedOptions } from './seeding';

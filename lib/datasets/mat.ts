@@ -13,9 +13,11 @@ import { FILE_LIMITS, readRegularFile } from '../io/regularFile';
 import { allocate } from '../matrix';
 import { checkMemory } from '../memory';
 
+/** A MATLAB numeric class, as readMat reports a variable's. */
 export type MatClass =
   'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
+/** A numeric variable of a .mat file, as a float64 matrix. */
 export interface MatArray {
   /** The variable's MATLAB class (its values are converted to float64). */
   className: MatClass;

@@ -8,6 +8,7 @@ import { Split } from './cat';
 import { linspace } from './numpy';
 import { generatorRandomState, SeedOptions } from './seeding';
 
+/** Options of makePlanarFlower. */
 export interface MakePlanarFlowerOptions extends SeedOptions {
   /** Number of points, even: m/2 per class. Default 400. */
   m?: number;

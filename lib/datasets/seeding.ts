@@ -4,6 +4,7 @@
 import { integerIn, typeError } from '../errors';
 import { RandomState } from '../rng';
 
+/** How a generator draws: from a seed, or from a RandomState the caller owns. */
 export interface SeedOptions {
   /** Seeds a fresh RandomState, as np.random.seed(seed) before the call. */
   seed?: number;

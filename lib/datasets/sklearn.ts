@@ -11,6 +11,7 @@ import { Split } from './cat';
 import { linspace, shuffledIndices } from './numpy';
 import { generatorRandomState, SeedOptions } from './seeding';
 
+/** Options of makeMoons (scikit-learn's make_moons). */
 export interface MakeMoonsOptions extends SeedOptions {
   /** Total number of points: n // 2 get label 0, the rest label 1. Default 100. */
   nSamples?: number;
@@ -20,6 +21,7 @@ export interface MakeMoonsOptions extends SeedOptions {
   shuffle?: boolean;
 }
 
+/** Options of makeCircles (scikit-learn's make_circles). */
 export interface MakeCirclesOptions extends MakeMoonsOptions {
   /** Radius of the inner circle relative to the outer one, in [0, 1). Default 0.8. */
   factor?: number;

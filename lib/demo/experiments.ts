@@ -15,7 +15,7 @@ import { gradientCheckN, GradientCheckResult } from '../gradcheck';
 import { initializeParametersHe } from '../init';
 import { Matrix } from '../matrix';
 import { FitOptions, Model, ModelOptions } from '../model';
-import { Grads, Parameters } from '../parameters';
+import { Grads, NetworkParameters } from '../parameters';
 import { predict } from '../predict';
 import { RandomState } from '../rng';
 import { lLayerModel } from '../train';
@@ -195,7 +195,7 @@ function gradientChecks(): GradientCheck[] {
   const rng = new RandomState(1);
   const X = rng.randn(4, 3);
   const Y: Matrix = { shape: [1, 3], data: new Float64Array([1, 1, 0]) };
-  const parameters: Parameters = initializeParametersHe([4, 5, 3, 1], { seed: 1 });
+  const parameters: NetworkParameters = initializeParametersHe([4, 5, 3, 1], { seed: 1 });
   const [AL, caches] = lModelForward(X, parameters);
   const grads = lModelBackward(AL, Y, caches);
   const times = (g: Grads[string], k: number) => ({ shape: g.shape, data: g.data.map((v) => v * k) });

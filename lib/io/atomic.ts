@@ -6,7 +6,6 @@
 // root, /dev/null itself), a FIFO, a socket, a directory or a symbolic link
 // is refused. A file that is replaced keeps its permissions and, where the
 // process may set it, its owner.
-import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { typeError } from '../errors';
@@ -47,9 +46,11 @@ export function checkDestination(where: string, file: string): fs.Stats | null {
 
 /** A temporary name next to `file`, within NAME_MAX (255 bytes) whatever the length of the file's name. */
 function temporaryName(file: string): string {
+  // crypto is required here, not at the top: loading it costs the core's load time a few ms.
+  const crypto = require('crypto') as typeof import('crypto');
   const base = path.basename(file);
-  const stem = Buffer.byteLength(base) <= READABLE_NAME ? base : createHash('sha256').update(base).digest('hex').slice(0, 16);
-  return path.join(path.dirname(file), `.${stem}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const stem = Buffer.byteLength(base) <= READABLE_NAME ? base : crypto.createHash('sha256').update(base).digest('hex').slice(0, 16);
+  return path.join(path.dirname(file), `.${stem}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**

@@ -6,7 +6,8 @@
 //             per layer, the last being the output), output, dtype, init, seed,
 //             l2, keep_prob, dropout_seed?, epochs_trained, learning_rate?,
 //             rng_state (the generator of dropout masks and shuffles),
-//             optimizer? ({ key, t }: which optimizer the state belongs to)
+//             optimizer? ({ key, t }: which optimizer the state belongs to),
+//             scaler? (the input scaler's toJSON(), see scalers.ts)
 // Files of deepnet 0.1 (relu hidden layers, sigmoid output, iterations_trained,
 // no optimizer) still load. Every header field and tensor is checked against
 // the layers before a model is built, so a hostile file costs no more
@@ -14,8 +15,10 @@
 import { checkArchitecture, HiddenActivation, Output } from '../architecture';
 import { DType } from '../matrix';
 import { RandomStateState } from '../rng';
+import { ScalerJSON, scalerFromJSON } from '../scalers';
 import { decode, encode, Tensor } from './safetensors';
 
+/** Model's initializations, each drawing exactly as its notes function: 'deep' (the default), 'he', 'xavier', 'random', 'zeros'. */
 export type InitName = 'deep' | 'he' | 'random' | 'zeros' | 'xavier';
 export const INIT_NAMES: readonly InitName[] = ['deep', 'he', 'xavier', 'random', 'zeros'];
 
@@ -47,6 +50,8 @@ export interface ModelFile {
   learningRate?: number;
   rng?: RandomStateState;
   optimizer?: OptimizerFileState;
+  /** The input scaler (absent in files of models without one, and in older files). */
+  scaler?: ScalerJSON;
   version: string;
 }
 
@@ -89,6 +94,7 @@ export function encodeModel(f: ModelFile): Buffer {
     ...(rng ? { rng_state: JSON.stringify({ key: Buffer.from(rng.key.buffer, rng.key.byteOffset, rng.key.byteLength).toString('base64'),
       pos: rng.pos, hasGauss: rng.hasGauss, gauss: rng.gauss }) } : {}),
     ...(o ? { optimizer: JSON.stringify({ key: o.key, t: o.t }) } : {}),
+    ...(f.scaler ? { scaler: JSON.stringify(f.scaler) } : {}),
   });
 }
 
@@ -212,6 +218,16 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
     parameters.set(data, at);
     at += data.length;
   }
+  let scaler: ScalerJSON | undefined;
+  if (meta.scaler !== undefined) {
+    const given = json('scaler');
+    try {
+      scaler = scalerFromJSON(given).toJSON();
+    } catch (err) {
+      return bad('scaler', (err as Error).message.replace('scalerFromJSON: ', 'is not a valid scaler: '));
+    }
+    if (scaler.scale.length !== dims[0]) bad('scaler', `holds ${scaler.scale.length} features but layers [${dims}] take ${dims[0]}`);
+  }
   const trained = meta.epochs_trained !== undefined ? integer('epochs_trained', undefined, Number.MAX_SAFE_INTEGER)
     : integer('iterations_trained', 0, Number.MAX_SAFE_INTEGER);
   const learningRate = meta.learning_rate === undefined ? undefined
@@ -219,6 +235,6 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
   return {
     settings, parameters, epochsTrained: trained, version: meta.deepnet_version ?? 'unknown',
     ...(learningRate === undefined ? {} : { learningRate }),
-    ...(rng ? { rng } : {}), ...(optimizer ? { optimizer } : {}),
+    ...(rng ? { rng } : {}), ...(optimizer ? { optimizer } : {}), ...(scaler ? { scaler } : {}),
   };
 }

@@ -29,7 +29,9 @@ export const MAX_HEADER = 8 * 2 ** 20;
 export const MAX_DEPTH = 8;
 export const MAX_ENTRIES = 20000;
 
+/** A file is not valid safetensors (truncated, corrupted, hostile): the message says what and where. */
 export class SafetensorsError extends Error {
+  /** Always 'SafetensorsError'. */
   override readonly name = 'SafetensorsError';
 }
 

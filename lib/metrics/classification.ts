@@ -20,6 +20,7 @@ export interface LabelsOptions {
 
 /** confusionMatrix's result. */
 export interface ConfusionMatrix {
+  /** The classes, in the order of the rows and columns. */
   labels: number[];
   /** matrix[i][j]: examples of true class labels[i] predicted as labels[j]. */
   matrix: number[][];
@@ -66,17 +67,23 @@ export interface PrfOptions extends LabelsOptions {
 
 /** Precision, recall and F1 of one class or one average. */
 export interface PrfScores {
+  /** Of the examples predicted in the class, the share that are. */
   precision: number;
+  /** Of the examples in the class, the share predicted so. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
 }
 
 /** precisionRecallF1's result: per class, then averaged three ways. */
 export interface PrfReport {
+  /** The classes, ascending (or as the labels option gives them). */
   labels: number[];
   /** Per class, in the order of labels. */
   precision: number[];
+  /** Per class, in the order of labels. */
   recall: number[];
+  /** Per class, in the order of labels. */
   f1: number[];
   /** True examples of each class. */
   support: number[];

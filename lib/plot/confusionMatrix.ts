@@ -1,16 +1,17 @@
 // A confusion matrix as a heat map: rows are true classes, columns predicted
 // ones, each cell colored by the share of its row and labelled with its count.
-import type { TopLevelSpec } from 'vega-lite';
 import { options, typeError } from '../errors';
 import type { ConfusionMatrix } from '../metrics';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
-import { FONT, PLOT_OPTION_KEYS, PlotOptions, VEGA_LITE_SCHEMA } from './style';
+import { checkedSpec } from './spec';
+import { FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotConfusionMatrix. */
 export type ConfusionMatrixOptions = PlotOptions;
 
 /** Vega-Lite spec of a confusion matrix (as metrics.confusionMatrix returns it). */
-export function confusionMatrixSpec(cm: ConfusionMatrix, opts?: ConfusionMatrixOptions): TopLevelSpec {
+export function confusionMatrixSpec(cm: ConfusionMatrix, opts?: ConfusionMatrixOptions): VegaLiteSpec {
   return build('confusionMatrixSpec', cm, opts);
 }
 
@@ -19,7 +20,7 @@ export async function plotConfusionMatrix(cm: ConfusionMatrix, opts?: ConfusionM
   return renderSvg(build('plotConfusionMatrix', cm, opts));
 }
 
-function build(where: string, cm: unknown, opts: unknown): TopLevelSpec {
+function build(where: string, cm: unknown, opts: unknown): VegaLiteSpec {
   const { title, width, height } = plotOptions(where, options<ConfusionMatrixOptions>(where, opts, PLOT_OPTION_KEYS));
   const c = cm as Partial<ConfusionMatrix> | null;
   if (c === null || typeof c !== 'object' || !Array.isArray(c.labels) || !Array.isArray(c.matrix) ||
@@ -35,7 +36,7 @@ function build(where: string, cm: unknown, opts: unknown): TopLevelSpec {
     x: { field: 'predicted', type: 'ordinal' as const, sort: order, title: 'predicted class' },
     y: { field: 'actual', type: 'ordinal' as const, sort: order, title: 'true class' },
   };
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
@@ -47,5 +48,5 @@ function build(where: string, cm: unknown, opts: unknown): TopLevelSpec {
         color: { condition: { test: 'datum.share > 0.5', value: 'white' }, value: 'black' } } },
     ],
     config: { font: FONT },
-  } as TopLevelSpec;
+  });
 }

@@ -1,13 +1,16 @@
-// The course's plot_decision_boundary: the model's 0/1 prediction over a grid
-// covering the data with a margin (filled regions), and the data points on top.
-import type { TopLevelSpec } from 'vega-lite';
+// The course's plot_decision_boundary: the model's prediction over a grid
+// covering the data with a margin (filled regions, one color per class: 0/1,
+// or a softmax's classes), and the data points on top (test points, when
+// given, as triangles).
 import { integerIn, options, positiveNumber, typeError } from '../errors';
 import { allocate, checkMatrix, dtypeOf, expectShape, Matrix } from '../matrix';
 import { pointLayer } from './dataset';
-import { checkBinary, checkPoints, plotOptions } from './inputs';
+import { checkClasses, checkPoints, plotOptions } from './inputs';
 import { renderSvg } from './render';
-import { FONT, PLOT_OPTION_KEYS, PlotOptions, REGION_COLORS, VEGA_LITE_SCHEMA } from './style';
+import { checkedSpec } from './spec';
+import { classColors, FONT, PlotOptions, PLOT_OPTION_KEYS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotDecisionBoundary. */
 export interface DecisionBoundaryOptions extends PlotOptions {
   /** Grid cells along each axis (default 200); predict sees resolution² columns. */
   resolution?: number;
@@ -16,19 +19,21 @@ export interface DecisionBoundaryOptions extends PlotOptions {
    * the course's X.min() - 1, X.max() + 1), or { fraction } of each axis's range.
    */
   margin?: number | { fraction: number };
+  /** Test examples to draw too, as triangles ({ X (2, n), Y (1, n) }); the grid covers them as well. */
+  test?: { X: Matrix; Y: Matrix };
 }
 
-/** Maps a (2, N) matrix of points (one per column) to a (1, N) matrix of 0/1 predictions. */
+/** Maps a (2, N) matrix of points (one per column) to a (1, N) matrix of predicted classes (0/1, or 0..K-1). */
 export type Predictor = (X: Matrix) => Matrix;
 
-const KEYS = [...PLOT_OPTION_KEYS, 'resolution', 'margin'] as const;
+const KEYS = [...PLOT_OPTION_KEYS, 'resolution', 'margin', 'test'] as const;
 
 /**
  * Vega-Lite spec of the decision boundary. Calls predict once, on a (2, resolution²)
  * grid of cell centres in X's dtype. Each grid row's runs of equal prediction become
  * one rectangle, so the regions are exact to the grid yet cost a few hundred marks.
  */
-export function decisionBoundarySpec(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): TopLevelSpec {
+export function decisionBoundarySpec(predict: Predictor, X: Matrix, Y: Matrix, opts?: DecisionBoundaryOptions): VegaLiteSpec {
   return buildDecisionBoundarySpec('decisionBoundarySpec', predict, X, Y, opts);
 }
 
@@ -37,17 +42,17 @@ export async function plotDecisionBoundary(predict: Predictor, X: Matrix, Y: Mat
   return renderSvg(buildDecisionBoundarySpec('plotDecisionBoundary', predict, X, Y, opts));
 }
 
-function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): VegaLiteSpec {
   const o = options<DecisionBoundaryOptions>(where, opts, KEYS);
   const { title, width, height } = plotOptions(where, o);
   const resolution = integerIn(where, 'options.resolution', o.resolution ?? 200, 2, 1000);
   if (typeof predict !== 'function') throw typeError(where, 'predict', 'a function (X: Matrix) => Matrix', predict);
   const [x, y] = checkPoints(where, X, Y);
-
-  const m = x.shape[1];
+  const test = testPoints(where, o.test);
+  const all = test ? [x, test.X] : [x];
   const margin = marginOf(where, o.margin);
-  const x1 = extent(x.data.subarray(0, m), margin);
-  const x2 = extent(x.data.subarray(m, 2 * m), margin);
+  const x1 = extent(all.flatMap((p) => Array.from(p.data.subarray(0, p.shape[1]))), margin);
+  const x2 = extent(all.flatMap((p) => Array.from(p.data.subarray(p.shape[1]))), margin);
   const step1 = (x1[1] - x1[0]) / resolution;
   const step2 = (x2[1] - x2[0]) / resolution;
 
@@ -62,7 +67,8 @@ function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, 
   }
   const predicted = checkMatrix(where, 'predict(grid)', (predict as Predictor)(grid));
   expectShape(where, 'predict(grid)', predicted, 1, n, `(one prediction per column of the (2, ${n}) grid)`);
-  checkBinary(where, 'predict(grid)', predicted, ' (threshold probabilities, e.g. AL > 0.5)');
+  const K = Math.max(checkClasses(where, 'predict(grid)', predicted, ' (threshold probabilities, e.g. AL > 0.5, or take the classes of a softmax)'),
+    checkClasses(where, 'Y', y), test ? checkClasses(where, 'options.test.Y', test.Y) : 2);
 
   const regions: { x: number; x2: number; y: number; y2: number; prediction: number }[] = [];
   for (let row = 0; row < resolution; row++) {
@@ -77,8 +83,8 @@ function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, 
     }
   }
 
-  const regionScale = { domain: [0, 1], range: [...REGION_COLORS] };
-  return {
+  const regionScale = { domain: Array.from({ length: K }, (_, k) => k), range: classColors(K).regions };
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
@@ -98,11 +104,19 @@ function buildDecisionBoundarySpec(where: string, predict: unknown, X: unknown, 
           stroke: { field: 'prediction', type: 'nominal', scale: regionScale, legend: null },
         },
       },
-      pointLayer(x, y, { x1, x2 }),
+      pointLayer({ X: x, Y: y, ...(test ? { test } : {}) }, K, { x1, x2 }),
     ],
     resolve: { scale: { color: 'independent' } },
     config: { font: FONT },
-  };
+  });
+}
+
+/** The test option, checked as X and Y are. */
+function testPoints(where: string, test: unknown): { X: Matrix; Y: Matrix } | undefined {
+  if (test === undefined) return undefined;
+  if (test === null || typeof test !== 'object') throw typeError(where, 'options.test', 'an object { X, Y }', test);
+  const [X, Y] = checkPoints(where, (test as { X: unknown }).X, (test as { Y: unknown }).Y, 'options.test.');
+  return { X, Y };
 }
 
 /** The margin option as a function of an axis's data range. */

@@ -1,12 +1,13 @@
 // A one-feature regression: the data as points and the model's prediction
 // over the data's range as a line.
-import type { TopLevelSpec } from 'vega-lite';
 import { options, typeError } from '../errors';
 import { checkMatrix, expectShape, Matrix } from '../matrix';
 import { plotOptions } from './inputs';
 import { renderSvg } from './render';
-import { FONT, LINE_COLOR, PLOT_OPTION_KEYS, PlotOptions, POINT_COLORS, VEGA_LITE_SCHEMA } from './style';
+import { checkedSpec } from './spec';
+import { FONT, LINE_COLOR, PlotOptions, PLOT_OPTION_KEYS, POINT_COLORS, VegaLiteSpec, VEGA_LITE_SCHEMA } from './style';
 
+/** Options of plotFit. */
 export interface FitPlotOptions extends PlotOptions {
   /** Points of the prediction's line (default 200). */
   points?: number;
@@ -15,7 +16,8 @@ export interface FitPlotOptions extends PlotOptions {
 /** Predicts (1, n) from X (1, n), e.g. (X) => model.predict(X). */
 export type RegressionPredictor = (X: Matrix) => Matrix;
 
-export function fitSpec(predict: RegressionPredictor, X: Matrix, Y: Matrix, opts?: FitPlotOptions): TopLevelSpec {
+/** Vega-Lite spec of a one-feature regression: the data (X (1, m), Y (1, m)) and the prediction over X's range. */
+export function fitSpec(predict: RegressionPredictor, X: Matrix, Y: Matrix, opts?: FitPlotOptions): VegaLiteSpec {
   return build('fitSpec', predict, X, Y, opts);
 }
 
@@ -24,7 +26,7 @@ export async function plotFit(predict: RegressionPredictor, X: Matrix, Y: Matrix
   return renderSvg(build('plotFit', predict, X, Y, opts));
 }
 
-function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): TopLevelSpec {
+function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: unknown): VegaLiteSpec {
   const o = options<FitPlotOptions>(where, opts, [...PLOT_OPTION_KEYS, 'points']);
   const { title, width, height } = plotOptions(where, o);
   if (typeof predict !== 'function') throw typeError(where, 'predict', 'a function (X) => predictions', predict);
@@ -38,7 +40,7 @@ function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: un
   const grid = new Float64Array(n).map((_, i) => lo + ((hi - lo) * i) / (n - 1));
   const G: Matrix = { shape: [1, n], data: x.data instanceof Float32Array ? Float32Array.from(grid) : grid };
   const p = (predict as RegressionPredictor)(G);
-  return {
+  return checkedSpec({
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
     width,
@@ -52,5 +54,5 @@ function build(where: string, predict: unknown, X: unknown, Y: unknown, opts: un
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
     ],
     config: { font: FONT },
-  } as TopLevelSpec;
+  });
 }

@@ -12,4 +12,4 @@ export type { FitPlotOptions, RegressionPredictor } from './fit';
 export { renderSvg } from './render';
 export { svgToPng } from './png';
 export type { PngOptions } from './png';
-export type { PlotOptions } from './style';
+export type { PlotOptions, VegaLiteSpec } from './style';

@@ -2,28 +2,31 @@
 // argument, expected, received).
 import { integerIn, typeError } from '../errors';
 import { checkMatrix, expectShape, Matrix } from '../matrix';
-import { DEFAULT_HEIGHT, DEFAULT_WIDTH, PlotOptions } from './style';
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH, MAX_CLASSES, PlotOptions } from './style';
 
-/** X (2, m) of finite coordinates and Y (1, m) of 0/1 labels. */
-export function checkPoints(where: string, X: unknown, Y: unknown): [Matrix, Matrix] {
-  const x = checkMatrix(where, 'X', X);
-  expectShape(where, 'X', x, 2, null, '(two features per example, one example per column)');
-  const y = checkMatrix(where, 'Y', Y);
-  expectShape(where, 'Y', y, 1, x.shape[1], `(one label per example: X has m = ${x.shape[1]} columns)`);
-  checkBinary(where, 'Y', y);
+/** X (2, m) of finite coordinates and Y (1, m) of class labels 0..K-1 (0/1 for two classes). */
+export function checkPoints(where: string, X: unknown, Y: unknown, name = ''): [Matrix, Matrix] {
+  const x = checkMatrix(where, `${name}X`, X);
+  expectShape(where, `${name}X`, x, 2, null, '(two features per example, one example per column)');
+  const y = checkMatrix(where, `${name}Y`, Y);
+  expectShape(where, `${name}Y`, y, 1, x.shape[1], `(one label per example: ${name}X has m = ${x.shape[1]} columns)`);
+  checkClasses(where, `${name}Y`, y);
   return [x, y];
 }
 
-/** Throws unless every entry of m is 0 or 1. */
-export function checkBinary(where: string, arg: string, m: Matrix, hint = ''): void {
+/** Throws unless every entry of m is a class label 0..MAX_CLASSES-1; returns the number of classes, at least 2. */
+export function checkClasses(where: string, arg: string, m: Matrix, hint = ''): number {
   const cols = m.shape[1];
+  let K = 2;
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i];
-    if (v !== 0 && v !== 1) {
-      throw new RangeError(`${where}: ${arg} must hold 0/1 labels${hint}; received ${v} at ` +
-        `[${Math.floor(i / cols)}, ${i % cols}]`);
+    if (!(Number.isInteger(v) && v >= 0 && v < MAX_CLASSES)) {
+      throw new RangeError(`${where}: ${arg} must hold class labels 0..${MAX_CLASSES - 1} (0/1 for two classes)${hint}; ` +
+        `received ${v} at [${Math.floor(i / cols)}, ${i % cols}]`);
     }
+    K = Math.max(K, v + 1);
   }
+  return K;
 }
 
 /** The title, width and height of a plot's options, with defaults. */
@@ -38,8 +41,8 @@ export function plotOptions(where: string, opts: PlotOptions): { title?: string;
   };
 }
 
-/** The points of X (2, m) and labels of Y (1, m) as rows for a Vega-Lite data source. */
-export function pointRows(X: Matrix, Y: Matrix): { x1: number; x2: number; label: number }[] {
+/** The points of X (2, m) and labels of Y (1, m) as rows for a Vega-Lite data source; `set` tags them when given. */
+export function pointRows(X: Matrix, Y: Matrix, set?: string): { x1: number; x2: number; label: number; set?: string }[] {
   const m = X.shape[1];
-  return Array.from({ length: m }, (_, i) => ({ x1: X.data[i], x2: X.data[m + i], label: Y.data[i] }));
+  return Array.from({ length: m }, (_, i) => ({ x1: X.data[i], x2: X.data[m + i], label: Y.data[i], ...(set ? { set } : {}) }));
 }

@@ -1,11 +1,14 @@
-// SVG -> PNG with resvg (Rust, prebuilt per platform as npm optional
-// dependencies). resvg draws text only with fonts it has loaded, and system
-// fonts differ between machines (a fresh Debian may have none), so it loads the
-// packaged DejaVu Sans and no system fonts: the same pixels everywhere, offline.
-import { Resvg } from '@resvg/resvg-js';
+// SVG -> PNG with resvg (Rust, prebuilt per platform; an optional dependency
+// of deepnet, loaded on first use). resvg draws text only with fonts it has
+// loaded, and system fonts differ between machines (a fresh Debian may have
+// none), so it loads the packaged DejaVu Sans and no system fonts: the same
+// pixels everywhere, offline.
+import type * as ResvgJs from '@resvg/resvg-js';
 import { integerIn, options, typeError } from '../errors';
-import { FONT_FAMILY, FONT_FILES } from './fonts';
+import { requireOptional } from '../optional';
+import { FONT_FAMILY, fontFiles } from './fonts';
 
+/** Options of svgToPng. */
 export interface PngOptions {
   /** Width of the image in pixels (default: the SVG's own width); the height keeps the aspect ratio. */
   width?: number;
@@ -17,13 +20,15 @@ export function svgToPng(svg: string, opts?: PngOptions): Buffer {
   const o = options<PngOptions>(where, opts, ['width']);
   if (typeof svg !== 'string') throw typeError(where, 'svg', 'an SVG document string', svg);
   const width = o.width === undefined ? undefined : integerIn(where, 'options.width', o.width, 1, 16384);
-  let resvg: Resvg;
+  const { Resvg } = requireOptional<typeof ResvgJs>(where, '@resvg/resvg-js');
+  const files = fontFiles(where);
+  let resvg: InstanceType<typeof Resvg>;
   try {
     resvg = new Resvg(svg, {
       fitTo: width === undefined ? { mode: 'original' } : { mode: 'width', value: width },
       font: {
         loadSystemFonts: false,
-        fontFiles: Object.values(FONT_FILES),
+        fontFiles: Object.values(files),
         defaultFontFamily: FONT_FAMILY,
         sansSerifFamily: FONT_FAMILY,
       },

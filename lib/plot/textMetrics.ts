@@ -3,8 +3,8 @@
 // pads figures with blank space; so measure with the font's own advance widths
 // (kerning ignored), read from its TrueType tables.
 import * as fs from 'fs';
-import * as vega from 'vega';
-import { FONT_FILES } from './fonts';
+import type * as Vega from 'vega';
+import { fontFiles } from './fonts';
 
 /** Advance width in em of each character of a TrueType font (cmap format 4, hmtx). */
 function advanceWidths(file: string): (codePoint: number) => number {
@@ -72,11 +72,12 @@ let installed = false;
  * something else (node-canvas, another tool) already measures it. Vega's
  * textMetrics is process-wide, so other vega views in the process use it too.
  */
-export function useDejaVuMetrics(): void {
+export function useDejaVuMetrics(vega: typeof Vega): void {
   const metrics = (vega as unknown as { textMetrics: { width: unknown; estimateWidth: unknown } }).textMetrics;
   if (installed || metrics.width !== metrics.estimateWidth) return;
-  const regular = advanceWidths(FONT_FILES.regular);
-  const bold = advanceWidths(FONT_FILES.bold);
+  const files = fontFiles('renderSvg');
+  const regular = advanceWidths(files.regular);
+  const bold = advanceWidths(files.bold);
   metrics.width = (item: TextItem, text: unknown): number => {
     const size = item.fontSize ?? 11;
     const weight = item.fontWeight;

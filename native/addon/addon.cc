@@ -3,6 +3,7 @@
 
 #include "addon_data.h"
 #include "args.h"
+#include "communicator.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "memory.h"
@@ -24,15 +25,32 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("gemm", gemm_backend_name());
   out.Set("simd", simd_level_name());
+  out.Set("simdReason", simd_reason());
+  out.Set("simdBest", simd_level_name(simd_best()));
   out.Set("threads", num_threads());
   out.Set("version", DEEPNET_VERSION);
   out.Set("napiVersion", NAPI_VERSION);
+  out.Set("mpi", mpi_library());
   if (const openblas::Library* lib = openblas::library()) {
     out.Set("openblasLibrary", lib->path);
     if (lib->get_config) out.Set("openblasConfig", lib->get_config());
     if (lib->get_corename) out.Set("openblasCore", lib->get_corename());
   }
   return out;
+}
+
+// mpiWorld() -> { rank, size }: joins the MPI job (initializing MPI on first
+// use); throws, saying what is missing, when MPI cannot be found or started.
+Napi::Value MpiWorld(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    std::string why;
+    Communicator* world = mpi_world(&why);
+    if (!world) throw_type(info.Env(), "distributed training needs MPI: " + why);
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("rank", world->rank());
+    out.Set("size", world->size());
+    return out;
+  });
 }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -60,6 +78,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backendInfo", Napi::Function::New(env, BackendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("availableMemory", Napi::Function::New(env, AvailableMemory, "availableMemory"));
+  exports.Set("mpiWorld", Napi::Function::New(env, MpiWorld, "mpiWorld"));
   register_rng(env, exports);
   register_ops(env, exports);
   register_train(env, exports);

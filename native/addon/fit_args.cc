@@ -62,6 +62,19 @@ TrainSettings fit_settings(const Napi::Value& value) {
   s.decay_interval = count(o, "decayInterval", 1, 2147483647.0);
   s.first_epoch = count(o, "firstEpoch", 0, 9007199254740991.0);
   s.X_rows = o.Get("xRows").ToBoolean();  // optional: false when absent
+  // distributed: absent or false, true (replicated data) or { sharded, checkEvery }.
+  const Napi::Value distributed = o.Get("distributed");
+  if (distributed.IsObject() || (distributed.IsBoolean() && distributed.As<Napi::Boolean>().Value())) {
+    std::string why;
+    s.comm = mpi_world(&why);
+    if (!s.comm) throw_type(env, "distributed training needs MPI: " + why);
+    if (distributed.IsObject()) {
+      Napi::Object d = distributed.As<Napi::Object>();
+      s.sharded = d.Get("sharded").ToBoolean();
+      const Napi::Value every = d.Get("checkEvery");
+      if (!every.IsUndefined()) s.check_every = count(d, "checkEvery", 0, 2147483647.0);
+    }
+  }
   return s;
 }
 

@@ -8,7 +8,8 @@
 //                  epsilon, batchSize, shuffle, shuffleSeed, decay, decayRate,
 //                  decayInterval, firstEpoch, patience, minDelta, restoreBest,
 //                  bestCost, sinceBest, xRows? }   (early stopping's state, carried
-//                  between calls; xRows: X is (m, n_x), one example per row)
+//                  between calls; xRows: X is (m, n_x), one example per row;
+//                  distributed?: true | { sharded, checkEvery }, over MPI)
 //     history    { costs, valCosts, valAccuracies, learningRates }: Float64Array (epochs)
 //     validation null or { X, Y, m, rows? }
 // The TypeScript layer has validated every value; these checks only keep

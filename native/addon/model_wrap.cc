@@ -46,6 +46,7 @@ Napi::Object result_object(Napi::Env env, const TrainResult& r, const EarlyStopp
   out.Set("steps", static_cast<double>(r.steps));
   out.Set("stop", stop_name(r.stop));
   out.Set("bestEpoch", static_cast<double>(r.best_epoch));
+  out.Set("communicationSeconds", r.communication_seconds);
   if (r.diverged_what) out.Set("diverged", r.diverged_what);
   return out;
 }

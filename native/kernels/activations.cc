@@ -113,6 +113,7 @@ void tanh_backward(T* dZ, const T* dA, const T* Z, long size) {
 
 }  // namespace reference
 
+#if DEEPNET_HAS_X86  // the vector kernels use AVX2 intrinsics (vmath)
 namespace avx2 {
 
 // Activations whose vector form is exact in T's arithmetic (no exp): the
@@ -265,9 +266,9 @@ DEEPNET_TARGET_AVX2 static void tanh_backward(T* dZ, const T* dA, const T* Z, lo
   });
 }
 
+static bool use_avx2() { return simd_avx2_or_better(); }
 }  // namespace avx2
-
-static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
+#endif
 
 // The public kernels split large arrays over the thread pool (threads.h);
 // each chunk runs the AVX2 kernel or the reference one.
@@ -277,7 +278,9 @@ void bias_activation_forward(T* Z, T* A, const T* b, int n, int m, Activation ac
   parallel_rows(n, m, [&](long r0, long r1) {
     const long at = r0 * m;
     const int rows = static_cast<int>(r1 - r0);
-    if (use_avx2()) return avx2::bias_activation(Z + at, A + at, b + r0, rows, m, act);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::bias_activation(Z + at, A + at, b + r0, rows, m, act);
+#endif
     reference::bias_activation_forward(Z + at, A + at, b + r0, rows, m, act);
   });
 }
@@ -287,7 +290,9 @@ void bias_add(T* Z, const T* b, int n, int m) {
   parallel_rows(n, m, [&](long r0, long r1) {
     const long at = r0 * m;
     const int rows = static_cast<int>(r1 - r0);
-    if (use_avx2()) return avx2::bias_add(Z + at, b + r0, rows, m);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::bias_add(Z + at, b + r0, rows, m);
+#endif
     reference::bias_add(Z + at, b + r0, rows, m);
   });
 }
@@ -295,7 +300,9 @@ void bias_add(T* Z, const T* b, int n, int m) {
 template <typename T>
 void activation_forward(T* A, const T* Z, Activation act, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::forward(A + i0, Z + i0, act, i1 - i0);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::forward(A + i0, Z + i0, act, i1 - i0);
+#endif
     reference::activation_forward(A + i0, Z + i0, act, i1 - i0);
   });
 }
@@ -313,7 +320,9 @@ void sigmoid_forward(T* A, const T* Z, long size) {
 template <typename T>
 void activation_backward(T* dZ, const T* dA, const T* H, Activation act, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::backward(dZ + i0, dA + i0, H + i0, act, i1 - i0);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::backward(dZ + i0, dA + i0, H + i0, act, i1 - i0);
+#endif
     reference::activation_backward(dZ + i0, dA + i0, H + i0, act, i1 - i0);
   });
 }
@@ -328,7 +337,9 @@ void activation_backward_from_input(T* dZ, const T* dA, const T* Z, Activation a
   if (act == Activation::Sigmoid) return sigmoid_backward(dZ, dA, Z, size);
   if (act != Activation::Tanh) return activation_backward(dZ, dA, Z, act, size);
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::tanh_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::tanh_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+#endif
     reference::tanh_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
   });
 }
@@ -336,7 +347,9 @@ void activation_backward_from_input(T* dZ, const T* dA, const T* Z, Activation a
 template <typename T>
 void sigmoid_backward(T* dZ, const T* dA, const T* Z, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (use_avx2()) return avx2::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+#if DEEPNET_HAS_X86
+    if (avx2::use_avx2()) return avx2::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
+#endif
     reference::sigmoid_backward(dZ + i0, dA + i0, Z + i0, i1 - i0);
   });
 }

@@ -68,7 +68,7 @@ DEEPNET_TARGET_AVX2 static void scale_by(T* X, T s, long size) {
 
 }  // namespace avx2
 
-static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
+static bool use_avx2() { return simd_avx2_or_better(); }
 
 // The public kernels split large arrays over the thread pool (threads.h);
 // each chunk runs the AVX2 kernel or the reference one.

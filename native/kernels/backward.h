@@ -15,9 +15,12 @@ namespace deepnet {
 //   Course2: dZL = AL - Y (Course 2's backward_propagation); dW = 1./m * dZ A^T
 //   Week2:   dZL = 1./m * (AL - Y), dW = dZ A^T, db = sum(dZ) (the optimization
 //            notebook's backward_propagation)
+//   Sum:     dZL = AL - Y, dW = dZ A^T, db = sum(dZ): the sums over the examples,
+//            which data-parallel training adds up across processes before
+//            dividing by the whole batch's size
 // The notes' functions use Notes; Model uses Course2, which never divides by
 // AL or 1 - AL (a saturated output stays finite).
-enum class BackwardForm { Notes, Course2, Week2 };
+enum class BackwardForm { Notes, Course2, Week2, Sum };
 
 // dAL (m) = -(Y / AL - (1 - Y) / (1 - AL)), the notes' derivative of the cost.
 template <typename T>
@@ -35,13 +38,13 @@ void output_backward_course2(T* dZL, const T* AL, const T* Y, long m);
 // dW (n, k) = dZ (n, m) . A_prev (k, m)^T / m
 // db (n, 1) = sum over columns of dZ / m      (numpy's pairwise sum per row)
 // dA_prev (k, m) = W (n, k)^T . dZ            (skipped when dA_prev is null)
-// With BackwardForm::Course2, "/ m" is "1./m *"; with Week2 there is none
+// With BackwardForm::Course2, "/ m" is "1./m *"; with Week2 and Sum there is none
 // (the 1/m is already in dZ).
 template <typename T>
 void linear_backward(T* dA_prev, T* dW, T* db, const T* dZ, const T* A_prev, const T* W, int n,
                      int k, int m, BackwardForm form = BackwardForm::Notes);
 
-// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m   (or 1./m * ..., Course2; no 1/m, Week2)
+// db (n, 1) = np.sum(dZ, axis=1, keepdims=True) / m   (or 1./m * ..., Course2; no 1/m, Week2 and Sum)
 template <typename T>
 void bias_backward(T* db, const T* dZ, int n, int m, BackwardForm form = BackwardForm::Notes);
 

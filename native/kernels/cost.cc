@@ -93,7 +93,7 @@ DEEPNET_TARGET_AVX2 void vector_terms(double* out, const T* X, const T* Y, long 
 template <typename Term, typename T>
 double sum_terms(const T* X, const T* Y, long m) {
 #if DEEPNET_HAS_X86
-  if (simd_level() == SimdLevel::AVX2_FMA) {
+  if (simd_avx2_or_better()) {
     return 0.0 + pairwise_sum_blocks<double>(m, [X, Y](long offset, long n, double* out) {
              vector_terms<Term>(out, X + offset, Y + offset, n);
            });

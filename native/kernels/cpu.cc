@@ -2,26 +2,81 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace deepnet {
 
-static SimdLevel detect() {
-  const char* force = std::getenv("DEEPNET_SIMD");
-  if (force && std::strcmp(force, "portable") == 0) return SimdLevel::Portable;
+namespace {
+
+SimdLevel detect_best() {
 #if DEEPNET_HAS_X86
   __builtin_cpu_init();
+  // AVX-512 as Skylake-SP and Zen 4 have it: F, VL, DQ and BW (GCC's check
+  // also requires the OS to save the zmm and mask registers).
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw"))
+    return SimdLevel::AVX512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdLevel::AVX2_FMA;
+#elif DEEPNET_HAS_NEON
+  return SimdLevel::NEON;
 #endif
   return SimdLevel::Portable;
 }
 
+// A level the CPU can run: `want`, or the best one below it.
+bool runs(SimdLevel want, SimdLevel best) {
+  if (want == SimdLevel::Portable || want == best) return true;
+  return best == SimdLevel::AVX512 && want == SimdLevel::AVX2_FMA;
+}
+
+struct Choice {
+  SimdLevel level;
+  std::string reason;
+};
+
+Choice choose() {
+  const SimdLevel best = detect_best();
+  const char* force = std::getenv("DEEPNET_SIMD");
+  if (!force || !*force) return {best, "the best this CPU has"};
+  const std::string f = force;
+  SimdLevel want;
+  if (f == "avx512") want = SimdLevel::AVX512;
+  else if (f == "avx2" || f == "avx2+fma") want = SimdLevel::AVX2_FMA;
+  else if (f == "neon") want = SimdLevel::NEON;
+  else if (f == "portable") want = SimdLevel::Portable;
+  else return {best, "DEEPNET_SIMD=" + f + " is not a level (avx512, avx2, neon, portable): the best this CPU has"};
+  if (runs(want, best)) return {want, "DEEPNET_SIMD=" + f};
+  return {best, "DEEPNET_SIMD=" + f + " asked, but this CPU lacks it: the best it has"};
+}
+
+const Choice& choice() {
+  static const Choice c = choose();
+  return c;
+}
+
+}  // namespace
+
+SimdLevel simd_best() {
+  static const SimdLevel best = detect_best();
+  return best;
+}
+
 SimdLevel simd_level() {
-  static const SimdLevel level = detect();
+  static const SimdLevel level = choice().level;
   return level;
 }
 
-const char* simd_level_name() {
-  return simd_level() == SimdLevel::AVX2_FMA ? "avx2+fma" : "portable";
+const char* simd_level_name(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::AVX512: return "avx512";
+    case SimdLevel::AVX2_FMA: return "avx2+fma";
+    case SimdLevel::NEON: return "neon";
+    default: return "portable";
+  }
 }
+
+const char* simd_level_name() { return simd_level_name(simd_level()); }
+
+const char* simd_reason() { return choice().reason.c_str(); }
 
 }  // namespace deepnet

@@ -1,23 +1,44 @@
-// CPU feature detection, done once at load time. Kernels with an AVX2/FMA path
-// compile it with a function-level target attribute, so one binary runs on any
-// x86-64 CPU and picks the fast path only where the CPU has it.
+// CPU feature detection, done once at load time. SIMD kernels are compiled
+// per level (AVX-512 and AVX2 in their own translation units, see
+// simd_target.h; NEON on AArch64) so one binary runs on any CPU of its
+// architecture and each kernel runs the best level the CPU has.
+//
+// DEEPNET_SIMD forces a level for testing and comparison: avx512, avx2,
+// neon or portable. A level the CPU lacks falls back to the best it has
+// (simd_reason() says so); the kernels never run instructions the CPU lacks.
 #pragma once
 
 namespace deepnet {
 
-enum class SimdLevel { Portable, AVX2_FMA };
+// Ordered: a level includes the x86 ones below it.
+enum class SimdLevel { Portable, AVX2_FMA, AVX512, NEON };
 
-SimdLevel simd_level();        // honours DEEPNET_SIMD=portable (for tests)
-const char* simd_level_name(); // "avx2+fma" or "portable"
+SimdLevel simd_level();        // the level the kernels run at
+SimdLevel simd_best();         // the best level this CPU supports
+const char* simd_level_name(); // "avx512", "avx2+fma", "neon" or "portable"
+const char* simd_level_name(SimdLevel level);
+const char* simd_reason();     // why simd_level() was chosen, for backendInfo()
+
+// The x86 vector levels (AVX-512 includes AVX2's instructions).
+inline bool simd_avx512() { return simd_level() == SimdLevel::AVX512; }
+inline bool simd_avx2_or_better() {
+  return simd_level() == SimdLevel::AVX2_FMA || simd_level() == SimdLevel::AVX512;
+}
 
 }  // namespace deepnet
 
 // Marks a function to be compiled for AVX2 + FMA. Only call it after
-// simd_level() == SimdLevel::AVX2_FMA.
+// simd_avx2_or_better().
 #if defined(__x86_64__) || defined(__i386__)
 #define DEEPNET_HAS_X86 1
 #define DEEPNET_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #else
 #define DEEPNET_HAS_X86 0
 #define DEEPNET_TARGET_AVX2
+#endif
+
+#if defined(__aarch64__)
+#define DEEPNET_HAS_NEON 1
+#else
+#define DEEPNET_HAS_NEON 0
 #endif

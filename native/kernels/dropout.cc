@@ -33,7 +33,7 @@ DEEPNET_TARGET_AVX2 static void dropout_apply(T* A, const T* D, T keep_prob, lon
 template <typename T>
 void dropout_apply(T* A, const T* D, T keep_prob, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_level() == SimdLevel::AVX2_FMA) return avx2::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
+    if (simd_avx2_or_better()) return avx2::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
     reference::dropout_apply(A + i0, D + i0, keep_prob, i1 - i0);
   });
 }

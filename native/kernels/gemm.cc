@@ -23,7 +23,7 @@ template <typename T>
 bool use_openblas(const openblas::Library* lib, bool transA, bool transB, int M, int N, int K,
                   int ldb) {
   if (!lib || gemm_builtin_unpacked<T>(transA, transB, M, N, K, ldb)) return false;
-  return K > 64 || simd_level() != SimdLevel::AVX2_FMA;
+  return K > 64 || !simd_avx2_or_better();
 }
 }  // namespace
 

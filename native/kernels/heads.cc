@@ -139,16 +139,15 @@ DEEPNET_TARGET_AVX2 void softmax_terms(double* out, const T* Z, const T* Y, int 
   }
 }
 
+static bool use_avx2() { return simd_avx2_or_better(); }
 }  // namespace avx2
 #endif
-
-static bool use_avx2() { return simd_level() == SimdLevel::AVX2_FMA; }
 
 template <typename T>
 void softmax_forward(T* A, const T* Z, int K, int m) {
   parallel_rows(m, K, [&](long j0, long j1) {
 #if DEEPNET_HAS_X86
-    if (use_avx2()) return avx2::softmax_forward(A, Z, K, m, j0, j1);
+    if (avx2::use_avx2()) return avx2::softmax_forward(A, Z, K, m, j0, j1);
 #endif
     softmax_columns(A, Z, K, m, j0, j1);
   });
@@ -157,7 +156,7 @@ void softmax_forward(T* A, const T* Z, int K, int m) {
 template <typename T>
 double softmax_cost_sum(const T* Z, const T* Y, int K, int m) {
 #if DEEPNET_HAS_X86
-  if (use_avx2()) {
+  if (avx2::use_avx2()) {
     return 0.0 + pairwise_sum_blocks<double>(m, [&](long offset, long n, double* out) {
              avx2::softmax_terms(out, Z, Y, K, m, offset, n);
            });

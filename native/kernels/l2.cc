@@ -36,7 +36,7 @@ DEEPNET_TARGET_AVX2 static void l2_gradient(T* dW, const T* W, T lambd, T m, lon
 template <typename T>
 void l2_gradient(T* dW, const T* W, T lambd, T m, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_level() == SimdLevel::AVX2_FMA) return avx2::l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
+    if (simd_avx2_or_better()) return avx2::l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
     reference::l2_gradient(dW + i0, W + i0, lambd, m, i1 - i0);
   });
 }

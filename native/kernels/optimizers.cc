@@ -148,7 +148,7 @@ bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G
   parallel_range(size, 64, [&](long i0, long i1) {
     bool chunk;
 #if DEEPNET_HAS_X86
-    if (simd_level() == SimdLevel::AVX2_FMA)
+    if (simd_avx2_or_better())
       chunk = steps_avx2(o.kind, c, P_new + i0, P + i0, G + i0, at(v, i0), at(s, i0), i1 - i0,
                          at(v_hat, i0), at(s_hat, i0));
     else

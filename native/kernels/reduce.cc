@@ -84,7 +84,7 @@ template long first_non_finite<double>(const double*, long);
 
 template <typename T>
 long first_non_finite(const T* a, long n) {
-  if (simd_level() == SimdLevel::AVX2_FMA) return first_non_finite_avx2(a, n);
+  if (simd_avx2_or_better()) return first_non_finite_avx2(a, n);
   return reference::first_non_finite(a, n);
 }
 template long first_non_finite<float>(const float*, long);

@@ -27,7 +27,7 @@ DEEPNET_TARGET_AVX2 static void update(T* P_new, const T* P, const T* dP, T lear
 template <typename T>
 void update(T* P_new, const T* P, const T* dP, T learning_rate, long size) {
   parallel_range(size, 64, [&](long i0, long i1) {
-    if (simd_level() == SimdLevel::AVX2_FMA)
+    if (simd_avx2_or_better())
       return avx2::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
     reference::update(P_new + i0, P + i0, dP + i0, learning_rate, i1 - i0);
   });

@@ -1,10 +1,14 @@
 #include "train.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "batch.h"
 #include "cost.h"
@@ -85,6 +89,50 @@ const char* step(Parameters<T>& into, Parameters<T>& p, Workspace<T>& ws, const 
   return gradients_finite(ws, p) ? "parameters" : "gradient";
 }
 
+// A data-parallel step (settings.comm): this process's gradient sums (over
+// the ws.m examples of its share, possibly none), one allreduce adding up every
+// process's, then the division by the whole batch's size, L2 and the update,
+// the same on every process. `cost` is this share's cost sum and comes back
+// as the whole batch's; returns what turned non-finite, or null.
+template <typename T>
+const char* parallel_step(Parameters<T>& into, Parameters<T>& p, Workspace<T>& ws, const T* X, const T* Y,
+                          const TrainSettings& s, OptimizerState<T>* state, double lr, bool guard,
+                          double* cost, double* examples, double* seconds) {
+  const long count = static_cast<long>(p.count());
+  if (ws.m > 0) {
+    Regularization without_l2 = s.reg;
+    without_l2.lambd = 0;  // added below, with the whole batch's size
+    network_backward(ws, p, X, Y, BackwardForm::Sum, without_l2);
+  } else {
+    std::fill(ws.grad_flat, ws.grad_flat + count, T(0));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  s.comm->sum(ws.grad_flat, count);
+  double totals[2] = {*cost, static_cast<double>(ws.m)};
+  s.comm->sum(totals, 2);
+  *seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  *cost = totals[0];
+  *examples = totals[1];
+  const double M = totals[1];
+  scale_by(ws.grad_flat, T(1) / T(M), count);
+  if (s.reg.lambd > 0)
+    for (int l = 1; l <= p.layers(); ++l)
+      l2_gradient(ws.dW[l], p.W[l], static_cast<T>(s.reg.lambd), T(M), static_cast<long>(p.dims[l]) * p.dims[l - 1]);
+  const long t = state ? ++state->t : 1;
+  const bool ok = optimizer_step(s.optimizer, into.flat, p.flat, ws.grad_flat, state ? state->v : nullptr,
+                                 state ? state->s : nullptr, count, lr, t);
+  if (ok || !guard) return nullptr;
+  return gradients_finite(ws, p) ? "parameters" : "gradient";
+}
+
+// Throws unless every process holds the same parameters.
+template <typename T>
+void check_same_parameters(Communicator* comm, const Parameters<T>& p, long steps) {
+  if (!comm->same_everywhere(fingerprint(p.flat, p.count() * sizeof(T))))
+    throw std::runtime_error("the processes' parameters differ after step " + std::to_string(steps) +
+                             " (data-parallel training diverged)");
+}
+
 }  // namespace
 
 template <typename T>
@@ -158,16 +206,58 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
                   EarlyStopping& early, T* best, const TrainHistory& history,
                   const TrainLog& on_log) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
-  const bool full = s.batch_size <= 0 || s.batch_size >= m;
-  const int b = full ? m : s.batch_size;
+  Communicator* comm = s.comm;
+  const int rank = comm ? comm->rank() : 0, procs = comm ? comm->size() : 1;
+  // Replicated data: every process holds all m examples and takes its share;
+  // sharded: its m are its own, and the step's batch is split between them.
+  const bool replicated = comm && !s.sharded;
+  const double global_m = comm && s.sharded ? [&] { double n = m; comm->sum(&n, 1); return n; }() : m;
+  const bool full = s.batch_size <= 0 || (s.sharded ? s.batch_size >= global_m : s.batch_size >= m);
+  if (comm && s.sharded && !full && (s.batch_size % procs != 0 || !comm->same_everywhere(static_cast<uint64_t>(m))))
+    throw std::runtime_error("sharded mini-batches need a batch size divisible by the " + std::to_string(procs) +
+                             " processes and the same number of examples in every shard");
+  // Examples this process holds per step: a full batch, its block of one,
+  // its positions of a replicated batch, or its part of a sharded one.
+  const int b = full ? (replicated ? static_cast<int>((static_cast<long>(m) + procs - 1) / procs) : m)
+                     : (comm ? (s.batch_size + procs - 1) / procs : s.batch_size);
   const bool guard = s.stop_on_divergence && spare;
-  Arena<T> arena(p, b, s.reg.dropout(), !full || s.X_rows);
+  if (comm) {
+    if (s.reg.dropout())
+      throw std::runtime_error("data-parallel training does not support dropout yet (each process would draw other masks)");
+    // Every process starts from process 0's parameters, optimizer state and
+    // generator (Horovod's broadcast_parameters), so they stay identical.
+    comm->broadcast(p.flat, p.count() * sizeof(T));
+    if (state) {
+      comm->broadcast(state->v, p.count() * sizeof(T));
+      comm->broadcast(state->s, p.count() * sizeof(T));
+      comm->broadcast(&state->t, sizeof state->t);
+    }
+    if (s.rng) {
+      RandomState::State g = s.rng->state();
+      comm->broadcast(&g, sizeof g);
+      s.rng->set_state(g);
+    }
+  }
+  Arena<T> arena(p, b, s.reg.dropout(), !full || s.X_rows || replicated);
   Workspace<T>& ws = arena.workspace();
-  if (full && s.X_rows) {
+  int local = m;  // this process's examples of a full batch
+  if (full && replicated) {
+    // Process r's contiguous block of the columns.
+    const long lo = static_cast<long>(m) * rank / procs, hi = static_cast<long>(m) * (rank + 1) / procs;
+    local = static_cast<int>(hi - lo);
+    if (s.X_rows) gather_rows(arena.X(), X, nullptr, lo, n_x, local);
+    else copy_columns(arena.X(), X, n_x, m, lo, local);
+    copy_columns(arena.Y(), Y, K, m, lo, local);
+    X = arena.X();
+    Y = arena.Y();
+    ws.m = local;
+  } else if (full && s.X_rows) {
     // Every layer runs on columns: a full batch of rows is transposed once.
     gather_rows(arena.X(), X, nullptr, 0, n_x, m);
     X = arena.X();
   }
+  std::vector<int32_t> positions;  // a replicated batch's positions that are this process's
+  if (comm && !full) positions.resize(static_cast<size_t>(b));
   LargeBuffer order_memory;
   int32_t* order = nullptr;
   if (!full && s.shuffle) {
@@ -196,7 +286,19 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
     const double lr = epoch == 0 ? s.learning_rate
                                  : decayed_learning_rate(s.learning_rate, s.decay, s.decay_rate, s.decay_interval, epoch - 1);
     double cost;
-    if (full) {
+    if (full && comm) {
+      if (ws.m > 0) network_forward(ws, p, X, s.reg);
+      double sum = ws.m > 0 ? cost_sum(ws, p, Y, s.cost) : 0.0, examples = 0;
+      const double squares = s.reg.lambd > 0 ? sum_of_squared_weights(p) : 0.0;  // before the update
+      const char* bad = parallel_step(guard ? *spare : p, p, ws, X, Y, s, state, lr, guard, &sum, &examples,
+                                      &result.communication_seconds);
+      cost = 1.0 / examples * sum;
+      if (s.reg.lambd > 0) cost = cost + l2_cost(squares, static_cast<long>(examples), s.reg.lambd);
+      if (guard && !std::isfinite(cost)) bad = "cost";
+      if (bad) return diverged(bad);
+      if (guard) swap_parameters(p, *spare);
+      ++result.steps;
+    } else if (full) {
       if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
       network_forward(ws, p, X, s.reg, 1, Z1_ready);
       cost = network_cost(ws, p, Y, s.cost, s.reg);
@@ -216,32 +318,53 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
       }
       // The L2 term of each batch's objective (1/m_b)(lambd/2)sum W^2, times m_b.
       double total = 0.0;
-      for (int j0 = 0; j0 < m; j0 += b) {
+      // A replicated batch is the whole step's (split between the processes
+      // below); a sharded one is this process's part.
+      const int step_size = replicated ? s.batch_size : b;
+      for (int j0 = 0; j0 < m; j0 += step_size) {
         if (cancelled()) {
           result.stop = TrainResult::Stop::Cancelled;
           return result;
         }
-        const int count = std::min(b, m - j0);
+        int count = std::min(step_size, m - j0);
+        const int32_t* idx = order ? order + j0 : nullptr;
+        if (replicated) {
+          // Positions rank, rank + procs, ... of the step's batch.
+          int n = 0;
+          for (int q = rank; q < count; q += procs) positions[n++] = order ? order[j0 + q] : j0 + q;
+          count = n;
+          idx = positions.data();
+        }
         ws.m = count;
-        if (s.X_rows) gather_rows(arena.X(), X, order ? order + j0 : nullptr, j0, n_x, count);
-        else if (order) gather_columns(arena.X(), X, order + j0, n_x, m, count);
+        if (s.X_rows) gather_rows(arena.X(), X, idx, j0, n_x, count);
+        else if (idx) gather_columns(arena.X(), X, idx, n_x, m, count);
         else copy_columns(arena.X(), X, n_x, m, j0, count);
-        if (order) gather_columns(arena.Y(), Y, order + j0, K, m, count);
+        if (idx) gather_columns(arena.Y(), Y, idx, K, m, count);
         else copy_columns(arena.Y(), Y, K, m, j0, count);
         if (s.dropout_seed >= 0 && s.reg.rng) s.reg.rng->seed(static_cast<uint32_t>(s.dropout_seed));
-        network_forward(ws, p, arena.X(), s.reg);
-        double batch = cost_sum(ws, p, arena.Y(), s.cost);
-        if (s.reg.lambd > 0) batch += s.reg.lambd / 2.0 * sum_of_squared_weights(p);
+        if (count > 0) network_forward(ws, p, arena.X(), s.reg);
+        double batch = count > 0 ? cost_sum(ws, p, arena.Y(), s.cost) : 0.0;
+        const double squares = s.reg.lambd > 0 ? sum_of_squared_weights(p) : 0.0;  // before the update
+        const char* bad = nullptr;
+        if (comm) {
+          double examples = 0;
+          bad = parallel_step(guard ? *spare : p, p, ws, arena.X(), arena.Y(), s, state, lr, guard, &batch, &examples,
+                              &result.communication_seconds);
+        }
+        if (s.reg.lambd > 0) batch += s.reg.lambd / 2.0 * squares;
         if (guard && !std::isfinite(batch)) return diverged("cost");
         total += batch;
-        bool unused = false;
-        const char* bad = step(guard ? *spare : p, p, ws, arena.X(), arena.Y(), s, state, lr, false, false, guard, &unused);
+        if (!comm) {
+          bool unused = false;
+          bad = step(guard ? *spare : p, p, ws, arena.X(), arena.Y(), s, state, lr, false, false, guard, &unused);
+        }
         if (bad) return diverged(bad);
         if (guard) swap_parameters(p, *spare);
         ++result.steps;
+        if (comm && s.check_every > 0 && result.steps % s.check_every == 0) check_same_parameters(comm, p, result.steps);
       }
       ws.m = b;
-      cost = total / m;
+      cost = total / global_m;
     }
     EpochReport report{e, cost, kNaN, kNaN, lr, false};
     if (validation.m > 0)
@@ -272,9 +395,11 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
       // As Keras: the best epoch's parameters are restored when training stops early.
       if (early.restore_best && best && std::isfinite(early.best_cost)) std::memcpy(p.flat, best, sizeof(T) * p.count());
       result.stop = TrainResult::Stop::EarlyStopped;
-      return result;
+      break;
     }
+    if (comm && full && s.check_every > 0 && result.steps % s.check_every == 0) check_same_parameters(comm, p, result.steps);
   }
+  if (comm) check_same_parameters(comm, p, result.steps);
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 
+#include "communicator.h"
 #include "network.h"
 #include "optimizers.h"
 
@@ -96,6 +97,18 @@ struct TrainSettings {
   bool stop_on_divergence = false;
   // Set from another thread to stop at the next step.
   const std::atomic<bool>* cancel = nullptr;
+  // Data parallelism (communicator.h): the processes of `comm` train together,
+  // each on its share of every batch; one allreduce per step adds up their
+  // gradient sums (and costs), and every process applies the same update.
+  // Replicated (every process passed the same X, Y): process r takes the
+  // contiguous block r of a full batch, or the positions r, r + size, ... of
+  // each shuffled mini-batch. Sharded: each passed its own examples (the same
+  // number each for mini-batches; batch_size is the whole step's).
+  Communicator* comm = nullptr;
+  bool sharded = false;
+  // > 0: compare the processes' parameter fingerprints every this many steps
+  // (they are always compared at the end).
+  long check_every = 0;
 };
 
 // One epoch's numbers, for progress reports.
@@ -119,6 +132,7 @@ struct TrainResult {
   Stop stop = Stop::Finished;
   const char* diverged_what = nullptr;  // "cost", "gradient" or "parameters"
   long best_epoch = -1;                 // early stopping: this call's best epoch so far (-1: none in this call)
+  double communication_seconds = 0;     // data parallelism: time spent in the allreduces
 };
 
 // Per-epoch outputs of train(); any may be null. Each holds `epochs` entries.

@@ -9,8 +9,8 @@
 // and the tiny products of a small network, where per-call overhead is what
 // matters.
 //
-// Runs whichever SIMD path this CPU has; run it again with
-// DEEPNET_SIMD=portable to cover the portable path (ctest does both).
+// Runs whichever SIMD path this CPU has (AVX2, NEON on AArch64); run it again
+// with DEEPNET_SIMD=portable to cover the portable path (ctest does both).
 // Exits non-zero on any failure, printing each failing case.
 #include <cmath>
 #include <cstdint>
@@ -445,8 +445,11 @@ void run_streamed_cases() {
     int M, N, K;
   };
   uint64_t seed = 7000;
-  for (const Shape s : {Shape{20, 209, 12288}, Shape{7, 61, 1001}, Shape{8, 100, 300},
-                        Shape{32, 209, 515}, Shape{7, 9, 129}}) {
+  // The smallest M whose dW takes the thin NT path at every level: 7/8 of
+  // a vector, AVX-512's 16 floats or 8 doubles.
+  const int small = sizeof(T) == 4 ? 14 : 7;
+  for (const Shape s : {Shape{20, 209, 12288}, Shape{small, 61, 1001}, Shape{small + 1, 100, 300},
+                        Shape{32, 209, 515}, Shape{small, 9, 129}}) {
     ++g_checks;
     if (!gemm_streamable<T>(s.M, s.N, s.K, s.N)) {
       ++g_failures;
@@ -496,6 +499,61 @@ void run_streamed_cases() {
   set_num_threads(saved);
 }
 
+// The packed path's micro-kernels (AVX2, NEON, portable) against their
+// scalar twin, bit for bit: each C element is one k-ascending chain, an FMA
+// per step on the SIMD kernels (std::fma) and a rounded multiply and add on
+// the portable one (built with -ffp-contract=off), then alpha * acc + beta * C.
+// Shapes the packed path takes on every CPU (A B^T with both sides past 32,
+// or B wide and deep, M past 32), with K within one K block (<= 256), and
+// edges of every micro-panel size.
+template <typename T>
+void run_packed_twin_cases() {
+  const bool fused = simd_level() != SimdLevel::Portable;
+  struct Shape {
+    bool tA, tB;
+    int M, N, K;
+  };
+  const Shape shapes[] = {{false, true, 40, 50, 100}, {true, true, 37, 71, 256},
+                          {false, false, 45, 300, 200}, {true, false, 64, 257, 33}};
+  uint64_t seed = 9000;
+  for (const Shape& s : shapes)
+    for (double beta : {0.0, 1.0, 0.25}) {
+      const Case c{s.tA, s.tB, s.M, s.N, s.K, 1, 2, 3, beta == 1.0 ? 1.0 : -0.5, beta};
+      if (gemm_builtin_unpacked<T>(c.tA, c.tB, c.M, c.N, c.K, c.tB ? c.K + c.padB : c.N + c.padB)) {
+        ++g_failures;
+        std::printf("FAIL %s: expected the packed path\n", describe("twin", type_name<T>(), c).c_str());
+        continue;
+      }
+      const Operands<T> o = make_operands<T>(c, seed++);
+      std::vector<T> want = o.C0, got = o.C0;
+      for (int i = 0; i < c.M; ++i)
+        for (int j = 0; j < c.N; ++j) {
+          T acc = T(0);
+          for (int k = 0; k < c.K; ++k) {
+            const T a = c.tA ? o.A[size_t(k) * o.lda + i] : o.A[size_t(i) * o.lda + k];
+            const T b = c.tB ? o.B[size_t(j) * o.ldb + k] : o.B[size_t(k) * o.ldb + j];
+            if (fused) {
+              acc = std::fma(a, b, acc);
+            } else {
+              const T ab = a * b;
+              acc = acc + ab;
+            }
+          }
+          T& w = want[size_t(i) * o.ldc + j];
+          const T scaled = T(c.alpha) * acc;
+          w = c.beta == 0 ? scaled : (c.beta == 1 ? scaled + w : scaled + T(c.beta) * w);
+        }
+      gemm_builtin<T>(c.tA, c.tB, c.M, c.N, c.K, T(c.alpha), o.A.data(), o.lda, o.B.data(), o.ldb,
+                      T(c.beta), got.data(), o.ldc);
+      ++g_checks;
+      if (std::memcmp(want.data(), got.data(), want.size() * sizeof(T)) != 0) {
+        ++g_failures;
+        std::printf("FAIL %s: differs from the scalar %s chain\n",
+                    describe("packed twin", type_name<T>(), c).c_str(), fused ? "FMA" : "multiply-add");
+      }
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -506,6 +564,8 @@ int main() {
   run_degenerate_cases<float>();
   run_all_cases<double>();
   run_all_cases<float>();
+  run_packed_twin_cases<double>();
+  run_packed_twin_cases<float>();
   run_thread_determinism<double>();
   run_thread_determinism<float>();
   run_fused_cases<double>();

@@ -161,7 +161,7 @@ void test_rng() {
 // with the same special values (the AVX2 sigmoid and cost rely on them).
 #if DEEPNET_HAS_X86
 __attribute__((target("avx2,fma"))) void test_vmath() {
-  if (simd_level() != SimdLevel::AVX2_FMA) return;
+  if (!simd_avx2_or_better()) return;
   std::mt19937_64 gen(7);
   std::uniform_real_distribution<double> ex(-750, 715), lx(-745, 709);
   auto ulps = [](double a, double b) -> int64_t {
@@ -243,7 +243,7 @@ void test_reduce_and_cost() {
   check(std::fabs(numpy_sum(w.data(), 1000) - naive) < 1e-12, "pairwise_sum n = 1000 close to naive");
   check(same_bits(numpy_sum<double>(nullptr, 0), 0.0), "sum of nothing is +0.0");
   // The AVX2 row sum is numpy's grouping too: bit-identical for every length.
-  if (simd_level() == SimdLevel::AVX2_FMA) {
+  if (simd_avx2_or_better()) {
     bool ok = true;
     for (long n = 0; n < 700; n += (n < 40 ? 1 : 37)) {
       std::vector<double> d = inputs<double>(n + 1, 20 + n, false);

@@ -10,7 +10,9 @@ const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf
 const calls = flag('--calls', 100000);
 const seed = flag('--seed', Date.now() % 2 ** 31);
 const root = path.resolve(__dirname, '..', '..');
-const deepnet = require(path.join(root, 'dist'));
+// The core and its two subpaths, as one object for the fuzzer.
+const deepnet = { ...require(path.join(root, 'dist')), datasets: require(path.join(root, 'dist', 'datasets')),
+  plot: require(path.join(root, 'dist', 'plot')) };
 const { native } = require(path.join(root, 'dist', 'native'));
 
 (async () => {

@@ -20,7 +20,7 @@ export interface Outcome {
 }
 
 /**
- * Runs `call` (JavaScript with `deepnet` in scope) in a child process
+ * Runs `call` (JavaScript with `deepnet` and `datasets` in scope) in a child process
  * (measure_child.js) and measures it; the child is killed after `limitMs`.
  */
 export function measure(call: string, limitMs = 60000): Promise<Outcome> {
