@@ -1,5 +1,6 @@
 // Which native backend runs the math, and how many threads it uses.
 import { integerIn } from './errors';
+import { GemmDispatchInfo, gemmDispatchInfo } from './gemmDispatch';
 import { addonOrigin, AddonOrigin, native, NativeBackendInfo } from './native';
 
 /** What backendInfo() reports: the gemm backend, the SIMD level, threads, versions, the platform and the addon that loaded. */
@@ -10,6 +11,8 @@ export interface BackendInfo extends NativeBackendInfo {
   addon: AddonOrigin['kind'];
   /** The addon file that loaded. */
   addonFile: string;
+  /** Which products go to OpenBLAS, and why (measured for this CPU family, or the default rules). */
+  gemmDispatch: GemmDispatchInfo;
 }
 
 function platform(): string {
@@ -29,7 +32,8 @@ function platform(): string {
  * version; the platform, and whether a prebuild or a source build loaded.
  */
 export function backendInfo(): BackendInfo {
-  return { ...native.backendInfo(), platform: platform(), addon: addonOrigin.kind, addonFile: addonOrigin.file };
+  return { ...native.backendInfo(), platform: platform(), addon: addonOrigin.kind, addonFile: addonOrigin.file,
+    gemmDispatch: gemmDispatchInfo(native) };
 }
 
 /** Threads for gemm and the elementwise kernels (also sets OpenBLAS's). */

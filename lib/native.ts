@@ -1,6 +1,7 @@
 // Loads the native addon once: a prebuild or a local build through
 // node-gyp-build, or the file named by DEEPNET_ADDON (used to test the CMake
 // and sanitizer builds of the same sources).
+import { applyGemmDispatch, GemmClass, GemmDispatchClasses } from './gemmDispatch';
 import * as path from 'path';
 
 type F = Float64Array | Float32Array;
@@ -88,6 +89,10 @@ export interface NativeCsvProgress {
 
 export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
+  gemmDispatch(): GemmDispatchClasses;
+  gemmDispatchDefaults(): GemmDispatchClasses;
+  setGemmDispatch(d: GemmDispatchClasses): void;
+  gemmClass(transA: boolean, transB: boolean, M: number, N: number, K: number, ldb: number, dtype: string): { class: GemmClass; backend: 'openblas' | 'builtin' };
   setNumThreads(n: number): void;
   /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
   availableMemory(): number;
@@ -168,6 +173,7 @@ function load(): { binding: NativeBinding; origin: AddonOrigin } {
 
 const loaded = load();
 export const native: NativeBinding = loaded.binding;
+applyGemmDispatch(native);
 {
   const { simdReason } = loaded.binding.backendInfo();
   if (/is not a level/.test(simdReason)) process.emitWarning(`deepnet: ${simdReason}`);

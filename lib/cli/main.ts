@@ -38,7 +38,8 @@ function info(argv: string[]): number {
     process.stdout.write(`deepnet ${b.version} (Node-API ${b.napiVersion})\n` +
       `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
-      `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n`);
+      `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
+      `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n`);
   }
   return 0;
 }

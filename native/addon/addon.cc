@@ -84,6 +84,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_train(env, exports);
   register_model(env, exports);
   register_csv(env, exports);
+  register_gemm(env, exports);
   return exports;
 }
 

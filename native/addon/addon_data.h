@@ -35,6 +35,7 @@ void register_ops(Napi::Env env, Napi::Object exports);
 void register_train(Napi::Env env, Napi::Object exports);
 void register_model(Napi::Env env, Napi::Object exports);
 void register_csv(Napi::Env env, Napi::Object exports);
+void register_gemm(Napi::Env env, Napi::Object exports);
 
 }  // namespace addon
 }  // namespace deepnet

@@ -7,22 +7,22 @@
 // (K, M) with lda >= M when transA). When beta == 0, C is written without being
 // read (it may hold garbage, as in a fresh arena).
 //
-// Dispatch: when the CPU has AVX2 + FMA, gemm() uses the built-in kernel
-// (gemm_builtin.cc), with or without OpenBLAS, for the products where it
-// measured faster than OpenBLAS 0.3.21 (by 1.2x to 10x, see bench_gemm):
-//   - those it reads in place instead of packing (gemm_builtin_unpacked):
-//       !transB and K <= 4                                (forward of a 2-D input layer)
-//       !transB, and M <= 32 or all of op(B) within 16K,  (forward W A, dA = W^T dZ)
-//         and M <= 6 if ldb * sizeof(T) mod 4096 is a multiple of 128 (B's
-//         rows would then alias in L1: packing copies them out)
-//       !transA && transB, and min(M, N) <= 32            (dW = dZ A^T)
-//   - any with K <= 64, where OpenBLAS's setup and packing outweigh the work.
-// Every other product goes to OpenBLAS cblas_{d,s}gemm when it was found at
-// load time (see openblas.h) and not disabled by DEEPNET_GEMM=builtin, and to
-// the built-in packed kernel otherwise. gemm_reference is the plain triple
-// loop both are tested against.
+// Dispatch: gemm() sends each product to the built-in kernel
+// (gemm_builtin.cc) or to OpenBLAS cblas_{d,s}gemm (when it was found at load
+// time, see openblas.h, and not disabled by DEEPNET_GEMM=builtin) by its shape
+// class (GemmClass below: the built-in kernel's path for it) from a table
+// measured per CPU family (bench/calibrate.js writes lib/gemmDispatchTable.ts;
+// the addon is given this family's row at load, set_gemm_dispatch), or the
+// default rules where no row exists: the built-in kernel for everything it
+// reads in place and for K <= 64 (they measured 1.2x to 10x faster than
+// OpenBLAS 0.3.21 on a Zen 3, where OpenBLAS's setup and packing outweigh
+// the work), OpenBLAS for the other packed products. The small-K class always
+// stays built-in: network.cc fuses its epilogue there (gemm_fused), and the
+// fused and plain products must agree bit for bit. gemm_reference is the
+// plain triple loop both backends are tested against.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 
 namespace deepnet {
@@ -40,10 +40,40 @@ template <typename T>
 void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
                   const T* B, int ldb, T beta, T* C, int ldc);
 
-// True when gemm_builtin computes this product on one of its unpacked paths
-// (the AVX2 shapes listed above).
+// The shape classes of the dispatch: the built-in kernel's path for the
+// product (gemm_builtin.cc), the packed products with K <= 64 apart.
+//   SmallK         !transB and K <= 4                        (forward of a 2-D input layer)
+//   Thin           !transB, and M <= 32 or all of op(B) within half of L1, B read in place
+//                  (and M within one row tile when B's rows alias in L1)  (forward W A, dA = W^T dZ)
+//   ThinNT, Dot    !transA && transB with a small side of at most 32     (dW = dZ A^T)
+//   PackedShallow  the other products with K <= 64
+//   Packed         the rest
+// Only the packed classes exist at the portable and NEON levels.
+enum class GemmClass { SmallK, Thin, ThinNT, Dot, PackedShallow, Packed };
+constexpr int kGemmClasses = 6;
+const char* gemm_class_name(GemmClass c);  // "smallK", "thin", "thinNT", "dot", "packedShallow", "packed"
+
 template <typename T>
-bool gemm_builtin_unpacked(bool transA, bool transB, int M, int N, int K, int ldb);
+GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb);
+
+// True when rows `row_bytes` apart fall in fewer than all sets of L1: a
+// column strip of them then thrashes a few sets, so the thin path takes them
+// only within one row tile (callers choosing a row length can avoid it).
+bool gemm_rows_alias(size_t row_bytes);
+
+// The dispatch: which classes OpenBLAS computes, per dtype and thread count.
+struct GemmDispatch {
+  bool openblas[2][2][kGemmClasses];  // [float64][more than one thread][class]
+};
+// The default rules for this CPU's SIMD level (see Dispatch above).
+GemmDispatch gemm_dispatch_defaults();
+// Replaces the dispatch (its SmallK entries are ignored: always built-in).
+// Safe while other threads multiply; each product sees the old or the new one.
+void set_gemm_dispatch(const GemmDispatch& d);
+GemmDispatch gemm_dispatch();
+// The backend gemm() uses for this product now.
+template <typename T>
+GemmBackend gemm_backend_for(bool transA, bool transB, int M, int N, int K, int ldb);
 
 // A product's elementwise next step, done as its results are stored
 // (gemm_fused), saving a pass over C:
@@ -74,10 +104,14 @@ void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int
 // between(0, K), gemm(false, false, M, N, K, 1, W, ldw, X, ldx, 0, Z, ldz)
 // when `between` is elementwise over its columns of G and W. Z may be D itself
 // (D is read, packed whole, before Z is first written). Requires
-// gemm_streamable: one thread, AVX2 + FMA, both products on the built-in thin
-// paths (M <= 32), a block of X within half of L2 (the cat network's W1).
+// gemm_streamable: one thread, an x86 vector level, both products on the
+// built-in thin paths (M <= 32) and dispatched to the built-in kernel, a block
+// of X within half of L2 (the cat network's W1).
 template <typename T>
 bool gemm_streamable(int M, int N, int K, int ldx);
+// The built-in kernel's part of that condition (gemm_builtin.cc).
+template <typename T>
+bool gemm_builtin_streamable(int M, int N, int K, int ldx);
 template <typename T>
 void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx, T* G, int ldg,
                    const T* W, int ldw, T* Z, int ldz,

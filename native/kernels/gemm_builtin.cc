@@ -280,13 +280,21 @@ void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const 
   run<T>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+bool gemm_rows_alias(size_t row_bytes) { return l1_aliased(row_bytes); }
+
 template <typename T>
-bool gemm_builtin_unpacked(bool transA, bool transB, int M, int N, int K, int ldb) {
-  return choose_path<T>(transA, transB, M, N, K, ldb) != Path::Packed;
+GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb) {
+  switch (choose_path<T>(transA, transB, M, N, K, ldb)) {
+    case Path::SmallK: return GemmClass::SmallK;
+    case Path::Thin: return GemmClass::Thin;
+    case Path::ThinNT: return GemmClass::ThinNT;
+    case Path::Dot: return GemmClass::Dot;
+    default: return K <= 64 ? GemmClass::PackedShallow : GemmClass::Packed;
+  }
 }
 
 template <typename T>
-bool gemm_streamable(int M, int N, int K, int ldx) {
+bool gemm_builtin_streamable(int M, int N, int K, int ldx) {
   const GemmLevel<T>* x86 = x86_level<T>();
   return x86 && x86->streamable(M, N, K, ldx);
 }
@@ -315,10 +323,10 @@ template void gemm_builtin<float>(bool, bool, int, int, int, float, const float*
                                   const float*, int, float, float*, int);
 template void gemm_builtin<double>(bool, bool, int, int, int, double, const double*, int,
                                    const double*, int, double, double*, int);
-template bool gemm_builtin_unpacked<float>(bool, bool, int, int, int, int);
-template bool gemm_builtin_unpacked<double>(bool, bool, int, int, int, int);
-template bool gemm_streamable<float>(int, int, int, int);
-template bool gemm_streamable<double>(int, int, int, int);
+template GemmClass gemm_builtin_class<float>(bool, bool, int, int, int, int);
+template GemmClass gemm_builtin_class<double>(bool, bool, int, int, int, int);
+template bool gemm_builtin_streamable<float>(int, int, int, int);
+template bool gemm_builtin_streamable<double>(int, int, int, int);
 template void gemm_streamed<float>(int, int, int, const float*, int, const float*, int, float*,
                                    int, const float*, int, float*, int,
                                    const std::function<void(int, int)>&);

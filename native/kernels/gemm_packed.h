@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 
+#include "cache.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -107,8 +108,9 @@ inline T combine(T alpha, T acc, T beta, T c) {
   return alpha * acc + beta * c;
 }
 
-// Cache sizes of the Zen 3 (and Haswell-class) cores this was tuned on.
-constexpr size_t kHalfL1 = 16 << 10, kHalfL2 = 256 << 10;
+// Half of this core's L1d and L2 (cache.h): what a block may take.
+inline size_t half_l1() { return cache_sizes().l1d / 2; }
+inline size_t half_l2() { return cache_sizes().l2 / 2; }
 // ---------------------------------------------------------------------------
 // Packing. Kern supplies interleave_a / interleave_b: W source rows, each
 // contiguous over k, written as dst[k][w] (W = MR or NR). That transpose is
@@ -178,25 +180,33 @@ void pack_b(const Problem<T>& p, int p0, int kc, int j0, int n, T* Bp) {
 }
 
 // ---------------------------------------------------------------------------
-// Cache blocking, sized for a Zen/Haswell-class core (32K L1d, 512K L2) and
-// then tuned by measurement on a Zen 3 (EPYC) against OpenBLAS 0.3.21:
-//   KC = 256: a B micro-panel (KC, NR) is 16K, half of L1; the A micro-panel
-//        (MR, KC) streams beside it.
-//   MC: the A block (MC, KC) is 144K (72 doubles or 144 floats a column),
-//        under a third of L2, leaving room for the B panels passing through.
-//   NC = 2048: the B block (KC, NC), 4M / 2M, stays in L3 next to the other
-//        core's block. Larger (BLIS's 4080) measured slower here: this shared
-//        L3 behaves smaller than its 32M.
+// Cache blocking, from this core's caches (cache.h) and the micro-kernel's
+// panel widths; the rules reproduce what measured best on a Zen 3 (32K L1d,
+// 512K L2) against OpenBLAS 0.3.21 with the AVX2 kernel (KC 256, MC 72
+// doubles or 144 floats):
+//   KC: a B micro-panel (KC, NR) takes half of L1; the A micro-panel (MR, KC)
+//       streams beside it. Between 64 and 512, a multiple of 8.
+//   MC: the A block (MC, KC) takes under a third of L2 (1/3.5), leaving room
+//       for the B panels passing through; a multiple of MR.
+//   NC = 2048: the B block (KC, NC) stays in L3 next to the other core's
+//       block. Larger (BLIS's 4080) measured slower on the Zen 3, whose
+//       shared L3 behaves smaller than its 32M.
 //   NC_SMALL = 1024: the few-rows order's B block. Wide, so that packing B
-//        as stored reads long runs of each row (the prefetcher streams them).
+//       as stored reads long runs of each row (the prefetcher streams them).
+// KC decides the K blocks, so results depend on it: bit-identical whatever
+// the thread count on one machine, not across cache sizes.
 
 struct Blocking {
   int KC, MC, NC, NC_SMALL;
 };
 
-template <typename T>
-constexpr Blocking blocking() {
-  return sizeof(T) == 8 ? Blocking{256, 72, 2048, 1024} : Blocking{256, 144, 2048, 1024};
+template <typename T, typename Kern>
+Blocking packed_blocking() {
+  const CacheSizes& c = cache_sizes();
+  const int kc = static_cast<int>(c.l1d / 2 / (Kern::NR * sizeof(T))) / 8 * 8;
+  const int KC = std::min(512, std::max(64, kc));
+  const int mc = static_cast<int>(c.l2 / 3.5 / (static_cast<double>(KC) * sizeof(T))) / Kern::MR * Kern::MR;
+  return {KC, std::max(Kern::MR, mc), 2048, 1024};
 }
 
 // C[0:m, 0:n] (+)= alpha * Ap * Bp over all register tiles of one block pair.
@@ -216,7 +226,7 @@ void macro_kernel(int m, int n, int kc, const T* Ap, const T* Bp, T* C, idx ldc,
 template <typename T, typename Kern>
 void gemm_block(const Problem<T>& p, int i0, int i1, int j0, int j1) {
   constexpr int MR = Kern::MR, NR = Kern::NR;
-  constexpr Blocking bk = blocking<T>();
+  static const Blocking bk = packed_blocking<T, Kern>();
   const int kcb = even_block(p.K, bk.KC, 1);
   const int m = i1 - i0, n = j1 - j0;
   if (m <= bk.MC) {

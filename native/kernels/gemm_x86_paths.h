@@ -3,16 +3,21 @@
 // with the level's micro-kernel, behind the level's GemmLevel entry points
 // (gemm_x86.h). Included by gemm_avx2.cc and gemm_avx512.cc inside their
 // level namespace, after gemm_x86_tiles.h and the level's shapes:
-//   kThinRows, thin_shape / thin_kernel       the thin path's row tiles
+//   kThinRows, kThinTileBytes, thin_shape / thin_kernel   the thin path's row tiles
 //   thin_nt_shape / thin_nt_kernel            the thin NT path's tiles
 //   dot_shape / dot_kernel                    the dot path's tiles
 //   Packed<T>                                 the packed path's kernel
 // No includes here (see gemm_x86_tiles.h).
 
-// Thin path blocking: KC rows of B per pass, so a tile's B rows (KC x NR,
-// twice that in cache lines when rows straddle them) stay in L1 while every
-// row tile passes over them; measured 64-128 best at M = 20, 256 slower.
-constexpr int kThinKC = 128;
+// Thin path blocking: KC rows of B per pass, so a tile's B rows (KC rows of
+// the level's typical tile, kThinTileBytes, twice that in cache lines when
+// rows straddle them) take half of L1 while every row tile passes over them.
+// On a Zen 3 with AVX2 that is 128, which measured best there (64-128 at
+// M = 20; 256 slower). Between 32 and 256, a multiple of 16.
+inline int thin_kc_max() {
+  static const int kc = std::min(256, std::max(32, static_cast<int>(half_l1() / (2 * kThinTileBytes)) / 16 * 16));
+  return kc;
+}
 
 // One K block [pc, pc + kc) of a thin-path task: C[:, j0:j1] (+)= op(A)[:, pc:+kc]
 // B[pc:+kc, j0:j1], all M rows, in balanced row tiles of at most kThinRows rows
@@ -43,7 +48,7 @@ void thin_k_block(const Problem<T>& p, int j0, int j1, int pc, int kc) {
   // one call; a larger one goes tile by tile, all row tiles over each, every
   // one prefetching the next tile's rows (the first touch of B, strided down
   // kc rows, is what the hardware prefetcher cannot foresee).
-  if (static_cast<size_t>(kc) * (j1 - j0) * sizeof(T) <= kHalfL1) {
+  if (static_cast<size_t>(kc) * (j1 - j0) * sizeof(T) <= half_l1()) {
     if (full) row_tiles(j0, full, 0, NR, B + j0, p.ldb, 0);
   } else {
     for (int jt = 0; jt < full; ++jt) {
@@ -68,8 +73,8 @@ void thin_k_block(const Problem<T>& p, int j0, int j1, int pc, int kc) {
   }
 }
 
-// The thin path's K blocks: a function of K alone.
-inline int thin_kc(int K) { return even_block(K, kThinKC, 1); }
+// The thin path's K blocks: a function of K (and this machine's L1) alone.
+inline int thin_kc(int K) { return even_block(K, thin_kc_max(), 1); }
 
 // One task of the thin path: C[:, j0:j1], all of K.
 template <typename T>
@@ -193,7 +198,7 @@ void dot_block(const Problem<T>& p, DotShape d, int i0, int i1, int j0, int j1) 
   // Prefetching the streamed operand a tile ahead pays when it comes from
   // beyond L2 and each of its tiles is used for several passes (with one, the
   // hardware prefetcher keeps up with the few sequential rows).
-  const bool pf = static_cast<size_t>(std::max(p.M, p.N)) * p.K * sizeof(T) > kHalfL2 &&
+  const bool pf = static_cast<size_t>(std::max(p.M, p.N)) * p.K * sizeof(T) > half_l2() &&
                   std::min(p.M, p.N) > std::min(d.DA, d.DB);
   if (p.M <= p.N) {
     for (int j = j0; j < j1; j += d.DB)
@@ -245,7 +250,7 @@ Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
   if (!transB && K <= kSmallK) return Path::SmallK;
   // The thin path reuses B's column strips from L1 across row tiles, so it
   // needs them to stay there when M takes more than one tile.
-  if (!transB && (M <= 32 || static_cast<size_t>(N) * K * sizeof(T) <= kHalfL1) &&
+  if (!transB && (M <= 32 || static_cast<size_t>(N) * K * sizeof(T) <= half_l1()) &&
       (M <= kThinRows || !l1_aliased(static_cast<size_t>(ldb) * sizeof(T))))
     return Path::Thin;
   if (!transA && transB && std::min(M, N) <= 32 && 8 * std::min(M, N) >= 7 * L)
@@ -273,7 +278,7 @@ bool streamable(int M, int N, int K, int ldx) {
   return num_threads() == 1 && M >= 1 && M <= K && N >= 1 &&
          choose_path<T>(false, true, M, K, N, ldx) == Path::ThinNT &&
          choose_path<T>(false, false, M, N, K, ldx) == Path::Thin &&
-         static_cast<size_t>(thin_kc(K)) * ldx * sizeof(T) <= kHalfL2;
+         static_cast<size_t>(thin_kc(K)) * ldx * sizeof(T) <= half_l2();
 }
 
 template <typename T>

@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "cost.h"
+#include "gemm.h"
 #include "l2.h"
 #include "memory.h"
 #include "reduce.h"
@@ -156,11 +157,24 @@ const T* chunk_of(T* B, const T* X, int n_x, int m, int j0, int count, bool X_ro
   return B;
 }
 
+// Examples per chunk of at most `chunk`: m cut into balanced chunks, each
+// narrowed until its rows (chunk_of's copies, the activations) do not alias
+// in L1, which would take the small layers' products off the built-in
+// kernel's thin path (gemm.h).
+template <typename T>
+int chunk_width(int m, int chunk) {
+  if (m <= chunk) return std::max(1, m);
+  const int chunks = (m + chunk - 1) / chunk;
+  int c = (m + chunks - 1) / chunks;
+  while (c > 1 && gemm_rows_alias(static_cast<size_t>(c) * sizeof(T))) --c;
+  return c;
+}
+
 template <typename T>
 void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
                       double lambd, double* cost, double* accuracy, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
-  const int c = std::max(1, std::min(chunk, m));
+  const int c = chunk_width<T>(m, chunk);
   const bool copy = c < m || X_rows;
   Arena<T> arena(p, c, false, copy);
   Workspace<T>& ws = arena.workspace();
@@ -188,7 +202,7 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
 template <typename T>
 void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
-  const int c = std::max(1, std::min(chunk, m));
+  const int c = chunk_width<T>(m, chunk);
   Arena<T> arena(p, c, false, c < m || X_rows);
   Workspace<T>& ws = arena.workspace();
   for (int j0 = 0; j0 < m; j0 += c) {

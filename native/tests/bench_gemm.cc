@@ -13,7 +13,10 @@
 // (the built-in kernel is bit-identical by construction; OpenBLAS runs a
 // different driver with 1 thread than with more, so its bits may differ).
 //
-//   bench_gemm [reps] [filter]     (default 7; filter: a substring of the shape names)
+//   bench_gemm [--json] [reps] [filter]   (default 7; filter: a substring of the shape names)
+// W4, W5, I1 and I2 (mini-batches of bench/suite/minibatch.js, inference
+// chunks of Model.predictProba) come after W1-W3; "class" is the dispatch's
+// shape class (gemm.h).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -30,6 +33,8 @@
 namespace {
 
 using namespace deepnet;
+
+bool g_json = false;  // --json: one JSON line per measurement (bench/calibrate.js reads them)
 
 struct Shape {
   const char* name;
@@ -114,10 +119,18 @@ Times bench(const Shape& s, int threads, int reps) {
     t.dispatch = std::min(t.dispatch, best_seconds(flops, 1, dispatch));
   }
   const double gf = flops * 1e-9;
-  std::printf("%-22s %s%s %-4s %2d %6d %6d %6d  %-8s %8.1f %8.1f %6.2f  %10.2f %10.2f %10.2f\n",
+  const char* cls = gemm_class_name(gemm_builtin_class<T>(s.tA, s.tB, s.M, s.N, s.K, b_cols));
+  if (g_json) {
+    std::printf("{\"shape\":\"%s\",\"op\":\"%s%s\",\"dtype\":\"%s\",\"threads\":%d,\"M\":%d,\"N\":%d,\"K\":%d,"
+                "\"class\":\"%s\",\"builtin_us\":%.3f,\"openblas_us\":%.3f}\n",
+                s.name, s.tA ? "T" : "N", s.tB ? "T" : "N", sizeof(T) == 8 ? "float64" : "float32", threads,
+                s.M, s.N, s.K, cls, t.builtin * 1e6, lib ? t.blas * 1e6 : 0.0);
+    std::fflush(stdout);
+    return t;
+  }
+  std::printf("%-22s %s%s %-4s %2d %6d %6d %6d  %-13s %8.1f %8.1f %6.2f  %10.2f %10.2f %10.2f\n",
               s.name, s.tA ? "T" : "N", s.tB ? "T" : "N", sizeof(T) == 8 ? "f64" : "f32", threads,
-              s.M, s.N, s.K,
-              gemm_builtin_unpacked<T>(s.tA, s.tB, s.M, s.N, s.K, b_cols) ? "unpacked" : "packed",
+              s.M, s.N, s.K, cls,
               gf / t.builtin, lib ? gf / t.blas : 0.0, lib ? t.blas / t.builtin : 0.0,
               t.builtin * 1e6, lib ? t.blas * 1e6 : 0.0, t.dispatch * 1e6);
   std::fflush(stdout);
@@ -173,8 +186,13 @@ void thread_differences(const Shape& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int reps = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
-  const char* filter = argc > 2 ? argv[2] : "";
+  std::vector<const char*> positional;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--json") == 0) g_json = true;
+    else positional.push_back(argv[i]);
+  }
+  const int reps = positional.size() > 0 ? std::max(1, std::atoi(positional[0])) : 7;
+  const char* filter = positional.size() > 1 ? positional[1] : "";
   const openblas::Library* lib = openblas::library();
   std::printf("bench_gemm: simd=%s, openblas=%s%s%s\n", simd_level_name(),
               lib ? lib->path : "not found", lib && lib->get_corename ? " core=" : "",
@@ -203,10 +221,37 @@ int main(int argc, char** argv) {
         {"W3 dW3", false, true, 1, 3, 211},
         {"W3 dA1", true, false, 20, 211, 3},
         {"W3 dA2", true, false, 3, 211, 1}}},
+      {"W4",  // [784, 256, 128, 10], batches of 128
+       {{"W4 fwd Z1", false, false, 256, 128, 784},
+        {"W4 fwd Z2", false, false, 128, 128, 256},
+        {"W4 fwd Z3", false, false, 10, 128, 128},
+        {"W4 dW1", false, true, 256, 784, 128},
+        {"W4 dW2", false, true, 128, 256, 128},
+        {"W4 dW3", false, true, 10, 128, 128},
+        {"W4 dA1", true, false, 256, 128, 128},
+        {"W4 dA2", true, false, 128, 128, 10}}},
+      {"W5",  // [2, 5, 2, 1], batches of 64
+       {{"W5 fwd Z1", false, false, 5, 64, 2},
+        {"W5 fwd Z2", false, false, 2, 64, 5},
+        {"W5 fwd Z3", false, false, 1, 64, 2},
+        {"W5 dW1", false, true, 5, 2, 64},
+        {"W5 dW2", false, true, 2, 5, 64},
+        {"W5 dW3", false, true, 1, 2, 64},
+        {"W5 dA1", true, false, 5, 64, 2},
+        {"W5 dA2", true, false, 2, 64, 1}}},
+      {"I1",  // [30, 16, 8, 1], predict's chunks
+       {{"I1 fwd Z1", false, false, 16, 8184, 30},
+        {"I1 fwd Z2", false, false, 8, 8184, 16},
+        {"I1 fwd Z3", false, false, 1, 8184, 8}}},
+      {"I2",  // [784, 256, 128, 10], predict's chunks
+       {{"I2 fwd Z1", false, false, 256, 8184, 784},
+        {"I2 fwd Z2", false, false, 128, 8184, 256},
+        {"I2 fwd Z3", false, false, 10, 8184, 128}}},
   };
-  std::printf("%-22s %-2s %-4s %2s %6s %6s %6s  %-8s %8s %8s %6s  %10s %10s %10s\n", "shape",
-              "op", "type", "th", "M", "N", "K", "path", "builtin", "openblas", "ratio",
-              "builtin us", "openblas us", "gemm() us");
+  if (!g_json)
+    std::printf("%-22s %-2s %-4s %2s %6s %6s %6s  %-13s %8s %8s %6s  %10s %10s %10s\n", "shape",
+                "op", "type", "th", "M", "N", "K", "class", "builtin", "openblas", "ratio",
+                "builtin us", "openblas us", "gemm() us");
   for (const Network& net : networks) {
     for (int threads : {1, 2}) {
       for (int f64 = 1; f64 >= 0; --f64) {
@@ -220,13 +265,14 @@ int main(int argc, char** argv) {
           sum.dispatch += t.dispatch;
           ++n;
         }
-        if (n > 1)
+        if (n > 1 && !g_json)
           std::printf("%-22s    %-4s %2d  per step: builtin %.2f us, openblas %.2f us, gemm() %.2f us\n",
                       net.name, f64 ? "f64" : "f32", threads, sum.builtin * 1e6, sum.blas * 1e6,
                       sum.dispatch * 1e6);
       }
     }
   }
+  if (g_json) return 0;
   std::printf("\n1 vs 2 threads, bit for bit:\n");
   for (const Network& net : networks) {
     for (const Shape& s : net.shapes) {

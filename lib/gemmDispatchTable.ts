@@ -1,0 +1,17 @@
+// Written by `node bench/calibrate.js`: per CPU family (SIMD level / OpenBLAS
+// kernel family), the shape classes where OpenBLAS measured faster than the
+// built-in kernel, per dtype and thread count (see gemmDispatch.ts).
+import type { GemmDispatchClasses } from './gemmDispatch';
+
+/** One CPU family's measured dispatch. */
+export interface GemmDispatchRow {
+  /** The date of the measurement. */
+  measured: string;
+  /** The machine it was measured on. */
+  machine: string;
+  /** The classes OpenBLAS computes. */
+  openblas: GemmDispatchClasses;
+}
+
+/** The measured rows, by family. */
+export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {};

@@ -1,0 +1,85 @@
+// The gemm dispatch: per shape class, dtype and thread count, the built-in
+// kernel or OpenBLAS, from the table measured per CPU family or the default
+// rules; what backendInfo() says about it; and that a product's results do
+// not depend on which backend the table picks beyond the golden tolerance.
+import { backendInfo, lModelForward, setNumThreads } from '../lib';
+import { applyGemmDispatch, GemmDispatchClasses } from '../lib/gemmDispatch';
+import { native } from '../lib/native';
+import { expectClose, loadGolden, toMatrix, toParams, TOL } from './helpers/golden';
+
+const info = backendInfo();
+const blas = info.gemm === 'openblas';
+const NONE: GemmDispatchClasses = { float64: [[], []], float32: [[], []] };
+const row = (openblas: GemmDispatchClasses) => ({ [info.gemmDispatch.family]: { measured: '2026-12-02', machine: 'a test', openblas } });
+
+afterEach(() => {
+  applyGemmDispatch(native);  // back to what the addon loaded with
+  setNumThreads(2);
+});
+
+test('backendInfo names the family and why the dispatch is what it is', () => {
+  expect(info.gemmDispatch.family).toBe(`${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}`);
+  if (!blas) expect(info.gemmDispatch.source).toBe('no OpenBLAS: the built-in kernel computes every product');
+  else expect(info.gemmDispatch.source).toMatch(/^(measured on .*\(bench\/calibrate\.js\)|the default rules.*)$/);
+  if (/default rules/.test(info.gemmDispatch.source)) expect(info.gemmDispatch.openblas).toEqual(native.gemmDispatchDefaults());
+});
+
+test('the default rules keep what the built-in kernel reads in place at the x86 levels, and send the large packed products to OpenBLAS', () => {
+  const d = native.gemmDispatchDefaults();
+  const x86 = info.simd === 'avx512' || info.simd === 'avx2+fma';
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const t of [0, 1]) expect(d[dtype][t]).toEqual(x86 ? ['packed'] : ['packedShallow', 'packed']);
+  }
+});
+
+test('the shape classes of the notes\' products', () => {
+  const cls = (tA: boolean, tB: boolean, M: number, N: number, K: number, ldb: number) => native.gemmClass(tA, tB, M, N, K, ldb, 'float64').class;
+  if (info.simd === 'avx512' || info.simd === 'avx2+fma') {
+    expect(cls(false, false, 20, 209, 2, 209)).toBe('smallK');
+    expect(cls(false, false, 20, 209, 12288, 209)).toBe('thin');
+    expect(cls(false, true, 20, 12288, 209, 209)).toBe('thinNT');
+    expect(cls(false, true, 1, 3, 211, 211)).toBe('dot');
+  }
+  expect(cls(false, false, 1024, 1024, 1024, 1024)).toBe('packed');
+  expect(cls(false, true, 256, 256, 64, 64)).toBe('packedShallow');
+});
+
+/** The backend a product gets: what the dispatch says, or the built-in kernel when there is no OpenBLAS. */
+const expected = (backend: 'openblas' | 'builtin') => (blas ? backend : 'builtin');
+
+test('a row of the table for this family routes its classes to OpenBLAS, per dtype and thread count', () => {
+  const thin = (dtype: string) => native.gemmClass(false, false, 20, 209, 12288, 209, dtype);
+  const big = (dtype: string) => native.gemmClass(false, false, 1024, 1024, 1024, 1024, dtype);
+  const small = thin('float64').class;  // 'thin' at the x86 vector levels, 'packed' elsewhere
+  applyGemmDispatch(native, row({ float64: [[small], []], float32: [[], [small, 'packed']] }));
+  if (blas) expect(backendInfo().gemmDispatch.source).toBe('measured on a test, 2026-12-02 (bench/calibrate.js)');
+  setNumThreads(1);
+  expect([thin('float64').backend, thin('float32').backend, big('float32').backend])
+    .toEqual([expected('openblas'), 'builtin', 'builtin']);
+  setNumThreads(2);
+  expect([thin('float64').backend, thin('float32').backend, big('float32').backend])
+    .toEqual(['builtin', expected('openblas'), expected('openblas')]);
+});
+
+test('the small-K class stays built-in whatever the table says (its fused epilogue must agree with it)', () => {
+  native.setGemmDispatch({ float64: [['smallK'], ['smallK']], float32: [['smallK'], ['smallK']] });
+  expect(native.gemmDispatch()).toEqual(NONE);
+  expect(native.gemmClass(false, false, 20, 209, 2, 209, 'float64').backend).toBe('builtin');
+});
+
+test('every backend choice gives the golden forward pass', () => {
+  const c = loadGolden('forward_backward').cases[0];
+  const X = toMatrix(c.X);
+  const params = toParams(c.parameters);
+  const all: GemmDispatchClasses = { float64: [['thin', 'thinNT', 'dot', 'packedShallow', 'packed'], ['thin', 'thinNT', 'dot', 'packedShallow', 'packed']], float32: [[], []] };
+  for (const openblas of [NONE, all]) {
+    native.setGemmDispatch(openblas);
+    const [AL] = lModelForward(X, params);
+    expectClose(Array.from(AL.data), c.plain.forward.A3, TOL.array, 'AL');
+  }
+});
+
+test('the addon refuses a malformed dispatch, naming what is wrong', () => {
+  expect(() => native.setGemmDispatch({ float64: [['fast'], []], float32: [[], []] } as unknown as GemmDispatchClasses)).toThrow("unknown gemm class 'fast'");
+  expect(() => native.setGemmDispatch({ float64: [[]], float32: [[], []] } as unknown as GemmDispatchClasses)).toThrow('the gemm dispatch\'s float64 must be [one thread, more threads]');
+});
