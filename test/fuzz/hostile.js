@@ -106,6 +106,11 @@ function builders(native, r) {
     backendInfo: () => ({ fn: native.backendInfo, args: [] }),
     setNumThreads: () => ({ fn: native.setNumThreads, args: [native.backendInfo().threads] }),
     availableMemory: () => ({ fn: native.availableMemory, args: [] }),
+    gemmDispatch: () => ({ fn: native.gemmDispatch, args: [] }),
+    gemmDispatchDefaults: () => ({ fn: native.gemmDispatchDefaults, args: [] }),
+    // The table in use, set again: this process's products keep their routes.
+    setGemmDispatch: () => ({ fn: native.setGemmDispatch, args: [native.gemmDispatch()] }),
+    gemmClass: () => ({ fn: native.gemmClass, args: [r.chance(0.5), r.chance(0.5), 4, 5, 6, 6, r.pick(['float64', 'float32'])] }),
     // Takes no arguments; without an MPI library on the machine its clear error counts as a success.
     mpiWorld: () => ({ fn: () => { try { return native.mpiWorld(); } catch (e) { if (/needs MPI/.test(e.message)) return null; throw e; } }, args: [] }),
     'new RandomState': () => ({ fn: (s) => new native.RandomState(s), args: [7] }),
