@@ -2,6 +2,7 @@
 // starts, and turned into what the native training loop takes.
 import { Output } from './architecture';
 import { integerIn, options, positiveNumber, rangeError, typeError } from './errors';
+import { checkDestination } from './io/atomic';
 import { checkLayout, Layout, transpose } from './layout';
 import { allocate, checkMatrix, DType, dtypeOf, expectShape, Matrix, shapeString } from './matrix';
 import { checkScalerOption, ScalerOption } from './modelScaler';
@@ -373,6 +374,7 @@ function checkCheckpoint(where: string, value: unknown, logEvery: number): { pat
   if (value === null || typeof value !== 'object') throw typeError(where, 'checkpoint', 'an object { path, every }', value);
   const { path, every } = value as { path?: unknown; every?: unknown };
   if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'checkpoint.path', 'a file path', path);
+  checkDestination(where, path);  // a device or FIFO there is refused now, not after the first chunk of training
   const n = integerIn(where, 'checkpoint.every', every, 1, MAX);
   if (n % logEvery !== 0 && logEvery % n !== 0) {
     throw new RangeError(`${where}: checkpoint.every (${n}) must be a multiple or a divisor of logEvery (${logEvery}), ` +

@@ -48,6 +48,7 @@ export { Model, AbortError, TrainingDivergedError } from './model';
 export type { ModelOptions, FitOptions, History, Progress, InitName, LoadOptions, Evaluation, LearningRateDecay,
   EarlyStoppingOptions, OptimizerName, PredictOptions, Layout } from './model';
 export { SafetensorsError } from './io/safetensors';
+export { writeFileAtomic } from './io/atomic';
 export { csvColumns, loadCsv } from './datasets/csv';
 export type { CsvColumnsOptions, CsvDataset, CsvFeatures, CsvOptions, CsvLabels, CsvLayout, CsvResult } from './datasets/csv';
 export { transpose, fromRows, toColumns, toRows } from './layout';

@@ -1,7 +1,7 @@
 // Parameter initialization, as the notes and course draw it: seed(s), then
 // randn(n_l, n_{l-1}) for l = 1..L; biases are zeros and draw nothing.
 import { integerIn, options, typeError } from './errors';
-import { allocate, DType, Matrix } from './matrix';
+import { allocate, checkDType, DType, Matrix } from './matrix';
 import { checkMemory } from './memory';
 import { native } from './native';
 import { NetworkParameters } from './parameters';
@@ -28,12 +28,6 @@ export function checkLayersDims(where: string, layersDims: unknown, name = 'laye
   }
   layersDims.forEach((n, i) => integerIn(where, `${name}[${i}]`, n, 1, MAX_UNITS));
   return layersDims as number[];
-}
-
-function checkDType(where: string, dtype: unknown): DType {
-  if (dtype === undefined) return 'float64';
-  if (dtype !== 'float64' && dtype !== 'float32') throw typeError(where, 'dtype', "'float64' or 'float32'", dtype);
-  return dtype;
 }
 
 /**

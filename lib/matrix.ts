@@ -1,6 +1,7 @@
 // The Matrix type: { shape: [rows, cols], data } in row-major (numpy C) order.
 // Examples are columns: X is (n_x, m), Y is (1, m).
-import { describe, rangeError, typeError } from './errors';
+import { types } from 'util';
+import { describe, integerIn, rangeError, typeError } from './errors';
 import { checkMemory } from './memory';
 import { native } from './native';
 
@@ -46,15 +47,25 @@ export function allocate(dtype: DType, length: number, where = 'deepnet'): Float
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
+/** 'float64' (the default, for undefined) or 'float32'; anything else is a TypeError naming `where`. */
+export function checkDType(where: string, dtype: unknown): DType {
+  if (dtype === undefined) return 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') throw typeError(where, 'dtype', "'float64' or 'float32'", dtype);
+  return dtype;
+}
+
 /** A zero-filled (rows, cols) matrix. */
 export function zeros(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
-  return { shape: [rows, cols], data: allocate(dtype, rows * cols) };
+  const where = 'zeros';
+  const [r, c] = [integerIn(where, 'rows', rows, 1, 2 ** 31 - 1), integerIn(where, 'cols', cols, 1, 2 ** 31 - 1)];
+  return { shape: [r, c], data: allocate(checkDType(where, dtype), r * c, where) };
 }
 
 /** A matrix from nested rows of numbers (numpy's np.array(rows)). */
 export function matrix(rows: NestedRows, dtype: DType = 'float64'): Matrix {
   const where = 'matrix';
   if (!Array.isArray(rows)) throw typeError(where, 'rows', 'an array of rows of numbers', rows);
+  checkDType(where, dtype);
   const nested = rows.length > 0 && Array.isArray(rows[0]);
   const list = (nested ? rows : [rows]) as readonly (readonly number[])[];
   const cols = list.length > 0 ? list[0].length : 0;
@@ -91,10 +102,26 @@ function isShape(shape: unknown): shape is [number, number] {
   );
 }
 
+/** Whether `key` of `o` is a plain field (no getter, no Proxy): read again, it gives the same value. */
+function plainField(o: object, key: string | number): boolean {
+  const d = types.isProxy(o) ? undefined : Object.getOwnPropertyDescriptor(o, key);
+  return d !== undefined && 'value' in d;
+}
+
+/** Whether a Matrix's shape and data, read again, give what was checked. */
+function plainFields(value: object): boolean {
+  if (!plainField(value, 'shape') || !plainField(value, 'data')) return false;
+  const shape = (value as { shape: object }).shape;
+  return plainField(shape, 0) && plainField(shape, 1);
+}
+
 /**
  * Checks that `value` is a Matrix: shape [rows, cols] of positive integers and
  * a Float64Array/Float32Array of rows*cols elements, and (unless allowNonFinite)
- * no NaN or Infinity. Returns it typed; never copies.
+ * no NaN or Infinity. Returns it typed, never copying the data; `shape` and
+ * `data` are read once, and a value whose fields are getters or a Proxy (which
+ * might answer differently on the next read) comes back as a new { shape, data }
+ * of what was checked.
  */
 export function checkMatrix(where: string, arg: string, value: unknown, allowNonFinite = false): Matrix {
   const expected = 'a Matrix { shape: [rows, cols], data: Float64Array | Float32Array }';
@@ -120,7 +147,7 @@ export function checkMatrix(where: string, arg: string, value: unknown, allowNon
         `${data[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]`);
     }
   }
-  return value as Matrix;
+  return plainFields(value) ? value as Matrix : { shape: [rows, cols], data };
 }
 
 /** Throws unless every matrix has the same dtype as the first; returns it. */
@@ -137,8 +164,11 @@ export function sameDType(where: string, named: [string, Matrix][]): DType {
 
 /** The matrix converted to dtype (the same object when it already is). */
 export function asDType(m: Matrix, dtype: DType): Matrix {
-  if (dtypeOf(m.data) === dtype) return m;
-  return { shape: [m.shape[0], m.shape[1]], data: dtype === 'float32' ? Float32Array.from(m.data) : Float64Array.from(m.data) };
+  const where = 'asDType';
+  const checked = checkMatrix(where, 'm', m, true);
+  checkDType(where, dtype ?? null);  // required here
+  if (dtypeOf(checked.data) === dtype) return checked;
+  return { shape: checked.shape, data: dtype === 'float32' ? Float32Array.from(checked.data) : Float64Array.from(checked.data) };
 }
 
 export function expectShape(where: string, arg: string, m: Matrix, rows: number | null, cols: number | null, why: string): void {

@@ -13,7 +13,9 @@ import { checkExamples, checkInputs, checkLayout, FitOptions, FitPlan, History, 
 import { transpose } from './layout';
 import { checkLayersDims } from './init';
 import { decodeModel, encodeModel, InitName, INIT_NAMES } from './io/modelFile';
-import { writeFileAtomic } from './io/safetensors';
+import { checkDestination, writeFileAtomic } from './io/atomic';
+import { FILE_LIMITS, readRegularFile } from './io/regularFile';
+import { headerLength } from './io/safetensors';
 import { allocate, DType, Matrix } from './matrix';
 import { meanSquaredError, r2Score } from './metrics/regression';
 import { ownScaler, scaleInputs, scalePlan, scalerForFit } from './modelScaler';
@@ -22,6 +24,7 @@ import { native, NativeHistory } from './native';
 import { NativeModel, NativeProgress, NativeResult, NativeSettings, NativeValidation } from './nativeModel';
 import { NetworkParameters, readLayers, toParameters } from './parameters';
 import { Scaler, scalerFromJSON } from './scalers';
+import { cancelOnExit } from './shutdown';
 import { argmaxColumns } from './targets';
 
 export { AbortError, TrainingDivergedError } from './fitErrors';
@@ -253,6 +256,7 @@ export class Model {
     this.fitting = true;
     const onAbort = () => this.native.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatchingExit = cancelOnExit(onAbort);
     try {
       for (let from = 0; ;) {
         const count = this.chunkSize(run, from);
@@ -267,6 +271,7 @@ export class Model {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      stopWatchingExit();
       this.fitting = false;
     }
   }
@@ -281,7 +286,8 @@ export class Model {
     const where = 'Model.save';
     this.ensureIdle(where);
     if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'path', 'a file path', path);
-    this.writeFile(path);
+    checkDestination(where, path);  // before encoding a possibly large model
+    this.writeFile(where, path);
   }
 
   /** Reads a model saved by save() (or a checkpoint), validating it fully first. */
@@ -289,20 +295,27 @@ export class Model {
     const where = 'Model.load';
     if (typeof path !== 'string' || path.length === 0) throw typeError(where, 'path', 'a file path', path);
     const o = options<LoadOptions>(where, opts, ['allowNonFinite']);
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path);
-    } catch (err) {
-      throw new Error(`${where}: cannot read ${path}: ${(err as Error).message}`);
+    if (o.allowNonFinite !== undefined && typeof o.allowNonFinite !== 'boolean') {
+      throw typeError(where, 'allowNonFinite', 'a boolean', o.allowNonFinite);
     }
+    // The header's length is checked before the rest of the file is read.
+    const bytes = readRegularFile(where, path, FILE_LIMITS.model, (fd, size) => {
+      const head = Buffer.alloc(8);
+      headerLength(head.subarray(0, fs.readSync(fd, head, 0, 8, 0)), size, path);
+    });
     const file = decodeModel(where, path, bytes, o.allowNonFinite === true);
-    const model = new Model(file.settings);
-    model.native.writeParameters(file.parameters);
-    if (file.rng) model.native.setRngState(file.rng.key, file.rng.pos, file.rng.hasGauss, file.rng.gauss);
-    if (file.optimizer) {
-      model.native.setOptimizerState(file.optimizer.v, file.optimizer.s, file.optimizer.t);
-      model.optimizerKey = file.optimizer.key;
+    let model: Model;
+    try {
+      model = new Model(file.settings);
+      model.native.writeParameters(file.parameters);
+      if (file.rng) model.native.setRngState(file.rng.key, file.rng.pos, file.rng.hasGauss, file.rng.gauss);
+      if (file.optimizer) model.native.setOptimizerState(file.optimizer.v, file.optimizer.s, file.optimizer.t);
+    } catch (err) {
+      // decodeModel checked every field; what is left (memory for the model) still names the file.
+      const message = `${where}: ${path}: ${(err as Error).message}`;
+      throw (err as Error).name === 'RangeError' ? new RangeError(message) : new Error(message);
     }
+    model.optimizerKey = file.optimizer?.key;
     if (file.scaler) model.inputScaler = scalerFromJSON(file.scaler);
     model.trained = file.epochsTrained;
     model.lastLearningRate = file.learningRate;
@@ -356,6 +369,13 @@ export class Model {
     const x = scaleInputs(this.inputScaler, X0, layout);
     const m = y.shape[1];
     const { cost, accuracy } = this.native.evaluate(x.data, y.data, m, layout === 'rows');
+    if (!Number.isFinite(cost)) {
+      // Finite inputs so large that the network's outputs overflow: an error, not a silent Infinity.
+      let largest = 0;
+      for (const v of x.data) largest = Math.max(largest, Math.abs(v));
+      throw new RangeError(`${where}: the cost is ${cost}: the network's outputs overflow for X, whose largest ` +
+        `magnitude is ${largest}; scale the inputs (e.g. standardScaler)`);
+    }
     if (this.output !== 'linear') return { cost, accuracy };
     return { cost, accuracy: NaN, ...regressionErrors(this.outputs(where, x, m, layout), y) };
   }
@@ -489,7 +509,7 @@ export class Model {
     const completed = from + result.completed;
     if (result.stop === 'diverged') this.optimizerKey = undefined;  // the native state was reset
     // One process writes the checkpoint (they all hold the same model).
-    if (run.plan.checkpoint && result.stop !== 'diverged' && run.plan.world.rank === 0) this.writeFile(run.plan.checkpoint.path);
+    if (run.plan.checkpoint && result.stop !== 'diverged' && run.plan.world.rank === 0) this.writeFile(`${where} (checkpoint)`, run.plan.checkpoint.path);
     if (result.stop === 'finished' && completed < run.plan.epochs) return null;
     const history = this.history(run, completed, result.stop === 'early');
     if (result.stop === 'diverged') {
@@ -520,7 +540,7 @@ export class Model {
     };
   }
 
-  private writeFile(path: string): void {
+  private writeFile(where: string, path: string): void {
     const flat = allocate(this.dtype, this.size);
     this.native.readParameters(flat);
     const state = this.optimizerKey === undefined ? null : this.native.getOptimizerState();
@@ -534,7 +554,7 @@ export class Model {
       ...(this.lastLearningRate === undefined ? {} : { learningRate: this.lastLearningRate }),
       ...(this.inputScaler ? { scaler: this.inputScaler.toJSON() } : {}),
       ...(state ? { optimizer: { key, t: state.t, v: key.startsWith('rmsprop') ? null : state.v, s: key.startsWith('momentum') ? null : state.s } } : {}),
-    }));
+    }), where);
   }
 
   /** W1, b1, ..., WL, bL of `parameters` in one array of the model's dtype. */

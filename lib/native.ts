@@ -94,6 +94,8 @@ export interface NativeBinding {
   setGemmDispatch(d: GemmDispatchClasses): void;
   gemmClass(transA: boolean, transB: boolean, M: number, N: number, K: number, ldb: number, dtype: string): { class: GemmClass; backend: 'openblas' | 'builtin' };
   setNumThreads(n: number): void;
+  /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
+  availableMemory(): number;
   mpiWorld(): { rank: number; size: number };
   RandomState: new (seed: number) => NativeRandomState;
   initWeights(rng: NativeRandomState, W: F, n: number, k: number, method: string, scale: number): void;

@@ -29,25 +29,19 @@ test('the event loop keeps serving a 10 ms timer during a W2-sized fit', async (
   const Xw: Matrix = { shape: [784, m], data: Float32Array.from(rng.rand(784, m).data) };
   const Yw: Matrix = { shape: [1, m], data: Float32Array.from(rng.rand(1, m).data, (u) => (u < 0.5 ? 1 : 0)) };
   const model = new Model({ layers: [784, 256, 128, 1], dtype: 'float32', init: 'he' });
-  let last = Date.now();
-  let worst = 0;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    const now = Date.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-    ticks++;
-  }, 10);
-  const start = Date.now();
+  // The order of events, not their timing (the machine may be busy): a fit
+  // that blocked the loop would deliver its progress reports in one burst at
+  // the end, with no timer tick between the first and the last.
+  const events: string[] = [];
+  const timer = setInterval(() => events.push('tick'), 10);
   try {
-    await model.fit(Xw, Yw, { learningRate: 0.01, iterations: 15, logEvery: 1 });
+    await model.fit(Xw, Yw, { learningRate: 0.01, iterations: 15, logEvery: 1, onProgress: () => { events.push('progress'); } });
   } finally {
     clearInterval(timer);
   }
-  const elapsed = Date.now() - start;
-  // Generous: the fit takes seconds; the timer must never wait for it.
-  expect(ticks).toBeGreaterThan(elapsed / 10 / 4);
-  expect(worst).toBeLessThan(250);
+  const first = events.indexOf('progress'), last = events.lastIndexOf('progress');
+  expect(events.filter((e) => e === 'progress')).toHaveLength(15);
+  expect(events.slice(first, last).filter((e) => e === 'tick').length).toBeGreaterThan(0);
 });
 
 function runWorker(data: object): Promise<{ params: Record<string, number[]>; threadId: number }> {
@@ -72,17 +66,14 @@ test('the addon loads and trains in several worker threads at once', async () =>
 test('terminating workers in the middle of fits neither crashes nor leaks', async () => {
   const rss = () => process.memoryUsage().rss;
   let baseline = 0;
-  const times: number[] = [];
   for (let i = 0; i < 12; i++) {
     const w = new Worker(WORKER, { workerData: { big: true, seed: i, iterations: 1_000_000, progress: i % 2 === 0 } });
     await new Promise((resolve) => w.once('message', resolve));  // the fit has started
     await new Promise((resolve) => setTimeout(resolve, 30 + 20 * (i % 4)));
-    const start = Date.now();
+    // A fit of a million iterations: terminate() returns only because the fit
+    // notices the shutdown at its next iteration (counted in shutdown.test.ts).
     await w.terminate();
-    times.push(Date.now() - start);
     if (i === 3) baseline = rss();
   }
-  // A fit notices the shutdown at its next iteration (tens of milliseconds here).
-  expect(Math.max(...times)).toBeLessThan(5000);
   expect(rss() - baseline).toBeLessThan(64 * 2 ** 20);
 });

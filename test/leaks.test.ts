@@ -15,6 +15,14 @@ test('160 models created, fitted (sync and async, with and without dropout) and 
   expect(growth).toBeLessThan(24 * MB);
 });
 
+test('models dropped in a synchronous loop free their memory once collected, without the event loop turning', () => {
+  // Node-API runs finalizers on a later turn of the event loop; deepnet frees a collected
+  // model's memory itself, at its next allocation (a model, a memory check).
+  const [before, held, after] = run('sync');
+  expect(held - before).toBeGreaterThan(1000 * MB);  // 20 x 72 MB resident...
+  expect(after - before).toBeLessThan(100 * MB);     // ...and after gc() and one more model, gone
+});
+
 test('a garbage-collected model frees its native memory', () => {
   const [before, held, after] = run('gc');
   expect(held - before).toBeGreaterThan(100 * MB);  // the models' parameters were resident...

@@ -6,7 +6,7 @@
 // file overwrites only a model file). An existing file keeps its mode.
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../io/safetensors';
+import { writeFileAtomic } from '../io/atomic';
 import type { Model } from '../model';
 import { optionalPackageDir, requireOptional } from '../optional';
 import { svgToPng } from '../plot';
@@ -119,35 +119,14 @@ export function checkPlotting(command: string, png: boolean): void {
   if (png) requireOptional(where, '@resvg/resvg-js');
 }
 
-/** The existing file's permission bits, or undefined; refuses a destination that became something other than a regular file. */
-function existingMode(command: string, flag: string, file: string): number | undefined {
-  const st = lstat(file);
-  if (st && !st.isFile()) throw new Error(`deepnet ${command}: --${flag} ${file} is no longer a regular file; not writing through it`);
-  return st ? st.mode & 0o7777 : undefined;
-}
-
 /**
- * Writes the output with `write` (which replaces the file atomically: a
- * temporary file renamed over it), then gives it the mode the file had. An
- * error names the flag and the file, not the temporary file. (The atomic
- * writer of issue 15, lib/io/atomic.ts, sets the mode before the rename; once
- * writeFileAtomic and Model.save use it, the chmod here has nothing to do.)
+ * Writes text or bytes to an output file atomically (lib/io/atomic.ts: a
+ * temporary file renamed over it, keeping an existing file's mode and owner,
+ * never through a symbolic link or into a device); its errors name the
+ * command, the flag and the file.
  */
-function replace(command: string, flag: string, file: string, write: () => void): void {
-  const mode = existingMode(command, flag, file);
-  try {
-    write();
-    if (mode !== undefined && (fs.statSync(file).mode & 0o7777) !== mode) fs.chmodSync(file, mode);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const reason = e.code ? `${e.message.split(',')[0]}` : e.message;
-    throw new Error(`deepnet ${command}: cannot write --${flag} ${file}: ${reason}`);
-  }
-}
-
-/** Writes text or bytes to an output file (see replace). */
 export function writeOutput(command: string, flag: string, file: string, data: string | Buffer): void {
-  replace(command, flag, file, () => writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
+  writeFileAtomic(file, data, `deepnet ${command}: --${flag}`);
 }
 
 /** Writes a figure as SVG or PNG, chosen by the file's extension. */
@@ -155,7 +134,13 @@ export function writeFigure(command: string, flag: string, file: string, svg: st
   writeOutput(command, flag, file, /\.png$/i.test(file) ? svgToPng(svg) : svg);
 }
 
-/** Saves the model to --`flag` FILE (Model.save writes atomically). */
+/** Saves the model to --`flag` FILE (Model.save writes atomically, as writeOutput); an error names the flag and the file. */
 export function saveModel(command: string, flag: string, file: string, model: Model): void {
-  replace(command, flag, file, () => model.save(file));
+  try {
+    model.save(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code ? `${e.message.split(',')[0]}` : e.message;
+    throw new Error(`deepnet ${command}: cannot write --${flag} ${file}: ${reason}`);
+  }
 }

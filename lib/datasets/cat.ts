@@ -2,10 +2,16 @@
 // read with jsfive (a maintained pure-JS HDF5 reader) and preprocessed as the
 // course's load_data + notebook: each 64x64x3 image flattened in stored
 // (row, col, channel) order into one column, divided by 255.
-import * as fs from 'fs';
 import * as path from 'path';
-import { Matrix } from '../matrix';
+import { FILE_LIMITS, readRegularFile } from '../io/regularFile';
+import { allocate, Matrix } from '../matrix';
 import { requireOptional } from '../optional';
+
+const WHERE = 'loadCatDataset';
+/** The class names a file may list (the course's: 2). */
+const MAX_CLASSES = 1024;
+/** How many times its file size a dataset's values may take (HDF5 may compress them). */
+const MAX_EXPANSION = 64;
 
 /** One split of a dataset: X (features, m) and Y (1, m), examples as columns. */
 export interface Split {
@@ -34,40 +40,59 @@ interface Hdf5 {
 }
 
 function readSplit(file: string, split: 'train' | 'test'): { split: Split; classes: string[] } {
-  const hdf5 = requireOptional<Hdf5>('loadCatDataset', 'jsfive');
-  let bytes: Buffer;
+  const hdf5 = requireOptional<Hdf5>(WHERE, 'jsfive');
+  const bytes = readRegularFile(WHERE, file, FILE_LIMITS.hdf5);
   try {
-    bytes = fs.readFileSync(file);
+    return decodeSplit(hdf5, file, split, bytes);
   } catch (err) {
-    throw new Error(`loadCatDataset: cannot read ${file}: ${(err as Error).message}`);
+    if (err instanceof Error && err.message.startsWith(`${WHERE}: `)) throw err;
+    // jsfive reads lazily and fails in many ways on a damaged file: a DataView RangeError, a
+    // TypeError from a structure it misread, or a bare string it throws.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`${WHERE}: ${file} is not a readable HDF5 file (${reason.slice(0, 200)})`);
   }
-  let h5: InstanceType<Hdf5['File']>;
-  try {
-    h5 = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file);
-  } catch (err) {
-    throw new Error(`loadCatDataset: ${file} is not a readable HDF5 file (${(err as Error).message})`);
-  }
+}
+
+function decodeSplit(hdf5: Hdf5, file: string, split: 'train' | 'test', bytes: Buffer): { split: Split; classes: string[] } {
+  const h5 = new hdf5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, file);
   const need = [`${split}_set_x`, `${split}_set_y`, 'list_classes'];
   const missing = need.filter((k) => !h5.keys.includes(k));
   if (missing.length > 0) {
-    throw new Error(`loadCatDataset: ${file} lacks the dataset(s) ${missing.join(', ')} (has: ${h5.keys.join(', ')})`);
+    throw new Error(`${WHERE}: ${file} lacks the dataset(s) ${missing.join(', ')} (has: ${h5.keys.join(', ')})`);
   }
   const x = h5.get(`${split}_set_x`);
   const y = h5.get(`${split}_set_y`);
+  const classList = h5.get('list_classes');
+  // Shapes are checked before any .value: jsfive builds a dataset's whole value at once, so a
+  // damaged shape (list_classes of 4294967042 strings) would exhaust the heap.
+  const count = (name: string, shape: unknown, max: number): number => {
+    const dims = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0) ? shape as number[] : null;
+    const n = dims ? dims.reduce((a, d) => a * d, 1) : Infinity;
+    if (!(n <= max)) throw new Error(`${WHERE}: ${file}: dataset ${name} has shape (${String(shape)}): more than the ${max} values it may hold`);
+    return n;
+  };
+  count(`${split}_set_x`, x.shape, MAX_EXPANSION * bytes.length);
+  count(`${split}_set_y`, y.shape, MAX_EXPANSION * bytes.length);
+  count('list_classes', classList.shape, MAX_CLASSES);
   const [m, ...image] = x.shape;
   const nx = image.reduce((a, b) => a * b, 1);
   if (x.shape.length !== 4 || y.shape.length !== 1 || y.shape[0] !== m) {
-    throw new Error(`loadCatDataset: ${file}: expected ${split}_set_x (m, 64, 64, 3) and ${split}_set_y (m,); ` +
+    throw new Error(`${WHERE}: ${file}: expected ${split}_set_x (m, 64, 64, 3) and ${split}_set_y (m,); ` +
       `found (${x.shape.join(', ')}) and (${y.shape.join(', ')})`);
   }
-  const X = new Float64Array(nx * m);
   const pixels = x.value;
+  const labels = y.value;
+  if (pixels.length !== nx * m || labels.length !== m) {
+    throw new Error(`${WHERE}: ${file}: ${split}_set_x holds ${pixels.length} values and ${split}_set_y ${labels.length}; ` +
+      `their shapes need ${nx * m} and ${m}`);
+  }
+  const X = allocate('float64', nx * m, WHERE) as Float64Array;
   // Image i is bytes [i*nx, (i+1)*nx): it becomes column i of X (nx, m).
   for (let i = 0; i < m; i++) {
     for (let f = 0; f < nx; f++) X[f * m + i] = (pixels[i * nx + f] as number) / 255;
   }
-  const Y = Float64Array.from(y.value as ArrayLike<number>);
-  const classes = Array.from(h5.get('list_classes').value as ArrayLike<string>, (s) => String(s).replace(/\0+$/, ''));
+  const Y = Float64Array.from(labels as ArrayLike<number>);
+  const classes = Array.from(classList.value as ArrayLike<string>, (s) => String(s).replace(/\0+$/, ''));
   return { split: { X: { shape: [nx, m], data: X }, Y: { shape: [1, m], data: Y } }, classes };
 }
 

@@ -1,6 +1,7 @@
 // A file read in chunks of whole lines, so that a large CSV is never held in
 // memory as text: only one chunk (1 MiB, more for a longer line) at a time.
 import * as fs from 'fs';
+import { checkMemory } from '../memory';
 
 const CHUNK = 2 ** 20;
 
@@ -27,6 +28,7 @@ export function forEachChunk(fd: number, start: number, visit: ChunkVisitor): vo
     base += taken;
     if (kept === buf.length) {
       // One line longer than the buffer: make room for the rest of it.
+      checkMemory('loadCsv', `a line of more than ${kept} bytes`, 2 * buf.length);
       const bigger = Buffer.allocUnsafe(buf.length * 2);
       buf.copy(bigger, 0, taken, end);
       buf = bigger;

@@ -8,6 +8,7 @@
 // and the column.
 import * as fs from 'fs';
 import { options, typeError } from '../errors';
+import { FILE_LIMITS, openRegularFile } from '../io/regularFile';
 import { allocate, DType, FloatArray, Matrix } from '../matrix';
 import { native } from '../native';
 import { forEachChunk, isBlank, lineEnd } from './chunks';
@@ -157,12 +158,7 @@ function readingOptions(where: string, o: CsvColumnsOptions): { header: boolean 
 
 /** read(fd) on the open file; errors reading it name `where` and the file. */
 function withFile<T>(where: string, file: string, read: (fd: number) => T): T {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    throw new Error(`${where}: cannot read ${file}: ${(err as Error).message}`);
-  }
+  const { fd } = openRegularFile(where, file, FILE_LIMITS.csv);
   try {
     return read(fd);
   } catch (err) {

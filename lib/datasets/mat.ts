@@ -5,8 +5,13 @@
 // Every count is checked against the bytes that hold it before anything is
 // read or allocated, so a truncated or corrupt file gives an Error naming
 // the file and the defect, never a RangeError from a DataView or a huge array.
-import * as fs from 'fs';
+// A compressed variable inflates to at most the size its own tag declares,
+// and a whole file to at most MAX_INFLATED bytes and MAX_VALUES values, so a
+// zip bomb stops there.
 import * as zlib from 'node:zlib';
+import { FILE_LIMITS, readRegularFile } from '../io/regularFile';
+import { allocate } from '../matrix';
+import { checkMemory } from '../memory';
 
 /** A MATLAB numeric class, as readMat reports a variable's. */
 export type MatClass =
@@ -27,6 +32,13 @@ const miUINT32 = 6;
 const miINT32 = 5;
 const miMATRIX = 14;
 const miCOMPRESSED = 15;
+
+/** The most a file's compressed variables may inflate to, together (bytes). */
+export const MAX_INFLATED = 256 * 2 ** 20;
+/** The most values a file's numeric variables may hold, together (256 MiB as float64). */
+export const MAX_VALUES = 2 ** 25;
+/** Compressed bytes inflated first, for the tag (the first 8 bytes out need far fewer). */
+const HEAD = 4096;
 
 type Getter = (view: DataView, offset: number, littleEndian: boolean) => number;
 
@@ -58,13 +70,7 @@ const OTHER_CLASSES = new Set([1, 2, 3, 4, 5, 16, 17]);
  */
 export function readMat(file: string): Record<string, MatArray> {
   if (typeof file !== 'string') throw new TypeError(`readMat: file must be a path string; received ${typeof file}`);
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw new Error(`readMat: cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseMat(bytes, file);
+  return parseMat(readRegularFile('readMat', file, FILE_LIMITS.mat), file);
 }
 
 /** readMat for a file already in memory; `label` names it in errors. */
@@ -86,17 +92,13 @@ export function parseMat(bytes: Uint8Array, label = 'the MAT-file buffer'): Reco
   if (version !== 0x0100) fail(`unsupported version 0x${version.toString(16)} (expected 0x0100)`);
 
   const vars: Record<string, MatArray> = Object.create(null);
+  const budget = { inflated: MAX_INFLATED, values: MAX_VALUES };
   for (let offset = 128, index = 1; offset < bytes.length; index++) {
     const where = `variable ${index} (byte ${offset})`;
     const el = readTag(view, offset, bytes.length, le, where, fail);
     let matrix: { view: DataView; start: number; length: number };
     if (el.type === miCOMPRESSED) {
-      let inflated: Buffer;
-      try {
-        inflated = zlib.inflateSync(bytes.subarray(el.start, el.start + el.length));
-      } catch (err) {
-        return fail(`${where}: corrupt compressed data (zlib: ${(err as Error).message})`);
-      }
+      const inflated = inflateVariable(bytes.subarray(el.start, el.start + el.length), le, budget, where, fail);
       const inner = new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength);
       const m = readTag(inner, 0, inflated.length, le, `${where}, decompressed`, fail);
       if (m.type !== miMATRIX) fail(`${where}: the compressed element holds type ${m.type}, not miMATRIX (14)`);
@@ -106,11 +108,49 @@ export function parseMat(bytes: Uint8Array, label = 'the MAT-file buffer'): Reco
     } else {
       return fail(`${where}: unexpected element type ${el.type} (expected miMATRIX 14 or miCOMPRESSED 15)`);
     }
-    const variable = readMatrix(matrix.view, matrix.start, matrix.length, le, where, fail);
+    const variable = readMatrix(matrix.view, matrix.start, matrix.length, le, budget, where, fail);
     if (variable.array) vars[variable.name] = variable.array;
     offset = el.end;
   }
   return vars;
+}
+
+/** What is left of a file's allowance (MAX_INFLATED, MAX_VALUES). */
+interface Budget {
+  inflated: number;
+  values: number;
+}
+
+/**
+ * A compressed element's data, inflated: first its head, for the tag of the
+ * miMATRIX inside, then the whole, stopping at the size that tag declares.
+ */
+function inflateVariable(compressed: Uint8Array, le: boolean, budget: Budget, where: string,
+  fail: (what: string) => never): Buffer {
+  const zlibError = (err: unknown): never => fail(`${where}: corrupt compressed data (zlib: ${(err as Error).message})`);
+  let head: Buffer;
+  try {
+    // A prefix, flushed without its end: at most ~1000 times its size comes out.
+    head = zlib.inflateSync(compressed.subarray(0, HEAD), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch (err) {
+    return zlibError(err);
+  }
+  if (head.length < 8) fail(`${where}: the compressed data does not start with an element tag`);
+  const declared = 8 + Math.ceil((le ? head.readUInt32LE(4) : head.readUInt32BE(4)) / 8) * 8;
+  if (declared > budget.inflated) {
+    fail(`${where}: the compressed variable declares ${declared} bytes; readMat inflates at most ${MAX_INFLATED} ` +
+      `per file (${budget.inflated} left)`);
+  }
+  budget.inflated -= declared;
+  checkMemory('readMat', `${where}, inflated`, declared);
+  try {
+    return zlib.inflateSync(compressed, { maxOutputLength: declared });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail(`${where}: the compressed data inflates to more than the ${declared} bytes its tag declares`);
+    }
+    return zlibError(err);
+  }
 }
 
 interface Element {
@@ -142,7 +182,7 @@ function readTag(view: DataView, offset: number, limit: number, le: boolean, whe
 }
 
 /** An miMATRIX's name and, for a numeric 2-D array, its values (null for what readMat skips). */
-function readMatrix(view: DataView, start: number, length: number, le: boolean, where: string,
+function readMatrix(view: DataView, start: number, length: number, le: boolean, budget: Budget, where: string,
   fail: (what: string) => never): { name: string; array: MatArray | null } {
   const limit = start + length;
   const sub = (offset: number, what: string, type: number | null): Element => {
@@ -172,8 +212,12 @@ function readMatrix(view: DataView, start: number, length: number, le: boolean, 
     fail(`${what}: real part holds ${real.length} bytes, but (${rows}, ${cols}) of ${storage.size}-byte values ` +
       `take ${rows * cols * storage.size}`);
   }
+  if (rows * cols > budget.values) {
+    fail(`${what}: (${rows}, ${cols}) values; readMat reads at most ${MAX_VALUES} per file (${budget.values} left)`);
+  }
+  budget.values -= rows * cols;
   // Column-major in the file: element (i, j) is value j*rows + i.
-  const data = new Float64Array(rows * cols);
+  const data = allocate('float64', rows * cols, 'readMat') as Float64Array;
   for (let j = 0; j < cols; j++) {
     for (let i = 0; i < rows; i++) {
       data[i * cols + j] = storage.get(view, real.start + (j * rows + i) * storage.size, le);

@@ -120,6 +120,14 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
     if (meta[key] === undefined || meta[key].trim() === '' || !Number.isFinite(v)) bad(key, `is ${JSON.stringify(meta[key])}, not a number`);
     return v;
   };
+  /** A number field within what the model accepts; `range` says it for the error. */
+  const within = (key: string, fallback: number | undefined, ok: (v: number) => boolean, range: string): number => {
+    const v = number(key, fallback);
+    if (!ok(v)) bad(key, `is ${meta[key]}, not ${range}`);
+    return v;
+  };
+  const integer = (key: string, fallback: number | undefined, max: number): number =>
+    within(key, fallback, (v) => Number.isInteger(v) && v >= 0 && v <= max, `an integer in [0, ${max}]`);
   const layers = json('layers');
   if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 31 - 1)) {
     bad('layers', `is ${meta.layers}, not a list of positive layer sizes`);
@@ -176,10 +184,11 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
   } catch (err) {
     return bad('activations', (err as Error).message.replace(`${where}: `, ''));
   }
-  const dropoutSeed = meta.dropout_seed === undefined ? undefined : number('dropout_seed');
+  const dropoutSeed = meta.dropout_seed === undefined ? undefined : integer('dropout_seed', undefined, 2 ** 32 - 1);
   const settings: ModelSettings = {
-    layers: dims, activation: arch.hidden, output: arch.output, init, dtype, seed: number('seed', 3), l2: number('l2', 0),
-    keepProb: number('keep_prob', 1), ...(dropoutSeed === undefined ? {} : { dropoutSeed }),
+    layers: dims, activation: arch.hidden, output: arch.output, init, dtype, seed: integer('seed', 3, 2 ** 32 - 1),
+    l2: within('l2', 0, (v) => v >= 0, 'a number >= 0'),
+    keepProb: within('keep_prob', 1, (v) => v > 0 && v <= 1, 'in (0, 1]'), ...(dropoutSeed === undefined ? {} : { dropoutSeed }),
   };
 
   let rng: RandomStateState | undefined;
@@ -187,9 +196,11 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
     const r = json('rng_state') as { key?: unknown; pos?: unknown; hasGauss?: unknown; gauss?: unknown };
     const key = typeof r?.key === 'string' ? Buffer.from(r.key, 'base64') : Buffer.alloc(0);
     if (key.length !== 624 * 4 || !Number.isInteger(r.pos) || (r.pos as number) < 0 || (r.pos as number) > 624 ||
-      typeof r.hasGauss !== 'boolean' || typeof r.gauss !== 'number') {
+      typeof r.hasGauss !== 'boolean' || typeof r.gauss !== 'number' || !Number.isFinite(r.gauss)) {
       bad('rng_state', 'is not a generator state { key (624 words), pos, hasGauss, gauss }');
     }
+    // Mersenne Twister from an all-zero key gives zeros forever: no generator is ever in that state.
+    if (key.every((byte) => byte === 0)) bad('rng_state', 'has an all-zero key, which no generator reaches');
     rng = { key: new Uint32Array(key.buffer.slice(key.byteOffset, key.byteOffset + key.length)), pos: r.pos as number,
       hasGauss: r.hasGauss as boolean, gauss: r.gauss as number };
   }
@@ -217,10 +228,13 @@ export function decodeModel(where: string, file: string, bytes: Buffer, allowNon
     }
     if (scaler.scale.length !== dims[0]) bad('scaler', `holds ${scaler.scale.length} features but layers [${dims}] take ${dims[0]}`);
   }
-  const trained = number('epochs_trained', number('iterations_trained', 0));
+  const trained = meta.epochs_trained !== undefined ? integer('epochs_trained', undefined, Number.MAX_SAFE_INTEGER)
+    : integer('iterations_trained', 0, Number.MAX_SAFE_INTEGER);
+  const learningRate = meta.learning_rate === undefined ? undefined
+    : within('learning_rate', undefined, (v) => v > 0, 'a positive number');
   return {
     settings, parameters, epochsTrained: trained, version: meta.deepnet_version ?? 'unknown',
-    ...(meta.learning_rate === undefined ? {} : { learningRate: number('learning_rate') }),
+    ...(learningRate === undefined ? {} : { learningRate }),
     ...(rng ? { rng } : {}), ...(optimizer ? { optimizer } : {}), ...(scaler ? { scaler } : {}),
   };
 }

@@ -6,9 +6,9 @@
 //             covering it exactly (no holes, no overlaps)
 // Reading validates every length, offset, shape and dtype against the file
 // size before it allocates anything, so a truncated, corrupted or hostile file
-// gives a clear error, never a crash or a huge allocation.
-import * as fs from 'fs';
-import * as path from 'path';
+// gives a clear error, never a crash or a huge allocation. The header is
+// scanned before JSON.parse builds anything from it: at most MAX_HEADER bytes,
+// MAX_DEPTH levels of nesting and MAX_ENTRIES names (tensors and metadata keys).
 
 export type TensorDType = 'F64' | 'F32' | 'U32';
 
@@ -24,8 +24,10 @@ export interface SafetensorsFile {
 }
 
 const BYTES: Record<TensorDType, number> = { F64: 8, F32: 4, U32: 4 };
-/** Headers larger than this are refused (the format's reference reader uses the same bound). */
-const MAX_HEADER = 100 * 1024 * 1024;
+/** Caps on the JSON header. deepnet's own take a few KiB, nest 3 deep and hold 8 names per layer (4 per tensor). */
+export const MAX_HEADER = 8 * 2 ** 20;
+export const MAX_DEPTH = 8;
+export const MAX_ENTRIES = 20000;
 
 /** A file is not valid safetensors (truncated, corrupted, hostile): the message says what and where. */
 export class SafetensorsError extends Error {
@@ -57,16 +59,53 @@ export function encode(tensors: [string, Tensor][], metadata: Record<string, str
   return out;
 }
 
+/**
+ * Why the JSON text bytes[begin, end) is past the caps (nested deeper than
+ * MAX_DEPTH, more than MAX_ENTRIES names), or null. Counts outside strings
+ * only; malformed JSON is left for JSON.parse to report.
+ */
+function scanHeader(bytes: Uint8Array, begin: number, end: number): string | null {
+  let depth = 0;
+  let names = 0;
+  for (let i = begin; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {  // a string: skip to its closing quote
+      for (i++; i < end && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {  // { [
+      if (++depth > MAX_DEPTH) return `the header nests deeper than ${MAX_DEPTH} levels (byte ${i - begin})`;
+    } else if (c === 0x7d || c === 0x5d) {  // } ]
+      depth--;
+    } else if (c === 0x3a && ++names > MAX_ENTRIES) {  // :
+      return `the header has more than ${MAX_ENTRIES} names (tensors and metadata)`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The header length in the first 8 bytes of a file of `size` bytes (`head`
+ * may hold just those 8): checked against the size and MAX_HEADER, so a file
+ * can be refused before the rest of it is read.
+ */
+export function headerLength(head: Uint8Array, size: number, file: string): number {
+  const fail = (why: string): never => {
+    throw new SafetensorsError(`${file}: not a valid safetensors file: ${why}`);
+  };
+  if (size < 8 || head.length < 8) fail(`${size} bytes is shorter than the 8-byte header length`);
+  const n = Buffer.from(head.buffer, head.byteOffset, 8).readBigUInt64LE(0);
+  if (n > BigInt(size - 8)) fail(`the header length ${n} runs past the end of the file (${size} bytes)`);
+  if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
+  return Number(n);
+}
+
 /** Parses and validates a safetensors image; `file` names it in errors. */
 export function decode(bytes: Buffer, file: string): SafetensorsFile {
   const fail = (why: string): never => {
     throw new SafetensorsError(`${file}: not a valid safetensors file: ${why}`);
   };
-  if (bytes.length < 8) fail(`${bytes.length} bytes is shorter than the 8-byte header length`);
-  const n = bytes.readBigUInt64LE(0);
-  if (n > BigInt(bytes.length - 8)) fail(`the header length ${n} runs past the end of the file (${bytes.length} bytes)`);
-  if (n > BigInt(MAX_HEADER)) fail(`the header length ${n} exceeds ${MAX_HEADER} bytes`);
-  const headerEnd = 8 + Number(n);
+  const headerEnd = 8 + headerLength(bytes, bytes.length, file);
+  const shapeError = scanHeader(bytes, 8, headerEnd);
+  if (shapeError) fail(shapeError);
   let header: unknown;
   try {
     header = JSON.parse(bytes.subarray(8, headerEnd).toString('utf8'));
@@ -76,7 +115,7 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('the header is not a JSON object');
   const entries = header as Record<string, unknown>;
   const bufferLength = bytes.length - headerEnd;
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   const spans: [number, number, string][] = [];
   const tensors = new Map<string, Tensor>();
   for (const [name, value] of Object.entries(entries)) {
@@ -132,38 +171,5 @@ export function decode(bytes: Buffer, file: string): SafetensorsFile {
   return { metadata, tensors };
 }
 
-/**
- * Writes `bytes` to `file` atomically: a temporary file in the same
- * directory, fsync, rename over the target, fsync of the directory. A crash
- * at any point leaves either the old file or the new one, never a mix.
- */
-export function writeFileAtomic(file: string, bytes: Buffer): void {
-  const dir = path.dirname(path.resolve(file));
-  // crypto is required here, not at the top: loading it costs the core's load time a few ms.
-  const nonce = (require('crypto') as typeof import('crypto')).randomBytes(4).toString('hex');
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${nonce}.tmp`);
-  let fd = -1;
-  try {
-    fd = fs.openSync(tmp, 'wx', 0o644);
-    let written = 0;
-    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = -1;
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    if (fd >= 0) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dirFd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
-  } catch {
-    // Some filesystems refuse to fsync a directory; the rename itself is still atomic.
-  }
-}
+// The atomic writer lived here before it served every file deepnet writes; kept importable from here.
+export { writeFileAtomic } from './atomic';

@@ -6,6 +6,7 @@
 #include "communicator.h"
 #include "cpu.h"
 #include "gemm.h"
+#include "memory.h"
 #include "openblas.h"
 #include "threads.h"
 
@@ -61,6 +62,13 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   });
 }
 
+// availableMemory(): bytes new allocations may take (MemAvailable, or a
+// cgroup's limit less its use): the JavaScript layer's memory checks use it too.
+Napi::Value AvailableMemory(const Napi::CallbackInfo& info) {
+  release_dropped_models(info.Env());
+  return Napi::Number::New(info.Env(), static_cast<double>(available_memory()));
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -69,6 +77,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->noop = Napi::Persistent(Napi::Function::New(env, [](const Napi::CallbackInfo&) {}, "noop"));
   exports.Set("backendInfo", Napi::Function::New(env, BackendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("availableMemory", Napi::Function::New(env, AvailableMemory, "availableMemory"));
   exports.Set("mpiWorld", Napi::Function::New(env, MpiWorld, "mpiWorld"));
   register_rng(env, exports);
   register_ops(env, exports);

@@ -39,21 +39,38 @@ Array typed_array(const Napi::Value& v, const std::string& name, DType dtype, si
   return a;
 }
 
-std::vector<Array> typed_arrays(const Napi::Value& v, const std::string& name) {
-  if (!v.IsArray()) throw_type(v.Env(), name + " must be an array of typed arrays");
-  Napi::Array list = v.As<Napi::Array>();
+std::vector<Array> typed_arrays(const std::vector<Napi::Value>& values, const std::string& name) {
   std::vector<Array> out;
-  for (uint32_t i = 0; i < list.Length(); ++i)
-    out.push_back(typed_array(list.Get(i), name + "[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < values.size(); ++i) out.push_back(typed_array(values[i], name + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+std::vector<Napi::Value> elements(const Napi::Value& v, const std::string& name, long count, const char* what) {
+  const std::string expected = name + " must be an array of " + (count >= 0 ? std::to_string(count) + " " : "") + what;
+  if (!v.IsArray()) throw_type(v.Env(), expected);
+  Napi::Array list = v.As<Napi::Array>();
+  if (count >= 0 && list.Length() != static_cast<uint32_t>(count))
+    throw_range(v.Env(), expected + "; received " + std::to_string(list.Length()));
+  std::vector<Napi::Value> out;
+  // Length() is read once: a getter below may lengthen or shorten the array.
+  for (uint32_t i = 0, n = list.Length(); i < n; ++i) out.push_back(list.Get(i));
   return out;
 }
 
 int positive_int(const Napi::Value& v, const std::string& name) {
+  return static_cast<int>(integer_in(v, name, 1, 2147483647.0));
+}
+
+long long integer_in(const Napi::Value& v, const std::string& name, double min, double max) {
   if (!v.IsNumber()) throw_type(v.Env(), name + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1 && d <= 2147483647.0) || std::floor(d) != d)
-    throw_range(v.Env(), name + " must be an integer in [1, 2^31 - 1]");
-  return static_cast<int>(d);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= min && d <= max) || std::floor(d) != d) {
+    auto text = [](double x) {
+      return x == 2147483647.0 ? std::string("2^31 - 1") : std::to_string(static_cast<long long>(x));
+    };
+    throw_range(v.Env(), name + " must be an integer in [" + text(min) + ", " + text(max) + "]");
+  }
+  return static_cast<long long>(d);
 }
 
 double finite_number(const Napi::Value& v, const std::string& name) {
@@ -65,11 +82,10 @@ double finite_number(const Napi::Value& v, const std::string& name) {
 
 std::vector<int> layer_dims(const Napi::Value& v, const std::string& name) {
   if (!v.IsArray()) throw_type(v.Env(), name + " must be an array of layer sizes");
-  Napi::Array list = v.As<Napi::Array>();
-  if (list.Length() < 2) throw_range(v.Env(), name + " needs at least 2 entries");
+  const std::vector<Napi::Value> list = elements(v, name, -1, "layer sizes");
+  if (list.size() < 2) throw_range(v.Env(), name + " needs at least 2 entries");
   std::vector<int> dims;
-  for (uint32_t i = 0; i < list.Length(); ++i)
-    dims.push_back(positive_int(list.Get(i), name + "[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < list.size(); ++i) dims.push_back(positive_int(list[i], name + "[" + std::to_string(i) + "]"));
   return dims;
 }
 
@@ -98,12 +114,10 @@ Head head_name(const Napi::Value& v) {
 Architecture architecture(const Napi::Value& v, int L) {
   if (!v.IsObject()) throw_type(v.Env(), "architecture must be an object { hidden, output }");
   Napi::Object o = v.As<Napi::Object>();
-  Napi::Value hidden = o.Get("hidden");
-  if (!hidden.IsArray() || hidden.As<Napi::Array>().Length() != static_cast<uint32_t>(L - 1))
-    throw_type(v.Env(), "hidden must list one activation per hidden layer");
+  const std::vector<Napi::Value> hidden = elements(o.Get("hidden"), "hidden", L - 1, "activations (one per hidden layer)");
   Architecture a;
   a.hidden.assign(L, Activation::Relu);
-  for (int l = 1; l < L; ++l) a.hidden[l] = activation_name(hidden.As<Napi::Array>().Get(l - 1));
+  for (int l = 1; l < L; ++l) a.hidden[l] = activation_name(hidden[l - 1]);
   a.head = head_name(o.Get("output"));
   return a;
 }

@@ -13,18 +13,8 @@ namespace addon {
 
 namespace {
 
-// An integer in [min, max], else a RangeError naming it.
-long integer_in(const Napi::Value& v, const std::string& name, double min, double max) {
-  if (!v.IsNumber()) throw_type(v.Env(), name + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= min && d <= max) || std::floor(d) != d)
-    throw_range(v.Env(), name + " must be an integer in [" + std::to_string(static_cast<long>(min)) + ", " +
-                             std::to_string(static_cast<long>(max)) + "]");
-  return static_cast<long>(d);
-}
-
 CsvLabels labels_value(const Napi::Value& v) {
-  std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
   if (s == "binary") return CsvLabels::Binary;
   if (s == "classes") return CsvLabels::Classes;
   if (s == "values") return CsvLabels::Values;

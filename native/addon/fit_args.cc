@@ -17,11 +17,7 @@ Napi::Value field(const Napi::Object& o, const char* key) {
 double number(const Napi::Object& o, const char* key) { return finite_number(field(o, key), key); }
 
 long count(const Napi::Object& o, const char* key, double min, double max) {
-  const double d = number(o, key);
-  if (!(d >= min && d <= max) || std::floor(d) != d)
-    throw_range(o.Env(), std::string(key) + " must be an integer in [" + std::to_string(static_cast<long long>(min)) +
-                             ", " + std::to_string(static_cast<long long>(max)) + "]");
-  return static_cast<long>(d);
+  return static_cast<long>(integer_in(field(o, key), key, min, max));
 }
 
 std::string text(const Napi::Object& o, const char* key) {

@@ -2,6 +2,7 @@
 // worker thread (progress events come back to the main thread, a cancel flag
 // stops it at the next step). Arguments are read as fit_args.h says: every
 // JavaScript value first, then the typed arrays' memory.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -93,6 +94,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // new NativeModel({ dims, hidden, output, dtype, init, scale, seed, lambd, keepProb, dropoutSeed })
   explicit ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
     Napi::Env env = info.Env();
+    release_dropped_models(env);
     if (!info[0].IsObject()) throw_type(env, "NativeModel needs a config object");
     Napi::Object c = info[0].As<Napi::Object>();
     ModelConfig config;
@@ -103,15 +105,15 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     config.head = arch.head;
     config.init = init_method(c.Get("init"));
     config.init_scale = finite_number(c.Get("scale"), "scale");
-    double seed = finite_number(c.Get("seed"), "seed");
-    if (!(seed >= 0 && seed <= 4294967295.0)) throw_range(env, "seed must be in [0, 2^32 - 1]");
-    config.seed = static_cast<uint32_t>(seed);
+    config.seed = static_cast<uint32_t>(integer_in(c.Get("seed"), "seed", 0, 4294967295.0));
     config.lambd = finite_number(c.Get("lambd"), "lambd");
     config.keep_prob = finite_number(c.Get("keepProb"), "keepProb");
     if (config.lambd < 0 || !(config.keep_prob > 0 && config.keep_prob <= 1))
       throw_range(env, "lambd must be >= 0 and keepProb in (0, 1]");
-    config.dropout_seed = static_cast<long long>(finite_number(c.Get("dropoutSeed"), "dropoutSeed"));
-    dtype_ = string_value(c.Get("dtype"), "dtype") == "float32" ? DType::Float32 : DType::Float64;
+    config.dropout_seed = integer_in(c.Get("dropoutSeed"), "dropoutSeed", -1, 4294967295.0);  // -1: off
+    const std::string dtype = string_value(c.Get("dtype"), "dtype");
+    if (dtype != "float64" && dtype != "float32") throw_range(env, "dtype must be 'float64' or 'float32'");
+    dtype_ = dtype == "float32" ? DType::Float32 : DType::Float64;
     dims_ = config.dims;
     try {
       if (dtype_ == DType::Float32) f32_ = std::make_unique<Model<float>>(config);
@@ -125,10 +127,28 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     // that dropping many models triggers collections that free it.
     external_bytes_ = static_cast<int64_t>(2 * size() * element_bytes());
     Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
+    if (napi_create_reference(env, info.This(), 0, &weak_) == napi_ok) addon_data(env).models.push_back(this);
   }
 
   ~ModelWrap() override {
-    if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(Env(), -external_bytes_);
+    release(Env());
+    if (weak_) napi_delete_reference(Env(), weak_);
+  }
+
+  // Whether the JavaScript object is gone (collected), though this finalizer has not run yet.
+  bool collected(Napi::Env env) const {
+    napi_value value = nullptr;
+    return napi_get_reference_value(env, weak_, &value) == napi_ok && value == nullptr;
+  }
+
+  // Frees the model's memory and leaves the registry (once).
+  void release(Napi::Env env) {
+    auto& models = addon_data(env).models;
+    models.erase(std::remove(models.begin(), models.end(), this), models.end());
+    f32_.reset();
+    f64_.reset();
+    if (external_bytes_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -external_bytes_);
+    external_bytes_ = 0;
   }
 
  private:
@@ -207,7 +227,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
                           Napi::Number::New(env, r.val_cost), Napi::Number::New(env, r.val_accuracy),
                           Napi::Number::New(env, r.learning_rate)});
         // The callback may have detached, shrunk or replaced an array: never use them after that.
-        if (!same_arrays(arrays, fit_arrays(fit_values(info), dtype_, inputs(), outputs(), settings.epochs)))
+        if (!unchanged([&] { return same_arrays(arrays, fit_arrays(fit_values(info), dtype_, inputs(), outputs(), settings.epochs)); }))
           throw_type(env, "an array passed to fitSync was detached, resized or replaced during training");
         return true;
       };
@@ -575,11 +595,19 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   DType dtype_ = DType::Float64;
   std::vector<int> dims_;
   int64_t external_bytes_ = 0;
+  napi_ref weak_ = nullptr;  // this model's JavaScript object, weakly
   std::unique_ptr<Model<float>> f32_;
   std::unique_ptr<Model<double>> f64_;
   std::atomic<bool> busy_{false};
   std::atomic<bool> cancel_{false};
 };
+
+void release_dropped_models(Napi::Env env) {
+  std::vector<ModelWrap*> dropped;
+  for (ModelWrap* model : addon_data(env).models)
+    if (model->collected(env)) dropped.push_back(model);
+  for (ModelWrap* model : dropped) model->release(env);
+}
 
 void register_model(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", ModelWrap::Define(env));

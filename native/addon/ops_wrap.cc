@@ -1,6 +1,7 @@
 // The notes' single-step functions (linear_forward, L_model_forward,
 // compute_cost, L_model_backward, update_parameters ...). JavaScript allocates
-// every output; each call crosses into native code once.
+// every output; each call crosses into native code once. Arguments are read
+// in args.h's two phases: JavaScript values first, then memory.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -74,19 +75,14 @@ Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
   });
 }
 
-// Data pointers of a JS array of `count` typed arrays, each of dtype `dtype`
-// and length size_of(i).
+// Phase 2: the data pointers of per-layer arrays (elements() of phase 1),
+// each of dtype `dtype` and length size_of(i).
 template <typename SizeOf>
-std::vector<void*> per_layer(const Napi::Value& v, const std::string& name, DType dtype, int count,
+std::vector<void*> per_layer(const std::vector<Napi::Value>& values, const std::string& name, DType dtype,
                              SizeOf size_of) {
-  if (!v.IsArray() || v.As<Napi::Array>().Length() != static_cast<uint32_t>(count))
-    throw_range(v.Env(), name + " must be an array of " + std::to_string(count) + " typed arrays");
   std::vector<void*> out;
-  for (int i = 0; i < count; ++i) {
-    Array a = typed_array(v.As<Napi::Array>().Get(i), name + "[" + std::to_string(i) + "]", dtype,
-                          size_of(i));
-    out.push_back(a.data);
-  }
+  for (size_t i = 0; i < values.size(); ++i)
+    out.push_back(typed_array(values[i], name + "[" + std::to_string(i) + "]", dtype, size_of(static_cast<int>(i))).data);
   return out;
 }
 
@@ -101,25 +97,34 @@ std::vector<T*> layer_views(const std::vector<void*>& data) {  // index 1..L
 // off) and, when on, one mask array per hidden layer.
 struct DropoutArgs {
   double keep_prob = 1.0;
-  std::vector<void*> masks;  // D[l-1] for hidden layers l = 1..L-1
+  std::vector<Napi::Value> mask_values;  // phase 1: D[l-1] for hidden layers l = 1..L-1
+  std::vector<void*> masks;              // phase 2: their memory
+  bool on() const { return keep_prob < 1; }
 };
 
-DropoutArgs dropout_args(const Napi::Value& keep, const Napi::Value& masks, DType dtype,
-                         const std::vector<int>& dims, int m) {
+// Phase 1.
+DropoutArgs dropout_values(const Napi::Value& keep, const Napi::Value& masks, int L) {
   DropoutArgs out;
   out.keep_prob = finite_number(keep, "keepProb");
   if (!(out.keep_prob > 0 && out.keep_prob <= 1)) throw_range(keep.Env(), "keepProb must be in (0, 1]");
-  if (out.keep_prob < 1) {
-    const int L = static_cast<int>(dims.size()) - 1;
-    out.masks = per_layer(masks, "D", dtype, L - 1, [&](int i) { return product(dims[i + 1], m); });
-  }
+  if (out.on()) out.mask_values = elements(masks, "D", L - 1, "typed arrays (one mask per hidden layer)");
   return out;
+}
+
+// Phase 2.
+void dropout_memory(DropoutArgs& d, DType dtype, const std::vector<int>& dims, int m) {
+  d.masks = per_layer(d.mask_values, "D", dtype, [&](int i) { return product(dims[i + 1], m); });
 }
 
 template <typename T>
 std::vector<T*> mask_views(const DropoutArgs& d) {  // index 1..L-1, empty when off
-  if (d.keep_prob >= 1) return {};
+  if (!d.on()) return {};
   return layer_views<T>(d.masks);
+}
+
+// Phase 1: a per-layer list of `count` arrays.
+std::vector<Napi::Value> layer_list(const Napi::Value& v, const char* name, int count) {
+  return elements(v, name, count, "typed arrays (one per layer)");
 }
 
 // modelForward(X, Ws, bs, Zs, As, dims, m, keepProb, rng, Ds, arch): the notes'
@@ -128,23 +133,28 @@ std::vector<T*> mask_views(const DropoutArgs& d) {  // index 1..L-1, empty when 
 // into Ds (forward_propagation_with_dropout).
 Napi::Value ModelForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    std::vector<int> dims = layer_dims(info[5], "dims");
-    int m = positive_int(info[6], "m");
+    // Phase 1: JavaScript values.
+    const std::vector<int> dims = layer_dims(info[5], "dims");
+    const int m = positive_int(info[6], "m");
     const int L = static_cast<int>(dims.size()) - 1;
     const Architecture arch = architecture(info[10], L);
+    const auto Wv = layer_list(info[1], "W", L), bv = layer_list(info[2], "b", L);
+    const auto Zv = layer_list(info[3], "Z", L), Av = layer_list(info[4], "A", L);
+    DropoutArgs dropout = dropout_values(info[7], info[9], L);
+    Regularization reg;
+    reg.keep_prob = dropout.keep_prob;
+    if (reg.dropout()) reg.rng = &RandomStateWrap::From(info[8], "rng");
+    // Phase 2: memory.
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
     auto weights = [&](int i) { return product(dims[i + 1], dims[i]); };
     auto biases = [&](int i) { return static_cast<size_t>(dims[i + 1]); };
     auto activations = [&](int i) { return product(dims[i + 1], m); };
-    auto Ws = per_layer(info[1], "W", X.dtype, L, weights);
-    auto bs = per_layer(info[2], "b", X.dtype, L, biases);
-    auto Zs = per_layer(info[3], "Z", X.dtype, L, activations);
-    auto As = per_layer(info[4], "A", X.dtype, L, activations);
-    DropoutArgs dropout = dropout_args(info[7], info[9], X.dtype, dims, m);
-    Regularization reg;
-    reg.keep_prob = dropout.keep_prob;
-    if (reg.dropout()) reg.rng = &RandomStateWrap::From(info[8], "rng");
+    auto Ws = per_layer(Wv, "W", X.dtype, weights);
+    auto bs = per_layer(bv, "b", X.dtype, biases);
+    auto Zs = per_layer(Zv, "Z", X.dtype, activations);
+    auto As = per_layer(Av, "A", X.dtype, activations);
+    dropout_memory(dropout, X.dtype, dims, m);
     with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
       Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs), arch.hidden, arch.head};
@@ -162,10 +172,10 @@ Napi::Value ModelForward(const Napi::CallbackInfo& info) {
 // computeCost(AL, Y, form): form "notes" (compute_cost) or "course2" (reg_utils).
 Napi::Value ComputeCost(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
+    const std::string form = string_value(info[2], "form");
+    if (form != "notes" && form != "course2") throw_range(info.Env(), "unknown cost form '" + form + "'");
     Array AL = typed_array(info[0], "AL");
     Array Y = typed_array(info[1], "Y", AL.dtype, AL.length);
-    std::string form = info[2].ToString();
-    if (form != "notes" && form != "course2") throw_range(info.Env(), "unknown cost form '" + form + "'");
     double cost = with_dtype(AL.dtype, [&](auto t) {
       using T = decltype(t);
       long m = static_cast<long>(AL.length);
@@ -236,27 +246,33 @@ Napi::Value LinearBackward(const Napi::CallbackInfo& info) {
 // applies the forward pass's masks Ds to the hidden layers' dA.
 Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    std::vector<int> dims = layer_dims(info[8], "dims");
-    int m = positive_int(info[9], "m");
+    // Phase 1: JavaScript values.
+    const std::vector<int> dims = layer_dims(info[8], "dims");
+    const int m = positive_int(info[9], "m");
     const int L = static_cast<int>(dims.size()) - 1;
     const Architecture arch = architecture(info[13], L);
+    const auto Wv = layer_list(info[2], "W", L), Zv = layer_list(info[3], "Z", L), Av = layer_list(info[4], "A", L);
+    const auto dAv = elements(info[5], "dA", L + 1, "typed arrays (dA0 .. dAL)");
+    const auto dWv = layer_list(info[6], "dW", L), dbv = layer_list(info[7], "db", L);
+    Regularization reg;
+    reg.lambd = finite_number(info[10], "lambd");
+    if (reg.lambd < 0) throw_range(info.Env(), "lambd must be >= 0");
+    DropoutArgs dropout = dropout_values(info[11], info[12], L);
+    reg.keep_prob = dropout.keep_prob;
+    // Phase 2: memory.
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
     Array Y = typed_array(info[1], "Y", X.dtype, product(dims[L], m));
     auto weights = [&](int i) { return product(dims[i + 1], dims[i]); };
     auto biases = [&](int i) { return static_cast<size_t>(dims[i + 1]); };
     auto activations = [&](int i) { return product(dims[i + 1], m); };
-    auto Ws = per_layer(info[2], "W", X.dtype, L, weights);
-    auto Zs = per_layer(info[3], "Z", X.dtype, L, activations);
-    auto As = per_layer(info[4], "A", X.dtype, L, activations);
-    auto dAs = per_layer(info[5], "dA", X.dtype, L + 1, [&](int i) { return product(dims[i], m); });
-    auto dWs = per_layer(info[6], "dW", X.dtype, L, weights);
-    auto dbs = per_layer(info[7], "db", X.dtype, L, biases);
-    Regularization reg;
-    reg.lambd = finite_number(info[10], "lambd");
-    if (reg.lambd < 0) throw_range(info.Env(), "lambd must be >= 0");
-    DropoutArgs dropout = dropout_args(info[11], info[12], X.dtype, dims, m);
-    reg.keep_prob = dropout.keep_prob;
+    auto Ws = per_layer(Wv, "W", X.dtype, weights);
+    auto Zs = per_layer(Zv, "Z", X.dtype, activations);
+    auto As = per_layer(Av, "A", X.dtype, activations);
+    auto dAs = per_layer(dAv, "dA", X.dtype, [&](int i) { return product(dims[i], m); });
+    auto dWs = per_layer(dWv, "dW", X.dtype, weights);
+    auto dbs = per_layer(dbv, "db", X.dtype, biases);
+    dropout_memory(dropout, X.dtype, dims, m);
     size_t widest = 0;
     for (int l = 1; l <= L; ++l) widest = std::max(widest, product(dims[l], m));
     with_dtype(X.dtype, [&](auto t) {
@@ -283,13 +299,12 @@ Napi::Value ModelBackward(const Napi::CallbackInfo& info) {
 // update(Ps, dPs, learningRate): P -= learningRate * dP for each pair.
 Napi::Value Update(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    std::vector<Array> Ps = typed_arrays(info[0], "P");
-    std::vector<Array> dPs = typed_arrays(info[1], "dP");
-    double lr = finite_number(info[2], "learningRate");
-    if (Ps.size() != dPs.size()) throw_range(info.Env(), "P and dP must pair up");
+    const std::vector<Napi::Value> Pv = elements(info[0], "P");
+    const std::vector<Napi::Value> dPv = elements(info[1], "dP", static_cast<long>(Pv.size()), "typed arrays (one per P)");
+    const double lr = finite_number(info[2], "learningRate");
+    std::vector<Array> Ps = typed_arrays(Pv, "P"), dPs;
     for (size_t i = 0; i < Ps.size(); ++i)
-      typed_array(info[1].As<Napi::Array>().Get(static_cast<uint32_t>(i)), "dP", Ps[i].dtype,
-                  Ps[i].length);
+      dPs.push_back(typed_array(dPv[i], "dP[" + std::to_string(i) + "]", Ps[i].dtype, Ps[i].length));
     for (size_t i = 0; i < Ps.size(); ++i) {
       with_dtype(Ps[i].dtype, [&](auto t) {
         using T = decltype(t);
@@ -314,14 +329,13 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
     if (!(t >= 1 && t <= 9007199254740991.0) || std::floor(t) != t) throw_range(env, "t must be an integer >= 1");
     const bool corrected = !info[7].IsNull() && !info[7].IsUndefined();
     // Phase 1: every list element (getters may run); phase 2: their memory.
+    static const char* const kNames[6] = {"Ps", "Gs", "vs", "ss", "vHats", "sHats"};
     std::vector<Napi::Value> lists[6];
-    const int count = info[1].IsArray() ? static_cast<int>(info[1].As<Napi::Array>().Length()) : -1;
-    for (int k = 0; k < 6; ++k) {
-      const Napi::Value v = info[k < 4 ? 1 + k : 3 + k];
+    lists[0] = elements(info[1], "Ps");
+    const long count = static_cast<long>(lists[0].size());
+    for (int k = 1; k < 6; ++k) {
       if (k >= 4 && !corrected) continue;
-      if (!v.IsArray() || static_cast<int>(v.As<Napi::Array>().Length()) != count)
-        throw_range(env, "Ps, Gs, vs, ss (and vHats, sHats) must be arrays of equal length");
-      for (int i = 0; i < count; ++i) lists[k].push_back(v.As<Napi::Array>().Get(i));
+      lists[k] = elements(info[k < 4 ? 1 + k : 3 + k], kNames[k], count, "typed arrays (one per P)");
     }
     const OptimizerSettings& o = settings.optimizer;
     std::vector<Array> arrays[6];
@@ -353,9 +367,10 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
 // l2Cost(Ws, m, lambd): (1/m) * (lambd/2) * (sum(W1^2) + ... + sum(WL^2)).
 Napi::Value L2Cost(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    std::vector<Array> Ws = typed_arrays(info[0], "W");
-    int m = positive_int(info[1], "m");
-    double lambd = finite_number(info[2], "lambd");
+    const std::vector<Napi::Value> Wv = elements(info[0], "W");
+    const int m = positive_int(info[1], "m");
+    const double lambd = finite_number(info[2], "lambd");
+    const std::vector<Array> Ws = typed_arrays(Wv, "W");
     double squares = 0.0;
     for (const Array& w : Ws) {
       squares += with_dtype(w.dtype, [&](auto t) {
@@ -372,22 +387,30 @@ Napi::Value L2Cost(const Napi::CallbackInfo& info) {
 // Ws and bs are perturbed during the call and restored exactly.
 Napi::Value GradcheckCosts(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
-    std::vector<int> dims = layer_dims(info[4], "dims");
-    int m = positive_int(info[5], "m");
+    // Phase 1: JavaScript values.
+    const std::vector<int> dims = layer_dims(info[4], "dims");
+    const int m = positive_int(info[5], "m");
     const int L = static_cast<int>(dims.size()) - 1;
     const Architecture arch = architecture(info[11], L);
-    double lambd = finite_number(info[6], "lambd"), epsilon = finite_number(info[7], "epsilon");
+    const double lambd = finite_number(info[6], "lambd"), epsilon = finite_number(info[7], "epsilon");
+    const auto Wv = layer_list(info[2], "W", L), bv = layer_list(info[3], "b", L);
+    // Phase 2: memory.
     Array X = typed_array(info[0], "X");
     typed_array(info[0], "X", X.dtype, product(dims[0], m));
     Array Y = typed_array(info[1], "Y", X.dtype, product(dims[L], m));
-    auto Ws = per_layer(info[2], "W", X.dtype, L, [&](int i) { return product(dims[i + 1], dims[i]); });
-    auto bs = per_layer(info[3], "b", X.dtype, L, [&](int i) { return static_cast<size_t>(dims[i + 1]); });
+    auto Ws = per_layer(Wv, "W", X.dtype, [&](int i) { return product(dims[i + 1], dims[i]); });
+    auto bs = per_layer(bv, "b", X.dtype, [&](int i) { return static_cast<size_t>(dims[i + 1]); });
     Array index = typed_array(info[8], "index");
     if (index.dtype != DType::Float64) throw_type(info.Env(), "index must be a Float64Array");
     Array Jp = typed_array(info[9], "Jplus", DType::Float64, index.length);
     Array Jm = typed_array(info[10], "Jminus", DType::Float64, index.length);
     std::vector<long> idx(index.length);
-    for (size_t i = 0; i < index.length; ++i) idx[i] = static_cast<long>(index.as<double>()[i]);
+    for (size_t i = 0; i < index.length; ++i) {
+      const double d = index.as<double>()[i];
+      // Range-checked against the parameters by gradcheck_costs; here only made a valid long.
+      if (!(d >= 0 && d <= 9007199254740991.0) || std::floor(d) != d) throw_range(info.Env(), "index values must be integers >= 0");
+      idx[i] = static_cast<long>(d);
+    }
     double J = with_dtype(X.dtype, [&](auto t) {
       using T = decltype(t);
       Parameters<T> p{dims, layer_views<T>(Ws), layer_views<T>(bs), arch.hidden, arch.head};

@@ -13,12 +13,13 @@ namespace addon {
 namespace {
 
 uint32_t seed_value(const Napi::Value& v) {
-  if (!v.IsNumber()) throw_type(v.Env(), "seed must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= 4294967295.0) || std::floor(d) != d)
-    throw_range(v.Env(), "seed must be an integer in [0, 2^32 - 1]");
-  return static_cast<uint32_t>(d);
+  return static_cast<uint32_t>(integer_in(v, "seed", 0, 4294967295.0));
 }
+
+// Marks the JS objects that wrap a RandomState. Checking the tag runs no
+// JavaScript (instanceof would: a Proxy's getPrototypeOf trap, or a
+// Symbol.hasInstance), so From() may be called in either argument phase.
+constexpr napi_type_tag kRandomStateTag = {0x6465'6570'6e65'7472ULL, 0x616e'646f'6d73'7461ULL};
 
 }  // namespace
 
@@ -36,11 +37,14 @@ Napi::Function RandomStateWrap::Define(Napi::Env env) {
 RandomStateWrap::RandomStateWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<RandomStateWrap>(info) {
   rs_.seed(info.Length() > 0 ? seed_value(info[0]) : 0u);
+  if (napi_type_tag_object(info.Env(), info.This(), &kRandomStateTag) != napi_ok)
+    throw_type(info.Env(), "RandomState could not tag its object");
 }
 
 RandomState& RandomStateWrap::From(const Napi::Value& v, const char* name) {
   Napi::Env env = v.Env();
-  if (!v.IsObject() || !v.As<Napi::Object>().InstanceOf(addon_data(env).random_state.Value()))
+  bool tagged = false;
+  if (!v.IsObject() || napi_check_object_type_tag(env, v, &kRandomStateTag, &tagged) != napi_ok || !tagged)
     throw_type(env, std::string(name) + " must be a native RandomState");
   return Unwrap(v.As<Napi::Object>())->rs_;
 }
@@ -123,12 +127,11 @@ namespace {
 Napi::Value InitWeights(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
+    // Phase 1: JavaScript values.
     RandomState& rs = RandomStateWrap::From(info[0], "rng");
-    int n = positive_int(info[2], "n"), k = positive_int(info[3], "k");
-    Array W = typed_array(info[1], "W");
-    typed_array(info[1], "W", W.dtype, static_cast<size_t>(n) * k);
-    std::string method = info[4].ToString();
-    double scale = finite_number(info[5], "scale");
+    const int n = positive_int(info[2], "n"), k = positive_int(info[3], "k");
+    const std::string method = string_value(info[4], "method");
+    const double scale = finite_number(info[5], "scale");
     InitMethod m;
     if (method == "deep") m = InitMethod::Deep;
     else if (method == "he") m = InitMethod::He;
@@ -136,6 +139,9 @@ Napi::Value InitWeights(const Napi::CallbackInfo& info) {
     else if (method == "scaled") m = InitMethod::Scaled;
     else if (method == "zeros") m = InitMethod::Zeros;
     else throw_range(env, "unknown init method '" + method + "'");
+    // Phase 2: memory.
+    Array W = typed_array(info[1], "W");
+    typed_array(info[1], "W", W.dtype, static_cast<size_t>(n) * k);
     with_dtype(W.dtype, [&](auto t) {
       using T = decltype(t);
       init_weights<T>(W.as<T>(), rs, n, k, m, scale);
@@ -147,9 +153,7 @@ Napi::Value InitWeights(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_rng(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = RandomStateWrap::Define(env);
-  addon_data(env).random_state = Napi::Persistent(ctor);
-  exports.Set("RandomState", ctor);
+  exports.Set("RandomState", RandomStateWrap::Define(env));
   exports.Set("initWeights", Napi::Function::New(env, InitWeights, "initWeights"));
 }
 

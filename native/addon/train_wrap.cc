@@ -25,25 +25,23 @@ namespace {
 Napi::Value Train(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    std::vector<int> dims = layer_dims(info[4], "dims");
+    const std::vector<int> dims = layer_dims(info[4], "dims");
     const int L = static_cast<int>(dims.size()) - 1;
-    int m = positive_int(info[5], "m");
-    double lr = finite_number(info[6], "learningRate");
-    double iterations = finite_number(info[7], "iterations");
-    double log_every = finite_number(info[8], "logEvery");
-    if (iterations < 0 || log_every < 0) throw_range(env, "iterations and logEvery must be >= 0");
+    const int m = positive_int(info[5], "m");
+    const double lr = finite_number(info[6], "learningRate");
+    const long iterations = static_cast<long>(integer_in(info[7], "iterations", 0, 2147483647.0));
+    const long log_every = static_cast<long>(integer_in(info[8], "logEvery", 0, 2147483647.0));  // 0: never
     Napi::Function on_log = info[9].IsFunction() ? info[9].As<Napi::Function>() : Napi::Function();
 
     // Every JavaScript value first (list elements may run getters), then the
-    // memory behind them; re-read after each callback: JavaScript code that
+    // memory behind them; read again after each callback: JavaScript code that
     // ran in between could have detached, shrunk or replaced a buffer.
     auto read = [&]() {
-      if (!info[2].IsArray() || !info[3].IsArray() || info[2].As<Napi::Array>().Length() != static_cast<uint32_t>(L) ||
-          info[3].As<Napi::Array>().Length() != static_cast<uint32_t>(L))
-        throw_range(env, "W and b must hold one array per layer");
       std::vector<Napi::Value> values{info[0], info[1]};
-      for (int l = 1; l <= L; ++l) values.push_back(info[2].As<Napi::Array>().Get(l - 1));
-      for (int l = 1; l <= L; ++l) values.push_back(info[3].As<Napi::Array>().Get(l - 1));
+      for (const Napi::Value& list : {info[2], info[3]}) {
+        const std::vector<Napi::Value> layers = elements(list, "W and b", L, "typed arrays (one per layer)");
+        values.insert(values.end(), layers.begin(), layers.end());
+      }
       values.push_back(info[10]);
       std::vector<Array> a;
       Array X = typed_array(values[0], "X");
@@ -56,7 +54,7 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
       return a;
     };
     const std::vector<Array> arrays = read();
-    auto unchanged = [&]() {
+    auto same = [&]() {
       std::vector<Array> now = read();
       for (size_t i = 0; i < now.size(); ++i)
         if (now[i].data != arrays[i].data || now[i].length != arrays[i].length) return false;
@@ -72,14 +70,14 @@ Napi::Value Train(const Napi::CallbackInfo& info) {
       }
       TrainSettings settings;
       settings.learning_rate = lr;
-      settings.epochs = static_cast<long>(iterations);
-      settings.log_every = static_cast<long>(log_every);
+      settings.epochs = iterations;
+      settings.log_every = log_every;
       TrainLog log;
       if (!on_log.IsEmpty()) {
         log = [&](const EpochReport& r) {
           Napi::Value keep = on_log.Call({Napi::Number::New(env, static_cast<double>(r.epoch)),
                                           Napi::Number::New(env, r.cost)});
-          if (!unchanged()) throw_type(env, "an array was detached, resized or replaced during training");
+          if (!unchanged(same)) throw_type(env, "an array was detached, resized or replaced during training");
           return !(keep.IsBoolean() && !keep.As<Napi::Boolean>().Value());
         };
       }
@@ -139,10 +137,11 @@ Napi::Value TrainMiniBatch(const Napi::CallbackInfo& info) {
       if (!on_log.IsEmpty()) {
         log = [&](const EpochReport& r) {
           on_log.Call({Napi::Number::New(env, static_cast<double>(r.epoch)), Napi::Number::New(env, r.cost)});
-          const FitArrays now = fit_arrays(fit_values(info), arrays.X.dtype, dims.front(), dims.back(), settings.epochs);
-          Array flat_now = typed_array(info[7], "parameters", arrays.X.dtype, p.count());
-          if (!same_arrays(arrays, now) || flat_now.data != flat.data)
-            throw_type(env, "an array was detached, resized or replaced during training");
+          const bool same = unchanged([&] {
+            const FitArrays now = fit_arrays(fit_values(info), arrays.X.dtype, dims.front(), dims.back(), settings.epochs);
+            return same_arrays(arrays, now) && typed_array(info[7], "parameters", arrays.X.dtype, p.count()).data == flat.data;
+          });
+          if (!same) throw_type(env, "an array was detached, resized or replaced during training");
           return true;
         };
       }

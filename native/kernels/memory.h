@@ -16,8 +16,18 @@ class AllocationTooLarge : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Bytes of memory available to new allocations (Linux: MemAvailable).
+// Bytes of memory available to new allocations: Linux's MemAvailable, or
+// less when a control group limits this process (a container, a Kubernetes
+// pod): see cgroup_headroom.
 size_t available_memory();
+
+// What the control groups of this process leave before their memory limit
+// (cgroup v2 memory.max, v1 memory.limit_in_bytes, at the process's own level
+// or any level above it): the smallest limit minus what its group uses, page
+// cache the kernel can reclaim (inactive_file) not counted as used. SIZE_MAX
+// when no limit applies. `root` prefixes every path read ("" in use; tests
+// pass a directory holding a fake /proc/self/cgroup and /sys/fs/cgroup).
+size_t cgroup_headroom(const std::string& root);
 
 // Throws AllocationTooLarge naming `what` when `bytes` exceed available_memory().
 void check_allocation(double bytes, const std::string& what);

@@ -6,6 +6,9 @@
 // Runs the public kernels at the level this CPU has; ctest runs it again with
 // DEEPNET_SIMD=avx2 and =portable (test_elementwise tests the vector tables
 // level by level, and vmath). Exits non-zero on any failure.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "dropout.h"
 #include "forward.h"
 #include "l2.h"
+#include "memory.h"
 #include "reduce.h"
 #include "rng.h"
 #include "threads.h"
@@ -238,6 +242,69 @@ void test_first_non_finite() {
   check(ok, std::string("first_non_finite<") + (sizeof(T) == 8 ? "double" : "float") + "> finds the first NaN or Inf");
 }
 
+// A fake filesystem for cgroup_headroom: `files` maps paths under root to contents.
+std::string fake_root(const std::vector<std::pair<std::string, std::string>>& files) {
+  char tmpl[] = "/tmp/deepnet-cgroup-XXXXXX";
+  const std::string root = mkdtemp(tmpl);
+  for (const auto& [path, text] : files) {
+    for (size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1))
+      mkdir((root + path.substr(0, at)).c_str(), 0755);
+    if (FILE* f = std::fopen((root + path).c_str(), "w")) {
+      std::fputs(text.c_str(), f);
+      std::fclose(f);
+    }
+  }
+  return root;
+}
+
+void test_cgroup_headroom() {
+  const size_t MiB = 1 << 20;
+  check(cgroup_headroom("/nonexistent-root") == SIZE_MAX, "no /proc/self/cgroup: no limit");
+  // cgroup v2, a pod's container: the pod's 512 MiB less 100 MiB used (4 MiB of it reclaimable
+  // page cache), below it a group without a limit; above it a 300 MiB group using 200 MiB.
+  const std::string v2 = fake_root({
+      {"/proc/self/cgroup", "0::/kubepods/pod1/c1\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/c1/memory.max", "max\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/memory.max", "536870912\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/memory.current", "104857600\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/memory.stat", "anon 100\nfile 9\ninactive_file 4194304\n"},
+  });
+  check(cgroup_headroom(v2) == 416 * MiB, "cgroup v2: memory.max - (memory.current - inactive_file)");
+  const std::string v2parent = fake_root({
+      {"/proc/self/cgroup", "0::/kubepods/pod1\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/memory.max", "536870912\n"},
+      {"/sys/fs/cgroup/kubepods/pod1/memory.current", "0\n"},
+      {"/sys/fs/cgroup/kubepods/memory.max", "314572800\n"},
+      {"/sys/fs/cgroup/kubepods/memory.current", "209715200\n"},
+  });
+  check(cgroup_headroom(v2parent) == 100 * MiB, "cgroup v2: a parent's tighter limit counts");
+  // cgroup v1 in a container: /proc/self/cgroup names a path the container's mount does not
+  // show (its own group is the mount's root); other controllers' lines are ignored.
+  const std::string v1 = fake_root({
+      {"/proc/self/cgroup", "5:cpu,cpuacct:/docker/abc\n4:memory:/docker/abc\n0::/\n"},
+      {"/sys/fs/cgroup/memory/memory.limit_in_bytes", "1073741824\n"},
+      {"/sys/fs/cgroup/memory/memory.usage_in_bytes", "268435456\n"},
+      {"/sys/fs/cgroup/memory/memory.stat", "cache 5\ntotal_inactive_file 0\n"},
+  });
+  check(cgroup_headroom(v1) == 768 * MiB, "cgroup v1: memory.limit_in_bytes - memory.usage_in_bytes");
+  const std::string unlimited = fake_root({
+      {"/proc/self/cgroup", "4:memory:/\n"},
+      {"/sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n"},
+      {"/sys/fs/cgroup/memory/memory.usage_in_bytes", "268435456\n"},
+  });
+  check(cgroup_headroom(unlimited) == SIZE_MAX, "cgroup v1 without a limit (its huge 'unlimited' value)");
+  const std::string over = fake_root({
+      {"/proc/self/cgroup", "0::/\n"},
+      {"/sys/fs/cgroup/memory.max", "1048576\n"},
+      {"/sys/fs/cgroup/memory.current", "2097152\n"},
+  });
+  check(cgroup_headroom(over) == 0, "a group over its limit leaves nothing");
+  for (const std::string& r : {v2, v2parent, v1, unlimited, over}) {
+    const std::string rm = "rm -rf '" + r + "'";
+    check(std::system(rm.c_str()) == 0, "cleanup " + r);
+  }
+}
+
 int main() {
   set_num_threads(2);  // the large shapes run split over two threads, against serial twins
   std::printf("simd: %s\n", simd_level_name());
@@ -250,6 +317,7 @@ int main() {
   test_reduce_and_cost();
   test_first_non_finite<double>();
   test_first_non_finite<float>();
+  test_cgroup_headroom();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }
