@@ -1,6 +1,6 @@
 // One deepnet mini-batch measurement in its own process (the backend and
 // thread count are fixed when the addon loads). Prints one JSON line.
-//   node bench/minibatch_run.js '{"layers":[2,5,2,1],"m":300,"batch":64,"head":"sigmoid",
+//   node bench/minibatch_run.js '{"layers":[2,5,2,1],"m":300,"batch":64,"head":"sigmoid","layout":"columns",
 //                                 "dtype":"float64","epochs":20,"reps":5,"optimizer":"adam"}'
 // The data is bench/minibatch_numpy.py's (numpy's RandomState(0)), drawn row
 // by row into the dtype (no temporary inflates the peak memory); the model
@@ -23,18 +23,21 @@ const baseline = kb('VmRSS');
 
 const K = layers[layers.length - 1];
 const rng = new deepnet.RandomState(0);
-const X = deepnet.zeros(layers[0], m, dtype);
+// layout 'rows': the same values, examples as rows (X^T, as PyTorch holds them).
+const rows = spec.layout === 'rows';
+const X = rows ? deepnet.zeros(m, layers[0], dtype) : deepnet.zeros(layers[0], m, dtype);
 const row = new Float64Array(m);
 for (let r = 0; r < layers[0]; r++) {
   rng.native.fillRand(row);
-  X.data.set(row, r * m);
+  if (rows) for (let j = 0; j < m; j++) X.data[j * layers[0] + r] = row[j];
+  else X.data.set(row, r * m);
 }
 rng.native.fillRand(row);
-const Y = deepnet.zeros(1, m, dtype);
+const Y = rows ? deepnet.zeros(m, 1, dtype) : deepnet.zeros(1, m, dtype);
 for (let j = 0; j < m; j++) Y.data[j] = spec.head === 'sigmoid' ? (row[j] < 0.5 ? 1 : 0) : Math.floor(row[j] * K);
 const model = new deepnet.Model({ layers, output: spec.head, init: 'he', seed: 3, dtype });
 const fit = (epochs) => model.fitSync(X, Y, { optimizer: spec.optimizer, learningRate: spec.learning_rate ?? 0.0007,
-  batchSize: spec.batch, epochs, shuffleSeed: 10 });
+  batchSize: spec.batch, epochs, shuffleSeed: 10, ...(rows ? { layout: 'rows' } : {}) });
 fit(1);  // warm-up
 const times = [];
 let cost;

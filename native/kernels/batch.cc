@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "elementwise.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -25,19 +26,27 @@ void copy_columns(T* B, const T* X, int rows, long m, long j0, int count) {
   });
 }
 
+namespace reference {
+template <typename T>
+void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int count, int e0, int e1) {
+  for (int j = e0; j < e1; ++j) {
+    const T* r = R + (idx ? static_cast<long>(idx[j]) : j0 + j) * rows;
+    for (int i = 0; i < rows; ++i) B[static_cast<long>(i) * count + j] = r[i];
+  }
+}
+}  // namespace reference
+
 template <typename T>
 void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int count) {
-  // Blocks of 16 examples: each source row is read once, contiguously, and
-  // the writes of one block stay in a few cache lines per destination row.
+  // Blocks of 16 examples per task: each source row is read once,
+  // contiguously, and the writes of one block stay in a few cache lines per
+  // destination row (the vector body transposes them in registers).
   constexpr int kBlock = 16;
+  const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   parallel_rows((count + kBlock - 1) / kBlock, static_cast<long>(kBlock) * rows, [&](long q0, long q1) {
-    for (long q = q0; q < q1; ++q) {
-      const int j_end = static_cast<int>(q * kBlock + kBlock < count ? q * kBlock + kBlock : count);
-      for (int j = static_cast<int>(q * kBlock); j < j_end; ++j) {
-        const T* r = R + (idx ? static_cast<long>(idx[j]) : j0 + j) * rows;
-        for (int i = 0; i < rows; ++i) B[static_cast<long>(i) * count + j] = r[i];
-      }
-    }
+    const int e0 = static_cast<int>(q0 * kBlock), e1 = static_cast<int>(std::min<long>(count, q1 * kBlock));
+    if (simd) simd->gather_rows(B, R, idx, j0, rows, count, e0, e1);
+    else reference::gather_rows(B, R, idx, j0, rows, count, e0, e1);
   });
 }
 
@@ -60,6 +69,7 @@ void transpose(T* out, const T* X, int rows, long cols) {
   template void gather_columns<T>(T*, const T*, const int32_t*, int, long, int);        \
   template void copy_columns<T>(T*, const T*, int, long, long, int);                    \
   template void gather_rows<T>(T*, const T*, const int32_t*, long, int, int);            \
+  template void reference::gather_rows<T>(T*, const T*, const int32_t*, long, int, int, int, int); \
   template void transpose<T>(T*, const T*, int, long);
 DEEPNET_INSTANTIATE(float)
 DEEPNET_INSTANTIATE(double)

@@ -28,4 +28,11 @@ void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int co
 template <typename T>
 void transpose(T* out, const T* X, int rows, long cols);
 
+namespace reference {
+// gather_rows for the batch positions e0 <= j < e1, element by element (the
+// vector body's twin, tested against it).
+template <typename T>
+void gather_rows(T* B, const T* R, const int32_t* idx, long j0, int rows, int count, int e0, int e1);
+}  // namespace reference
+
 }  // namespace deepnet

@@ -37,6 +37,10 @@ inline bool simd_avx2_or_better() {
 #define DEEPNET_TARGET_AVX2
 #endif
 
+// The per-level files' small vector helpers: always inlined into their
+// callers, so they are compiled for the caller's level.
+#define DEEPNET_X86_INLINE __attribute__((always_inline)) static inline
+
 #if defined(__aarch64__)
 #define DEEPNET_HAS_NEON 1
 #else

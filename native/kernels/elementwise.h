@@ -18,6 +18,8 @@
 // in the same order whatever the vector width.
 #pragma once
 
+#include <cstdint>
+
 #include "activations.h"
 #include "cost.h"
 #include "cpu.h"
@@ -53,6 +55,8 @@ struct ElementwiseKernels {
   void (*scale_by)(T* X, T s, long size) = nullptr;
   // reduce.h.
   long (*first_non_finite)(const T* a, long n) = nullptr;
+  // batch.h's gather_rows, for the batch positions e0 <= j < e1.
+  void (*gather_rows)(T* B, const T* R, const int32_t* idx, long j0, int rows, int count, int e0, int e1) = nullptr;
 };
 
 // vmath's functions over n doubles, y may be x (the tests and the benchmark

@@ -20,6 +20,8 @@
 #include "heads_simd.h"
 #include "optimizers_simd.h"
 #include "reduce_simd.h"
+#include "transpose_simd.h"
+#include "batch_simd.h"
 
 namespace deepnet {
 namespace DEEPNET_LEVEL {
@@ -44,6 +46,7 @@ constexpr ElementwiseKernels<T> kernels() {
   k.divide_by = arith::divide_by<T>;
   k.scale_by = arith::scale_by<T>;
   k.first_non_finite = reduce::first_non_finite<T>;
+  k.gather_rows = batch::gather_rows<T>;
   return k;
 }
 

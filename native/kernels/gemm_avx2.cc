@@ -81,14 +81,14 @@ struct Vec<float> {
   }
 };
 
-#include "gemm_x86_transpose.h"
+#include "transpose_simd.h"
 #include "gemm_x86_tiles.h"
 
 // Packed path: 6 rows x 2 vectors (double 6x8, float 6x16): 12 accumulators
 // + 2 B vectors + 1 broadcast of A, 15 of the 16 registers; 12 independent
 // FMA chains hide the FMA latency on 2 FMA pipes.
 template <typename T>
-using Packed = PackedKernel<T, 6, 2>;
+using Packed = PackedKernel<T, 6, 2, 50>;
 
 // Thin tiles: R rows (a problem's row tiles have R or R - 1, at most
 // kThinRows) by V vectors: at least 8 accumulators where the rows allow, to

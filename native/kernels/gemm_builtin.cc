@@ -91,7 +91,7 @@
 // Files: this one dispatches (and holds the portable and NEON micro-kernels);
 // gemm_packed.h is the ISA-free machinery (problem, threads, packing, cache
 // blocking); the x86 paths are written once for any vector width
-// (gemm_x86_tiles.h, gemm_x86_paths.h, gemm_x86_transpose.h) and compiled
+// (gemm_x86_tiles.h, gemm_x86_paths.h, transpose_simd.h) and compiled
 // per level by gemm_avx2.cc and gemm_avx512.cc.
 #include <algorithm>
 #include <cmath>
@@ -150,6 +150,7 @@ void micro_portable(int n, int kc, const T* A, const T* B, T* C, idx ldc, T alph
 template <typename T, int MR_, int NR_>
 struct PortableKernel {
   static constexpr int MR = MR_, NR = NR_;
+  static constexpr double l1_share = 0.5;  // of L1 for a B micro-panel (gemm_packed.h)
   static void micro(int m, int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha,
                     T beta) {
     using Fn = void (*)(int, int, const T*, const T*, T*, idx, T, T);
@@ -220,6 +221,7 @@ void micro_neon(int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha, T
 template <typename T>
 struct NeonKernel {
   static constexpr int MR = 6, NR = 4 * Neon<T>::lanes;
+  static constexpr double l1_share = 0.5;
   static void micro(int m, int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha,
                     T beta) {
     using Fn = void (*)(int, int, const T*, const T*, T*, idx, T, T);

@@ -10,10 +10,6 @@
 #include "gemm.h"
 #include "gemm_packed.h"
 
-// The levels' small vector helpers: always inlined into their callers, so
-// they are compiled for the caller's level.
-#define DEEPNET_X86_INLINE __attribute__((always_inline)) static inline
-
 namespace deepnet {
 namespace gemm_internal {
 

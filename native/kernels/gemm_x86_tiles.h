@@ -129,10 +129,12 @@ void micro_packed(int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha,
 }
 
 // A packed-path kernel (gemm_packed.h's Kern) from micro_packed: the micro
-// call for each row count of a bottom-edge panel, and the panels' interleave.
-template <typename T, int MR_, int NV>
+// call for each row count of a bottom-edge panel, the panels' interleave, and
+// the share of L1 its B micro-panel may take.
+template <typename T, int MR_, int NV, int L1_PERCENT>
 struct PackedKernel {
   static constexpr int MR = MR_, NR = NV * Vec<T>::lanes;
+  static constexpr double l1_share = L1_PERCENT / 100.0;  // of L1 for a B micro-panel (gemm_packed.h)
   static void micro(int m, int n, int kc, const T* A, const T* B, T* C, idx ldc, T alpha,
                     T beta) {
     using Fn = void (*)(int, int, const T*, const T*, T*, idx, T, T);

@@ -6,7 +6,8 @@
 // arrays (which no kernel may write) and special values; then AVX-512's
 // results against AVX2's, which must be the same bits for every kernel (each
 // element, each softmax column, gets the same operations at both widths).
-// And vmath's exp, expm1, tanh and log against glibc, and across the levels.
+// And vmath's exp, expm1, tanh and log against glibc, and across the levels;
+// and a batch's gather from rows (batch_simd.h) against its twin.
 //
 // The levels tested are those up to simd_level(), so ctest runs this once,
 // at the best level. Exits non-zero on any failure, 77 (skipped) where no
@@ -23,6 +24,7 @@
 
 #include "activations.h"
 #include "backward.h"
+#include "batch.h"
 #include "check.h"
 #include "cost.h"
 #include "cpu.h"
@@ -473,6 +475,41 @@ void test_vmath() {
 
 }  // namespace
 
+// gather_rows: a batch of `count` examples (rows of R, by idx or from j0)
+// into B (rows, count), for position ranges with every tail (e0 and e1 on and
+// off a lanes boundary, feature counts below, at and past a block of lanes),
+// against the reference, bit for bit, with guards after B.
+template <typename T>
+void test_gather_rows() {
+  std::mt19937 gen(7);
+  for (const Level& level : levels()) {
+    for (int rows : {1, 3, 4, 7, 8, 9, 16, 17, 30, 784}) {
+      for (int count : {1, 5, 8, 13, 16, 33}) {
+        const int examples = 3 * count + 5;
+        std::vector<T> R(static_cast<size_t>(examples) * rows);
+        for (T& x : R) x = T(std::uniform_real_distribution<double>(-1, 1)(gen));
+        std::vector<int32_t> idx(count);
+        for (int32_t& i : idx) i = static_cast<int32_t>(gen() % examples);
+        for (const bool indexed : {true, false}) {
+          for (const std::pair<int, int> range : {std::pair<int, int>{0, count}, {1, count}, {0, count - 1}, {count / 2, count}}) {
+            if (range.first >= range.second) continue;
+            std::vector<T> want(static_cast<size_t>(rows) * count + kGuard, T(-7)), got = want;
+            const int32_t* ix = indexed ? idx.data() : nullptr;
+            reference::gather_rows(want.data(), R.data(), ix, 2, rows, count, range.first, range.second);
+            level.kernels->of<T>().gather_rows(got.data(), R.data(), ix, 2, rows, count, range.first, range.second);
+            ++g_checks;
+            if (std::memcmp(want.data(), got.data(), want.size() * sizeof(T)) != 0) {
+              ++g_failures;
+              std::printf("FAIL %s gather_rows<%s> rows %d count %d [%d, %d) %s: differs from the reference\n", level.name,
+                          sizeof(T) == 8 ? "double" : "float", rows, count, range.first, range.second, indexed ? "indexed" : "from j0");
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 int main() {
   std::printf("simd: %s\n", simd_level_name());
   if (levels().empty()) {
@@ -490,6 +527,8 @@ int main() {
   test_arith<double>();
   test_arith<float>();
   test_vmath();
+  test_gather_rows<double>();
+  test_gather_rows<float>();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }

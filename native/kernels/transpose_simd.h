@@ -1,7 +1,8 @@
-// In-register transposes for the built-in gemm's packing, in 256-bit AVX
-// vectors, which every x86 vector level has. Included by the per-level
-// kernel files (gemm_avx2.cc, gemm_avx512.cc) inside their level namespace,
-// after their target pragma: no includes here.
+// In-register transposes in 256-bit AVX vectors, which every x86 vector
+// level has: the built-in gemm's packing, and a batch's gather from rows
+// (batch_simd.h). Included by the per-level files (gemm_avx2.cc,
+// gemm_avx512.cc, elementwise_level.h) inside their level namespace, after
+// their target pragma: no includes here.
 //
 //   transpose_block  one lanes x lanes block (4 doubles, 8 floats)
 //   pack_transposed  dst (kc, W) <- an (m, kc) block, transposed (thin NT path)
@@ -43,7 +44,7 @@ DEEPNET_X86_INLINE void transpose8(const __m256 r[8], __m256 c[8]) {
 // dst[j][0:lanes] (row stride W) <- element k + j of rows[0:lanes]; with
 // NULLABLE, a null row reads as zeros.
 template <bool NULLABLE>
-DEEPNET_X86_INLINE void transpose_block(const float* const* rows, int k, float* dst, idx W) {
+DEEPNET_X86_INLINE void transpose_block(const float* const* rows, int k, float* dst, std::ptrdiff_t W) {
   __m256 r[8], c[8];
   for (int i = 0; i < 8; ++i)
     r[i] = !NULLABLE || rows[i] ? _mm256_loadu_ps(rows[i] + k) : _mm256_setzero_ps();
@@ -51,7 +52,7 @@ DEEPNET_X86_INLINE void transpose_block(const float* const* rows, int k, float* 
   for (int j = 0; j < 8; ++j) _mm256_storeu_ps(dst + j * W, c[j]);
 }
 template <bool NULLABLE>
-DEEPNET_X86_INLINE void transpose_block(const double* const* rows, int k, double* dst, idx W) {
+DEEPNET_X86_INLINE void transpose_block(const double* const* rows, int k, double* dst, std::ptrdiff_t W) {
   __m256d r[4], c[4];
   for (int i = 0; i < 4; ++i)
     r[i] = !NULLABLE || rows[i] ? _mm256_loadu_pd(rows[i] + k) : _mm256_setzero_pd();
@@ -62,7 +63,7 @@ DEEPNET_X86_INLINE void transpose_block(const double* const* rows, int k, double
 // dst (kc, W) <- the (m, kc) block at src (row stride ld), transposed:
 // dst[k][i] = src[i * ld + k], zero for m <= i < W (W a multiple of lanes).
 template <typename T>
-void pack_transposed(const T* src, idx ld, int m, int kc, T* dst, int W) {
+void pack_transposed(const T* src, std::ptrdiff_t ld, int m, int kc, T* dst, int W) {
   constexpr int L = kLanes256<T>;
   for (int i0 = 0; i0 < W; i0 += L) {
     const T* rows[L];
