@@ -80,11 +80,24 @@ constexpr double kMinFlopsPerTask = 1e6;
 
 // Runs body(u0, u1) over [0, units) cut into one range per task, as many
 // tasks as there are threads and work to share (just the call when one).
+// The tasks a product of p's size is worth, before the units cap them.
+template <typename T>
+int tasks_for(const Problem<T>& p) {
+  const double flops = 2.0 * p.M * p.N * p.K;
+  return std::max(1, static_cast<int>(std::min<double>(num_threads(), flops / kMinFlopsPerTask)));
+}
+
+// The share of the work the busiest of `tasks` tasks does when `units` equal
+// units are cut into ranges of whole units, over the ideal 1 / tasks (1 when
+// they split evenly).
+inline double imbalance(int units, int tasks) {
+  tasks = std::min(tasks, units);
+  return static_cast<double>((units + tasks - 1) / tasks) * tasks / units;
+}
+
 template <typename T, typename Body>
 void split_tasks(const Problem<T>& p, int units, const Body& body) {
-  const double flops = 2.0 * p.M * p.N * p.K;
-  int tasks = static_cast<int>(std::min<double>(num_threads(), flops / kMinFlopsPerTask));
-  tasks = std::max(1, std::min(tasks, units));
+  const int tasks = std::min(tasks_for(p), units);
   if (tasks == 1) {
     body(0, units);
     return;
@@ -269,14 +282,18 @@ void gemm_block(const Problem<T>& p, int i0, int i1, int j0, int j1) {
   }
 }
 
-// Splits C into one rectangle per thread and runs them. The split is over N
-// when M <= N (each task then re-packs A, the smaller operand), over M
-// otherwise, on whole micro-panel boundaries.
+// Splits C into one rectangle per thread and runs them, on whole micro-panel
+// boundaries: over N when M <= N (each task then re-packs A, the smaller
+// operand), over M otherwise, unless the other side splits more evenly (N =
+// 128 is under three 48-column panels of AVX-512's float kernel: over N the
+// busier task would do two thirds).
 template <typename T, typename Kern>
 void gemm_packed(const Problem<T>& p) {
   constexpr int MR = Kern::MR, NR = Kern::NR;
   const int n_units = (p.N + NR - 1) / NR, m_units = (p.M + MR - 1) / MR;
-  const bool split_n = p.M <= p.N ? n_units >= 2 || m_units < 2 : m_units < 2;
+  const int tasks = tasks_for(p);
+  const double n_load = imbalance(n_units, tasks), m_load = imbalance(m_units, tasks);
+  const bool split_n = n_load == m_load ? (p.M <= p.N ? n_units >= 2 || m_units < 2 : m_units < 2) : n_load < m_load;
   if (split_n)
     split_tasks(p, n_units, [&](int u0, int u1) {
       gemm_block<T, Kern>(p, 0, p.M, u0 * NR, std::min(p.N, u1 * NR));

@@ -4,8 +4,9 @@
 //   W1 [12288, 20, 7, 5, 1], m = 209 (the first layer's two big products)
 //   W2 [784, 256, 128, 1],   m = 8192
 //   W3 [2, 20, 3, 1],        m = 211 (tiny: per-call overhead is what counts)
-// Each is timed alternately with OpenBLAS and gemm(), the dispatcher, best
-// of several repetitions, since the machine may be shared. "path" is the
+// Each is timed with the built-in kernel, OpenBLAS and gemm() (the
+// dispatcher), one after the other, best of several repetitions, since the
+// machine may be shared. "path" is the
 // built-in kernel's: unpacked (thin, thin NT or dot) or packed; gemm() picks
 // the built-in kernel on the unpacked ones and any with K <= 64 (see gemm.h).
 // After each network, its products' summed time per step with each. Then,
@@ -110,14 +111,24 @@ Times bench(const Shape& s, int threads, int reps) {
       lib->sgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0f, A.data(), a_cols, B.data(),
                  b_cols, 0.0f, C.data(), s.N);
   };
-  builtin();
-  if (lib) blas();
-  Times t{1e30, lib ? 1e30 : 0, 1e30};
-  for (int r = 0; r < reps; ++r) {
-    t.builtin = std::min(t.builtin, best_seconds(flops, 1, builtin));
-    if (lib) t.blas = std::min(t.blas, best_seconds(flops, 1, blas));
-    t.dispatch = std::min(t.dispatch, best_seconds(flops, 1, dispatch));
+  // Each backend timed on its own: OpenBLAS's threads spin for a while after
+  // each call (about 0.1 s by default), which would take a core from the
+  // built-in kernel's threads timed right after it. So the built-in kernel
+  // goes first, once they are idle, then OpenBLAS, then gemm(). The wait is
+  // busy: an idle core of a VM comes back slowly clocked.
+  if (lib && threads > 1) {
+    const double until = now() + 0.15;
+    while (now() < until) {
+    }
   }
+  builtin();
+  Times t{1e30, lib ? 1e30 : 0, 1e30};
+  for (int r = 0; r < reps; ++r) t.builtin = std::min(t.builtin, best_seconds(flops, 1, builtin));
+  if (lib) {
+    blas();
+    for (int r = 0; r < reps; ++r) t.blas = std::min(t.blas, best_seconds(flops, 1, blas));
+  }
+  for (int r = 0; r < reps; ++r) t.dispatch = std::min(t.dispatch, best_seconds(flops, 1, dispatch));
   const double gf = flops * 1e-9;
   const char* cls = gemm_class_name(gemm_builtin_class<T>(s.tA, s.tB, s.M, s.N, s.K, b_cols));
   if (g_json) {
