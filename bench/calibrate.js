@@ -3,9 +3,13 @@
 // --json: W1-W5 training steps, I1/I2 inference chunks, square 1024), sums
 // each backend's time per shape class, dtype and thread count, and writes
 // this CPU family's row of lib/gemmDispatchTable.ts: the classes where
-// OpenBLAS was faster by more than the margin (a near tie stays built-in:
-// its results do not depend on the thread count, and the table stays stable
-// from run to run). The small-K class always stays built-in (gemm.h).
+// OpenBLAS was faster by more than the margin and saves at least 1% of all
+// the shapes' time at that dtype and thread count (a near tie, or a saving of
+// microseconds, stays built-in: its results do not depend on the thread
+// count, the table stays stable from run to run, and mixing the backends has
+// a cost of its own: OpenBLAS's threads spin for about 0.1 s after each call
+// and take a core from the built-in kernel's). The small-K class always stays
+// built-in (gemm.h).
 // Prints the sums per class. Rebuild (npm run compile) for the new row to load.
 //   node bench/calibrate.js [--runs 3] [--reps 5] [--margin 0.05]
 const { execFileSync } = require('child_process');
@@ -60,10 +64,11 @@ function main() {
   const lines = ['| dtype | threads | class | shapes | built-in us | OpenBLAS us | OpenBLAS / built-in time | chosen |', '|---|---|---|---|---|---|---|---|'];
   for (const dtype of ['float64', 'float32']) {
     for (const threads of [1, 2]) {
+      const total = CLASSES.reduce((a, c) => { const s = sums[`${dtype}/${threads}/${c}`]; return a + (s ? Math.min(s.builtin, s.openblas) : 0); }, 0);
       for (const c of CLASSES) {
         const s = sums[`${dtype}/${threads}/${c}`];
         if (!s) continue;
-        const blas = c !== 'smallK' && s.openblas < s.builtin * (1 - margin);
+        const blas = c !== 'smallK' && s.openblas < s.builtin * (1 - margin) && s.builtin - s.openblas >= 0.01 * total;
         if (blas) openblas[dtype][threads - 1].push(c);
         lines.push(`| ${dtype} | ${threads} | ${c} | ${s.shapes.length} | ${s.builtin.toFixed(1)} | ${s.openblas.toFixed(1)} | ` +
           `${(s.openblas / s.builtin).toFixed(2)} | ${blas ? 'OpenBLAS' : 'built-in'} |`);
