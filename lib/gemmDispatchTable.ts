@@ -14,4 +14,19 @@ export interface GemmDispatchRow {
 }
 
 /** The measured rows, by family. */
-export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {};
+export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
+  "avx512/SkylakeX": {
+    "measured": "2026-12-02",
+    "machine": "Intel(R) Xeon(R) Processor, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64",
+    "openblas": {
+      "float64": [
+        [],
+        []
+      ],
+      "float32": [
+        [],
+        []
+      ]
+    }
+  }
+};
