@@ -16,6 +16,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { median } = require('./suite/common');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -23,11 +24,6 @@ const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name
 const runs = opt('--runs', 3), reps = opt('--reps', 5), margin = opt('--margin', 0.05);
 const CLASSES = ['smallK', 'thin', 'thinNT', 'dot', 'packedShallow', 'packed'];
 const tableFile = path.join(root, 'lib', 'gemmDispatchTable.ts');
-
-function median(v) {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function benchBinary() {
   const dir = path.join(root, 'build-native');

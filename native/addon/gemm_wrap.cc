@@ -6,7 +6,6 @@
 
 #include <string>
 
-#include "addon_data.h"
 #include "args.h"
 #include "gemm.h"
 
@@ -23,9 +22,7 @@ GemmClass class_named(Napi::Env env, const std::string& name) {
   throw_type(env, "unknown gemm class '" + name + "'");
 }
 
-Napi::Value GemmDispatchGet(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const GemmDispatch d = gemm_dispatch();
+Napi::Value dispatch_to_js(Napi::Env env, const GemmDispatch& d) {
   Napi::Object out = Napi::Object::New(env);
   for (int f = 0; f < 2; ++f) {
     Napi::Array perThreads = Napi::Array::New(env, 2);
@@ -39,6 +36,8 @@ Napi::Value GemmDispatchGet(const Napi::CallbackInfo& info) {
   }
   return out;
 }
+
+Napi::Value GemmDispatchGet(const Napi::CallbackInfo& info) { return dispatch_to_js(info.Env(), gemm_dispatch()); }
 
 Napi::Value GemmDispatchSet(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
@@ -63,12 +62,10 @@ Napi::Value GemmDispatchSet(const Napi::CallbackInfo& info) {
   });
 }
 
+// Read straight from the defaults: the live dispatch is never swapped, so a
+// fit running on another thread keeps its products' backends.
 Napi::Value GemmDispatchDefaults(const Napi::CallbackInfo& info) {
-  const GemmDispatch saved = gemm_dispatch();
-  set_gemm_dispatch(gemm_dispatch_defaults());
-  Napi::Value out = GemmDispatchGet(info);
-  set_gemm_dispatch(saved);
-  return out;
+  return dispatch_to_js(info.Env(), gemm_dispatch_defaults());
 }
 
 // gemmClass(transA, transB, M, N, K, ldb, dtype) -> { class, backend }.

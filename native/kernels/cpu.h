@@ -1,6 +1,6 @@
 // CPU feature detection, done once at load time. SIMD kernels are compiled
 // per level (AVX-512 and AVX2 in their own translation units, see
-// simd_target.h; NEON on AArch64) so one binary runs on any CPU of its
+// target_avx2.h and target_avx512.h; NEON on AArch64) so one binary runs on any CPU of its
 // architecture and each kernel runs the best level the CPU has.
 //
 // DEEPNET_SIMD forces a level for testing and comparison: avx512, avx2,

@@ -20,7 +20,13 @@
 #include "heads_simd.h"
 #include "optimizers_simd.h"
 #include "reduce_simd.h"
+// transpose_simd.h opens no namespace (the gemm files include it inside
+// theirs): here too, so that its templates are named for the level.
+namespace deepnet {
+namespace DEEPNET_LEVEL {
 #include "transpose_simd.h"
+}  // namespace DEEPNET_LEVEL
+}  // namespace deepnet
 #include "batch_simd.h"
 
 namespace deepnet {

@@ -33,7 +33,8 @@ template <typename T>
 void gemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
           const T* B, int ldb, T beta, T* C, int ldc);
 
-// Built-in kernel (AVX2/FMA when the CPU has it, a portable path otherwise):
+// Built-in kernel (AVX-512, AVX2/FMA or NEON where the CPU has it, a portable
+// path otherwise):
 // unpacked thin / dot paths for products with a small side, a cache-blocked
 // packed one for the rest (see gemm_builtin.cc). Same contract as gemm().
 template <typename T>
@@ -83,7 +84,8 @@ enum class Epilogue {
 };           //   with row stride ldc, which may be C itself
 
 // True when gemm_fused computes products with this K: those on the built-in
-// small-K path (AVX2 + FMA, K <= 4), which gemm() itself uses for them.
+// small-K path (the x86 vector levels, K <= 4), which gemm() itself uses for
+// them.
 bool gemm_fusable(int K);
 
 // C (M, N) = epilogue(op(A) (M, K) . B (K, N), data), B not transposed;

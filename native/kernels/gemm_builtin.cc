@@ -13,9 +13,10 @@
 // the packed one, with a NEON micro-kernel on AArch64), chosen per level by
 // choose_path() in gemm_x86_paths.h:
 //
-// 1. Thin (NN, TN; M <= 32, or all of B within half of L1; M <= 6 when B's
-//    row stride aliases in L1, see l1_aliased): B is read in place, row k
-//    contiguous along N. Register tiles of R <= 6 rows x V vectors of C
+// 1. Thin (NN, TN; M <= 32, or all of B within half of L1; M <= kThinRows,
+//    6 at AVX2 and 8 at AVX-512, when B's row stride aliases in L1, see
+//    l1_aliased): B is read in place, row k contiguous along N. Register
+//    tiles of R <= kThinRows rows x V vectors of C
 //    (5 x 16 floats at M = 20), k ascending, op(A) broadcast straight from
 //    A. Per KC block, each tile of B's columns is loaded from memory once and
 //    reused from L1 by every row tile while the next one is prefetched. A
@@ -68,14 +69,17 @@
 // per C element). A bottom-edge panel runs a variant with fewer rows; a
 // right-edge tile is written back through a temp tile.
 //   AVX2+FMA: double 6x8, float 6x16 (gemm_avx2.cc).
+//   AVX-512: double 8x24, float 8x48 (gemm_avx512.cc: 24 zmm accumulators
+//             of the 32 registers).
 //   NEON (AArch64): double 6x8, float 6x16 (24 q-register accumulators + 4 B
 //             vectors + A by element: 29 of the 32 registers), k ascending,
 //             one FMA per step like AVX2; the same packing as portable.
 //   portable: double 4x8, float 2x16 in plain C++ (the shapes the compiler
 //             vectorises best for baseline x86-64 SSE2, by measurement).
 //
-// Threads: C is cut into one rectangle per thread, across the larger of M
-// and N (always N on the thin path), each a full task with its own buffers,
+// Threads: C is cut into one rectangle per thread, on the packed path over
+// whichever of M and N divides into whole panels more evenly (gemm_packed;
+// always N on the thin path), each a full task with its own buffers,
 // so no task waits for another; a product under 2 MFLOP runs as one task on
 // the caller.
 //

@@ -78,8 +78,6 @@ inline int even_block(int n, int max, int unit) {
 // win at about 2 MFLOP (e.g. 64x64x256).
 constexpr double kMinFlopsPerTask = 1e6;
 
-// Runs body(u0, u1) over [0, units) cut into one range per task, as many
-// tasks as there are threads and work to share (just the call when one).
 // The tasks a product of p's size is worth, before the units cap them.
 template <typename T>
 int tasks_for(const Problem<T>& p) {
@@ -89,12 +87,15 @@ int tasks_for(const Problem<T>& p) {
 
 // The share of the work the busiest of `tasks` tasks does when `units` equal
 // units are cut into ranges of whole units, over the ideal 1 / tasks (1 when
-// they split evenly).
+// they split evenly; fewer units than tasks leave tasks idle: 1 unit for 2
+// tasks scores 2).
 inline double imbalance(int units, int tasks) {
-  tasks = std::min(tasks, units);
-  return static_cast<double>((units + tasks - 1) / tasks) * tasks / units;
+  const int used = std::min(tasks, units);
+  return static_cast<double>((units + used - 1) / used) * tasks / units;
 }
 
+// Runs body(u0, u1) over [0, units) cut into one range per task, as many
+// tasks as there are threads and work to share (just the call when one).
 template <typename T, typename Body>
 void split_tasks(const Problem<T>& p, int units, const Body& body) {
   const int tasks = std::min(tasks_for(p), units);
@@ -127,8 +128,8 @@ inline size_t half_l2() { return cache_sizes().l2 / 2; }
 // ---------------------------------------------------------------------------
 // Packing. Kern supplies interleave_a / interleave_b: W source rows, each
 // contiguous over k, written as dst[k][w] (W = MR or NR). That transpose is
-// the expensive part of packing (A as stored, B transposed), so the AVX2 path
-// does it with in-register transposes; everything else is plain copies.
+// the expensive part of packing (A as stored, B transposed), so the x86 paths
+// do it with in-register transposes; everything else is plain copies.
 
 // Ap (ceil(m/MR) panels of (kc, MR)) <- op(A)[i0:+m, p0:+kc], zero rows past m.
 template <typename T, typename Kern>

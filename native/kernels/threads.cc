@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 #include "openblas.h"
 
@@ -30,8 +29,14 @@ class Pool {
  public:
   // Runs fn over [0, n_tasks) with up to `threads` threads, the caller included.
   void run(int n_tasks, int threads, const std::function<void(int)>& fn) {
+    // A nested region (a task calling parallel_for) runs serially before it
+    // touches region_mu_: its thread may already hold it.
+    if (in_region || threads <= 1 || n_tasks <= 1) {
+      run_serial(n_tasks, fn);
+      return;
+    }
     std::unique_lock<std::mutex> region(region_mu_, std::try_to_lock);
-    if (!region.owns_lock() || in_region || threads <= 1 || n_tasks <= 1) {
+    if (!region.owns_lock()) {
       run_serial(n_tasks, fn);
       return;
     }

@@ -7,8 +7,9 @@
 // Each is timed with the built-in kernel, OpenBLAS and gemm() (the
 // dispatcher), one after the other, best of several repetitions, since the
 // machine may be shared. "path" is the
-// built-in kernel's: unpacked (thin, thin NT or dot) or packed; gemm() picks
-// the built-in kernel on the unpacked ones and any with K <= 64 (see gemm.h).
+// built-in kernel's: unpacked (thin, thin NT or dot) or packed; gemm() runs
+// the default dispatch rules (gemm.h: this program loads no measured table,
+// and times gemm() right after OpenBLAS, so that column is indicative only).
 // After each network, its products' summed time per step with each. Then,
 // per shape, how far 1 and 2 threads' results are apart with each backend
 // (the built-in kernel is bit-identical by construction; OpenBLAS runs a

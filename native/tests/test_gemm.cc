@@ -22,6 +22,7 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "gemm_packed.h"
 #include "openblas.h"
 #include "threads.h"
 
@@ -570,12 +571,27 @@ void run_packed_twin_cases() {
     }
 }
 
+// The packed path's split choice: the busiest task's share over the ideal.
+void run_split_balance() {
+  const struct { int units, tasks; double load; } cases[] = {
+      {1, 2, 2.0}, {2, 4, 2.0}, {4, 2, 1.0}, {3, 2, 4.0 / 3}, {13, 2, 14.0 / 13}, {5, 1, 1.0}};
+  for (const auto& c : cases) {
+    ++g_checks;
+    const double got = gemm_internal::imbalance(c.units, c.tasks);
+    if (std::fabs(got - c.load) > 1e-12) {
+      ++g_failures;
+      std::printf("FAIL imbalance(%d units, %d tasks) = %g, expected %g\n", c.units, c.tasks, got, c.load);
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
   const openblas::Library* blas = openblas::library();
   std::printf("test_gemm: simd=%s, gemm backend=%s%s%s, threads=%d\n", simd_level_name(),
               gemm_backend_name(), blas ? " " : "", blas ? blas->path : "", num_threads());
+  run_split_balance();
   run_degenerate_cases<double>();
   run_degenerate_cases<float>();
   run_all_cases<double>();
