@@ -1,14 +1,17 @@
 // W4 and W5: mini-batch training with Adam, per epoch, against the peers:
 // PyTorch (CPU, the usual training loop), numpy written tightly (every
 // buffer allocated once), and the course notebook's model() in numpy.
-//   W4 [784, 256, 128, 10] softmax, m = 8192, batch 128, float32
+//   W4 [784, 256, 128, 10] softmax, m = 8192, batch 128, float32; deepnet
+//      reads X as rows ({ layout: 'rows' }), as PyTorch holds it and as the
+//      docs advise for shuffled batches (a batch's examples are then
+//      contiguous runs; the tight numpy gathers columns, as it holds them)
 //   W5 [2, 5, 2, 1] (the course's moons net) sigmoid, m = 300, batch 64, float64
 const { deepnet, python, log, paired, Rounds, BACKENDS } = require('./common');
 const { measurePeaks } = require('./peaks');
 const { flops } = require('./fullbatch');
 
 const WORKLOADS = [
-  { id: 'W4', name: 'MNIST-sized softmax', layers: [784, 256, 128, 10], m: 8192, batch: 128, head: 'softmax', dtype: 'float32',
+  { id: 'W4', name: 'MNIST-sized softmax', layers: [784, 256, 128, 10], m: 8192, batch: 128, head: 'softmax', dtype: 'float32', layout: 'rows',
     threads: [1, 2], rounds: 4, epochs: { deepnet: 3, tight: 2, torch: 2 } },
   { id: 'W5', name: 'moons', layers: [2, 5, 2, 1], m: 300, batch: 64, head: 'sigmoid', dtype: 'float64',
     threads: [1], rounds: 5, epochs: { deepnet: 2000, tight: 100, torch: 50, notebook: 200 } },
@@ -20,6 +23,7 @@ function run({ quick, numpy, torch }) {
   const memory = {};
   for (const w of WORKLOADS) {
     const spec = { layers: w.layers, m: w.m, batch: w.batch, head: w.head, dtype: w.dtype, optimizer: 'adam', learning_rate: 0.0007, reps: quick ? 2 : 3 };
+    const layout = w.layout ?? 'columns';
     const n = quick ? 1 : w.rounds;
     for (let round = 1; round <= n; round++) {
       if (w.id === 'W4') measurePeaks(peak, w.id, `${w.id} round ${round}`);
@@ -35,9 +39,9 @@ function run({ quick, numpy, torch }) {
           log(`${w.id} ${name} ${threads}t (round ${round}): ${r.median_ms.toFixed(4)} ms/epoch`);
         }
         for (const backend of BACKENDS) {
-          const r = deepnet('minibatch_run.js', { ...spec, epochs: w.epochs.deepnet }, backend, threads);
+          const r = deepnet('minibatch_run.js', { ...spec, layout, epochs: w.epochs.deepnet }, backend, threads);
           const key = `${w.id}/deepnet/${threads}/${r.backend.gemm}`;
-          ms.add(key, r.median_ms);
+          ms.add(key, r.median_ms, `deepnet (X as ${layout})`);
           const ratio = r.peak_rss / r.bound.total;
           if (!(key in memory) || ratio < memory[key].ratio) memory[key] = { ratio, rss: r.peak_rss, bound: r.bound };
           log(`${w.id} deepnet ${threads}t ${r.backend.gemm} (round ${round}): ${r.median_ms.toFixed(4)} ms/epoch`);

@@ -8,7 +8,8 @@
 namespace deepnet {
 
 namespace {
-// Examples per chunk when predicting and evaluating: memory stays bounded
+// Most examples per chunk when predicting and evaluating (chunk_width in
+// train.cc narrows it to fit L2): memory stays bounded
 // whatever m is, and each chunk's activations stay in cache for small layers.
 constexpr int kChunk = 8192;
 }  // namespace
