@@ -154,6 +154,8 @@ void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
   pool().run(n_tasks, num_threads(), fn);
 }
 
+bool in_parallel_task() { return in_region; }
+
 void split_range(long n, long align, const std::function<void(long, long)>& fn) {
   const int threads = num_threads();
   const long per = ((n + threads - 1) / threads + align - 1) / align * align;

@@ -20,6 +20,9 @@ int num_threads();
 // n >= 1. Also sets OpenBLAS's thread count, so the two never oversubscribe.
 void set_num_threads(int n);
 void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
+// True on a thread while it runs a task of a parallel region (whose nested
+// parallel_for calls run serially).
+bool in_parallel_task();
 
 // Elementwise work over [0, n): fn(begin, end) on one contiguous chunk per
 // thread (chunk bounds are multiples of `align`), or on all of [0, n) at

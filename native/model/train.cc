@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "l2.h"
 #include "memory.h"
 #include "reduce.h"
+#include "threads.h"
 
 namespace deepnet {
 
@@ -184,19 +186,38 @@ int chunk_width(const Parameters<T>& p, int m, int chunk) {
   return c;
 }
 
+// Runs body(ws, arena, chunk, j0, count) for every chunk of c of the m
+// examples, the chunks spread over the pool's threads, each task with its own
+// arena (allocated here, before the region) and its chunks in order. Each
+// chunk is computed as it would be alone (the products inside a task run on
+// its thread, built-in), so the results do not depend on the thread count.
+template <typename T, typename Body>
+void over_chunks(const Parameters<T>& p, int m, int c, bool copy, const Body& body) {
+  const int chunks = (m + c - 1) / c;
+  const int tasks = std::min(num_threads(), chunks);
+  std::vector<std::unique_ptr<Arena<T>>> arenas;
+  for (int t = 0; t < tasks; ++t) arenas.push_back(std::make_unique<Arena<T>>(p, c, false, copy));
+  const auto run = [&](int t) {
+    Arena<T>& arena = *arenas[t];
+    for (int i = t; i < chunks; i += tasks) {
+      const int j0 = i * c, count = std::min(c, m - j0);
+      arena.workspace().m = count;
+      body(arena.workspace(), arena, i, j0, count);
+    }
+  };
+  if (tasks == 1) run(0);
+  else parallel_for(tasks, run);
+}
+
 template <typename T>
 void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
                       double lambd, double* cost, double* accuracy, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
-  const bool copy = c < m || X_rows;
-  Arena<T> arena(p, c, false, copy);
-  Workspace<T>& ws = arena.workspace();
-  double sum = 0.0;
-  long correct = 0;
-  for (int j0 = 0; j0 < m; j0 += c) {
-    const int count = std::min(c, m - j0);
-    ws.m = count;
+  // Per chunk, summed in chunk order below: the same sum whoever computed them.
+  std::vector<double> sums((m + c - 1) / c);
+  std::vector<long> correct(sums.size());
+  over_chunks(p, m, c, c < m || X_rows, [&](Workspace<T>& ws, Arena<T>& arena, int i, int j0, int count) {
     const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
     const T* Yc = Y;
     if (c < m) {
@@ -204,28 +225,27 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
       Yc = arena.Y();
     }
     network_forward(ws, p, Xc);
-    sum += head_cost_sum(p.head, ws.Z[L], ws.A[L], Yc, K, count);
-    correct += head_correct(p.head, ws.A[L], Yc, K, count);
-  }
+    sums[i] = head_cost_sum(p.head, ws.Z[L], ws.A[L], Yc, K, count);
+    correct[i] = head_correct(p.head, ws.A[L], Yc, K, count);
+  });
+  double sum = 0.0;
+  long right = 0;
+  for (size_t i = 0; i < sums.size(); ++i) sum += sums[i], right += correct[i];
   *cost = 1.0 / static_cast<double>(m) * sum;
   if (lambd > 0) *cost = *cost + l2_cost(sum_of_squared_weights(p), m, lambd);
   const double units = p.head == Head::Sigmoid ? static_cast<double>(K) * m : static_cast<double>(m);
-  *accuracy = p.head == Head::Linear ? kNaN : static_cast<double>(correct) / units;
+  *accuracy = p.head == Head::Linear ? kNaN : static_cast<double>(right) / units;
 }
 
 template <typename T>
 void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
-  Arena<T> arena(p, c, false, c < m || X_rows);
-  Workspace<T>& ws = arena.workspace();
-  for (int j0 = 0; j0 < m; j0 += c) {
-    const int count = std::min(c, m - j0);
-    ws.m = count;
+  over_chunks(p, m, c, c < m || X_rows, [&](Workspace<T>& ws, Arena<T>& arena, int, int j0, int count) {
     network_forward(ws, p, chunk_of(arena.X(), X, n_x, m, j0, count, X_rows));
     for (int k = 0; k < K; ++k)
       std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
-  }
+  });
 }
 
 template <typename T>

@@ -9,6 +9,8 @@
 // a 4-unit layer: the products with fused bias+relu and relu mask (K <= 4),
 // split over rows. A wide input into 20 units: on one thread dW1, W1's update
 // and the next W1 X share one pass over X (gemm_streamed), on two they do not.
+// Then predictProba and evaluate on the training X: the first two cases span
+// many chunks of examples, which two threads share out.
 function cases(d) {
   const rng = new d.RandomState(2);
   const labels = (m) => ({ shape: [1, m], data: rng.rand(1, m).data.map((u) => (u < 0.5 ? 1 : 0)) });
@@ -20,7 +22,7 @@ function cases(d) {
   ];
 }
 
-/** Per case: [costs, W1, b1, ...] as plain arrays, after 3 iterations on `threads` threads. */
+/** Per case: [costs, W1, b1, ..., probabilities, [cost, accuracy]] as plain arrays, after 3 iterations on `threads` threads. */
 function run(d, threads) {
   const before = d.backendInfo().threads;
   d.setNumThreads(threads);
@@ -28,7 +30,9 @@ function run(d, threads) {
     return cases(d).map(({ layers, X, Y, dtype }) => {
       const model = new d.Model({ layers, init: 'he', l2: 0.1, dtype });
       const costs = model.fitSync(X, Y, { iterations: 3, learningRate: 0.05 }).costs;
-      return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data))];
+      const scores = model.evaluate(X, Y);
+      return [Array.from(costs), ...Object.values(model.getParameters()).map((p) => Array.from(p.data)),
+        Array.from(model.predictProba(X).data), [scores.cost, scores.accuracy]];
     });
   } finally {
     d.setNumThreads(before);
