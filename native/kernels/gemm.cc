@@ -78,12 +78,17 @@ GemmDispatch gemm_dispatch() {
   return d;
 }
 
+thread_local bool builtin_only = false;
+
+BuiltinGemmScope::BuiltinGemmScope() : saved_(builtin_only) { builtin_only = true; }
+BuiltinGemmScope::~BuiltinGemmScope() { builtin_only = saved_; }
+
 template <typename T>
 GemmBackend gemm_backend_for(bool transA, bool transB, int M, int N, int K, int ldb) {
   // A product inside a parallel task (prediction's chunks, one per thread)
   // stays built-in: OpenBLAS would start its threads on cores the region
   // already uses.
-  if (!openblas::library() || in_parallel_task()) return GemmBackend::Builtin;
+  if (!openblas::library() || builtin_only || in_parallel_task()) return GemmBackend::Builtin;
   const int c = int(gemm_builtin_class<T>(transA, transB, M, N, K, ldb));
   const bool yes = dispatch_word().load(std::memory_order_relaxed) >> bit(sizeof(T) == 8, num_threads() > 1, c) & 1;
   return yes ? GemmBackend::OpenBLAS : GemmBackend::Builtin;

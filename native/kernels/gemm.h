@@ -33,6 +33,20 @@ template <typename T>
 void gemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
           const T* B, int ldb, T beta, T* C, int ldc);
 
+// While one lives on a thread, gemm() there computes every product with the
+// built-in kernel, whatever the dispatch (as it does inside a parallel task):
+// prediction uses it so that its results do not depend on the thread count.
+class BuiltinGemmScope {
+ public:
+  BuiltinGemmScope();
+  ~BuiltinGemmScope();
+  BuiltinGemmScope(const BuiltinGemmScope&) = delete;
+  BuiltinGemmScope& operator=(const BuiltinGemmScope&) = delete;
+
+ private:
+  bool saved_;
+};
+
 // Built-in kernel (AVX-512, AVX2/FMA or NEON where the CPU has it, a portable
 // path otherwise):
 // unpacked thin / dot paths for products with a small side, a cache-blocked

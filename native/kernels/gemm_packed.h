@@ -81,6 +81,7 @@ constexpr double kMinFlopsPerTask = 1e6;
 // The tasks a product of p's size is worth, before the units cap them.
 template <typename T>
 int tasks_for(const Problem<T>& p) {
+  if (in_parallel_task()) return 1;  // its thread alone: cutting it would only re-pack
   const double flops = 2.0 * p.M * p.N * p.K;
   return std::max(1, static_cast<int>(std::min<double>(num_threads(), flops / kMinFlopsPerTask)));
 }

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "openblas.h"
 
@@ -59,6 +61,11 @@ class Pool {
     std::unique_lock<std::mutex> lk(mu_);
     cv_done_.wait(lk, [&] { return busy_.load() == 0; });
     fn_ = nullptr;
+    // A task's exception (bad_alloc, say) reaches the caller once every
+    // thread has left fn, never a worker's top level (std::terminate).
+    std::exception_ptr error = std::exchange(error_, nullptr);
+    lk.unlock();
+    if (error) std::rethrow_exception(error);
   }
 
  private:
@@ -66,8 +73,18 @@ class Pool {
     for (int i = 0; i < n_tasks; ++i) fn(i);
   }
 
+  // Runs tasks until none is left; the first exception is kept for the
+  // caller and the tasks not yet started are skipped.
   void drain() {
-    for (int i = next_.fetch_add(1); i < n_tasks_; i = next_.fetch_add(1)) (*fn_)(i);
+    for (int i = next_.fetch_add(1); i < n_tasks_; i = next_.fetch_add(1)) {
+      try {
+        (*fn_)(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!error_) error_ = std::current_exception();
+        next_.store(n_tasks_);
+      }
+    }
   }
 
   void ensure_workers(int n) {
@@ -121,6 +138,7 @@ class Pool {
   std::mutex mu_;
   std::condition_variable cv_work_, cv_done_;
   const std::function<void(int)>* fn_ = nullptr;
+  std::exception_ptr error_;  // guarded by mu_
   std::atomic<int> next_{0};
   int n_tasks_ = 0;
   int helpers_ = 0;

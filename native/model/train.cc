@@ -160,16 +160,16 @@ const T* chunk_of(T* B, const T* X, int n_x, int m, int j0, int count, bool X_ro
   return B;
 }
 
-// Examples per chunk: as many as keep a chunk's copy of X and its
-// activations (Z and A of every layer) within this core's L2, so that each
-// layer reads the one below from cache and the arena stays small enough to
-// be reused rather than mapped afresh (and faulted in) by every call; at
-// least kMinChunk (the products stay wide enough for the gemm's full tiles)
-// and at most `chunk`. m is cut into balanced chunks, each narrowed until its
-// rows (chunk_of's copies, the activations) do not alias in L1, which would
-// take the small layers' products off the built-in kernel's thin path
-// (gemm.h). Measured on [784, 256, 128, 10] float64, m = 16384, one thread:
-// 8192-example chunks 206 ms, these (256) 140-145 ms (numpy 138).
+// Examples per chunk: about as many as keep a chunk's copy of X and its
+// activations (about Z and A of every layer) within this core's L2, so that
+// each layer reads the one below from cache and the arena, mapped afresh by
+// every call, is a few MB to fault in rather than a hundred; at least about
+// kMinChunk (the products stay wide enough for the gemm's full tiles) and at
+// most `chunk`. m is cut into balanced chunks, each narrowed until its rows
+// (chunk_of's copies, the activations) do not alias in L1 (256 becomes 255),
+// which would take the small layers' products off the built-in kernel's thin
+// path (gemm.h). Measured on [784, 256, 128, 10] float64, m = 16384, one
+// thread: 8192-example chunks 206 ms, these (255) 140-145 ms (numpy 138).
 constexpr int kMinChunk = 256;
 
 template <typename T>
@@ -180,29 +180,33 @@ int chunk_width(const Parameters<T>& p, int m, int chunk) {
   const double fit = static_cast<double>(cache_sizes().l2) / column_bytes;
   chunk = std::min(chunk, std::max(kMinChunk, static_cast<int>(std::min(fit, 1e9))));
   if (m <= chunk) return std::max(1, m);
-  const int chunks = (m + chunk - 1) / chunk;
-  int c = (m + chunks - 1) / chunks;
+  const long chunks = (static_cast<long>(m) + chunk - 1) / chunk;
+  int c = static_cast<int>((m + chunks - 1) / chunks);
   while (c > 1 && gemm_rows_alias(static_cast<size_t>(c) * sizeof(T))) --c;
   return c;
 }
 
-// Runs body(ws, arena, chunk, j0, count) for every chunk of c of the m
-// examples, the chunks spread over the pool's threads, each task with its own
-// arena (allocated here, before the region) and its chunks in order. Each
-// chunk is computed as it would be alone (the products inside a task run on
-// its thread, built-in), so the results do not depend on the thread count.
+// Runs body(arena, chunk, j0, count) for every chunk of c of the m examples,
+// the chunks spread over the pool's threads, each task with its own arena
+// (allocated here, before the region, as many as the memory available
+// holds) and its chunks in order. Each chunk is computed as it would be
+// alone, every product on the built-in kernel (BuiltinGemmScope here, and
+// inside a parallel task), so the results do not depend on the thread count.
 template <typename T, typename Body>
 void over_chunks(const Parameters<T>& p, int m, int c, bool copy, const Body& body) {
-  const int chunks = (m + c - 1) / c;
-  const int tasks = std::min(num_threads(), chunks);
+  const int chunks = static_cast<int>((static_cast<long>(m) + c - 1) / c);
+  int tasks = std::min(num_threads(), chunks);
+  const double arena_bytes = static_cast<double>(Arena<T>::bytes_for(p, c, false, copy));
+  while (tasks > 1 && tasks * arena_bytes > static_cast<double>(available_memory())) --tasks;
   std::vector<std::unique_ptr<Arena<T>>> arenas;
   for (int t = 0; t < tasks; ++t) arenas.push_back(std::make_unique<Arena<T>>(p, c, false, copy));
+  const BuiltinGemmScope builtin;
   const auto run = [&](int t) {
     Arena<T>& arena = *arenas[t];
     for (int i = t; i < chunks; i += tasks) {
-      const int j0 = i * c, count = std::min(c, m - j0);
+      const int j0 = static_cast<int>(static_cast<long>(i) * c), count = std::min(c, m - j0);
       arena.workspace().m = count;
-      body(arena.workspace(), arena, i, j0, count);
+      body(arena, i, j0, count);
     }
   };
   if (tasks == 1) run(0);
@@ -215,9 +219,10 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
   // Per chunk, summed in chunk order below: the same sum whoever computed them.
-  std::vector<double> sums((m + c - 1) / c);
+  std::vector<double> sums((static_cast<long>(m) + c - 1) / c);
   std::vector<long> correct(sums.size());
-  over_chunks(p, m, c, c < m || X_rows, [&](Workspace<T>& ws, Arena<T>& arena, int i, int j0, int count) {
+  over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int i, int j0, int count) {
+    Workspace<T>& ws = arena.workspace();
     const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
     const T* Yc = Y;
     if (c < m) {
@@ -241,7 +246,8 @@ template <typename T>
 void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
-  over_chunks(p, m, c, c < m || X_rows, [&](Workspace<T>& ws, Arena<T>& arena, int, int j0, int count) {
+  over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int, int j0, int count) {
+    Workspace<T>& ws = arena.workspace();
     network_forward(ws, p, chunk_of(arena.X(), X, n_x, m, j0, count, X_rows));
     for (int k = 0; k < K; ++k)
       std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -305,6 +307,26 @@ void test_cgroup_headroom() {
   }
 }
 
+// A task's exception reaches parallel_for's caller (never a worker's top
+// level, which would end the process), and the pool runs the next region.
+void test_pool_exceptions() {
+  std::atomic<int> ran{0};
+  bool caught = false;
+  try {
+    parallel_for(8, [&](int t) {
+      ran.fetch_add(1);
+      if (t == 3) throw std::runtime_error("task 3 failed");
+    });
+  } catch (const std::runtime_error& e) {
+    caught = std::string(e.what()) == "task 3 failed";
+  }
+  check(caught, "the task's exception reaches the caller");
+  check(ran.load() >= 1 && ran.load() <= 8, "tasks ran, those after the failure may be skipped");
+  std::atomic<int> after{0};
+  parallel_for(8, [&](int) { after.fetch_add(1); });
+  check(after.load() == 8, "the next region runs every task");
+}
+
 int main() {
   set_num_threads(2);  // the large shapes run split over two threads, against serial twins
   std::printf("simd: %s\n", simd_level_name());
@@ -318,6 +340,7 @@ int main() {
   test_first_non_finite<double>();
   test_first_non_finite<float>();
   test_cgroup_headroom();
+  test_pool_exceptions();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }
