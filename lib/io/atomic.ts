@@ -9,20 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { typeError } from '../errors';
+import { kindOf } from './regularFile';
 
 /** Longest file name (bytes) kept readable in the temporary file's name; longer ones are hashed. */
 const READABLE_NAME = 200;
-
-/** What a non-regular file is, for errors. */
-function kindOf(st: fs.Stats): string {
-  if (st.isSymbolicLink()) return 'a symbolic link';
-  if (st.isDirectory()) return 'a directory';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
 
 /**
  * The stats of the file at `file`, or null when there is none; throws

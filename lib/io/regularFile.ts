@@ -19,7 +19,9 @@ export const FILE_LIMITS = {
   csv: 256 * GiB,
 } as const;
 
-function kindOf(st: fs.Stats): string {
+/** What a non-regular file is, for errors (of lstat's stats too: a symbolic link). */
+export function kindOf(st: fs.Stats): string {
+  if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isDirectory()) return 'a directory';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';

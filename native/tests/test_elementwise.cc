@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "activation_cases.h"
 #include "activations.h"
 #include "backward.h"
 #include "batch.h"
@@ -138,20 +139,6 @@ void check_kernel(const std::string& name, bool bits, const RunFn<T>& run) {
     if (level.kernels != ls[0].kernels) check(cross_fail.empty(), what + " vs " + ls[0].name + " bit for bit " + cross_fail);
   }
 }
-
-const Activation kActivations[] = {Activation::Relu, Activation::Sigmoid, Activation::Tanh, Activation::LeakyRelu,
-                                   Activation::Linear};
-const char* name(Activation a) {
-  switch (a) {
-    case Activation::Relu: return "relu";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Tanh: return "tanh";
-    case Activation::LeakyRelu: return "leakyRelu";
-    case Activation::Linear: return "linear";
-  }
-  return "?";
-}
-bool uses_exp(Activation a) { return a == Activation::Sigmoid || a == Activation::Tanh; }
 
 template <typename T>
 void test_activations() {

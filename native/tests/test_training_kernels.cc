@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "activation_cases.h"
 #include "activations.h"
 #include "batch.h"
 #include "check.h"
@@ -24,20 +25,6 @@ namespace {
 
 using namespace deepnet;
 using namespace deepnet::testing;
-
-const Activation kActivations[] = {Activation::Relu, Activation::Sigmoid, Activation::Tanh, Activation::LeakyRelu,
-                                   Activation::Linear};
-const char* name(Activation a) {
-  switch (a) {
-    case Activation::Relu: return "relu";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Tanh: return "tanh";
-    case Activation::LeakyRelu: return "leakyRelu";
-    case Activation::Linear: return "linear";
-  }
-  return "?";
-}
-bool uses_exp(Activation a) { return a == Activation::Sigmoid || a == Activation::Tanh; }
 
 template <typename T>
 void test_activations() {
