@@ -108,7 +108,26 @@ struct Vec256<float> {
   static DEEPNET_SIMD_INLINE mask gt(type a, type b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
   static DEEPNET_SIMD_INLINE mask eq(type a, type b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return _mm256_and_ps(a, b); }
+  static DEEPNET_SIMD_INLINE mask either(mask a, mask b) { return _mm256_or_ps(a, b); }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return _mm256_movemask_ps(m) == 0xFF; }
+  static DEEPNET_SIMD_INLINE bool any(mask m) { return _mm256_movemask_ps(m) != 0; }
+  // The lanes where 0 < |x| < bound (compares only: no subnormal assist).
+  static DEEPNET_SIMD_INLINE mask tiny(type x, float bound) {
+    const type a = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
+    return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_set1_ps(bound), _CMP_LT_OQ), _mm256_cmp_ps(a, zero(), _CMP_GT_OQ));
+  }
+  // A scan for tiny values in integer operations: `acc` (start: all ones)
+  // keeps the least, lane by lane, of |x|'s bits - 1 (0 wraps to the most);
+  // then any_tiny(acc, bound) says whether some 0 < |x| < bound was seen.
+  static DEEPNET_SIMD_INLINE __m256i tiny_scan_start() { return _mm256_set1_epi32(-1); }
+  static DEEPNET_SIMD_INLINE __m256i tiny_scan(__m256i acc, type x) {
+    const __m256i a = _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32(0x7fffffff));
+    return _mm256_min_epu32(acc, _mm256_sub_epi32(a, _mm256_set1_epi32(1)));
+  }
+  static DEEPNET_SIMD_INLINE bool any_tiny(__m256i acc, float bound) {  // some acc < bits(bound) - 1, unsigned
+    const __m256i limit = _mm256_sub_epi32(_mm256_castps_si256(_mm256_set1_ps(bound)), _mm256_set1_epi32(2));
+    return _mm256_movemask_epi8(_mm256_cmpeq_epi32(_mm256_min_epu32(acc, limit), acc)) != 0;
+  }
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm256_blendv_ps(b, a, m); }
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm256_sqrt_ps(x); }
 };

@@ -84,7 +84,22 @@ struct Vec512<float> {
   static DEEPNET_SIMD_INLINE mask gt(type a, type b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
   static DEEPNET_SIMD_INLINE mask eq(type a, type b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return a & b; }
+  static DEEPNET_SIMD_INLINE mask either(mask a, mask b) { return a | b; }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return m == 0xFFFF; }
+  static DEEPNET_SIMD_INLINE bool any(mask m) { return m != 0; }
+  static DEEPNET_SIMD_INLINE mask tiny(type x, float bound) {  // 0 < |x| < bound, as Vec256's
+    const type a = _mm512_abs_ps(x);
+    return _mm512_cmp_ps_mask(a, _mm512_set1_ps(bound), _CMP_LT_OQ) & _mm512_cmp_ps_mask(a, zero(), _CMP_GT_OQ);
+  }
+  static DEEPNET_SIMD_INLINE __m512i tiny_scan_start() { return _mm512_set1_epi32(-1); }
+  static DEEPNET_SIMD_INLINE __m512i tiny_scan(__m512i acc, type x) {  // as Vec256's
+    const __m512i a = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff));
+    return _mm512_min_epu32(acc, _mm512_sub_epi32(a, _mm512_set1_epi32(1)));
+  }
+  static DEEPNET_SIMD_INLINE bool any_tiny(__m512i acc, float bound) {
+    const __m512i limit = _mm512_sub_epi32(_mm512_castps_si512(_mm512_set1_ps(bound)), _mm512_set1_epi32(1));
+    return _mm512_cmplt_epu32_mask(acc, limit) != 0;
+  }
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm512_mask_blend_ps(m, b, a); }
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm512_sqrt_ps(x); }
 };

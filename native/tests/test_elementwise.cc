@@ -275,6 +275,26 @@ void test_costs() {
   }
 }
 
+// Overwrites most lanes of g, v and s with values that make the optimizers'
+// products subnormal or nearly: subnormals, the smallest normals, the
+// thresholds of optimizers_simd.h and either side of them, zeros; cycles of
+// different lengths mix them, and every fourth lane stays normal. dead:
+// only v is tiny, G is 0 there (a dead unit's weights), s stays normal.
+template <typename T>
+void tiny_moments(std::vector<T>& g, std::vector<T>& v, std::vector<T>& s, bool dead) {
+  const T d = std::numeric_limits<T>::denorm_min(), lo = std::numeric_limits<T>::min();
+  const T moments[] = {d, 3 * d, 4 * d, -5 * d, 77 * d, lo / 2, lo, T(1.01) * lo, T(0x1p-100) * T(0.99),
+                       T(0x1p-100) * T(1.01), T(-0x1p-120), 0, T(0x1p-90)};
+  const T gradients[] = {0, 3 * d, -lo, T(0x1p-56) * T(0.99), T(-0x1p-56) * T(1.01), T(0x1p-66), T(0x1p-70)};
+  const T squares[] = {0, 2 * d, lo, T(0x1p-110), T(0x1p-100) * T(1.01)};
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (i % 4 == 3) continue;
+    v[i] = moments[i % 13];
+    g[i] = dead ? 0 : gradients[i % 7];
+    if (!dead) s[i] = squares[i % 5];
+  }
+}
+
 template <typename T>
 void test_optimizers() {
   const OptimizerKind kinds[] = {OptimizerKind::GD, OptimizerKind::Momentum, OptimizerKind::RMSprop, OptimizerKind::Adam};
@@ -283,8 +303,13 @@ void test_optimizers() {
     o.kind = kind;
     // A normal step, with and without Adam's corrected moments; an Inf in the
     // last gradient (the tail) must be flagged; with epsilon 0, the zeros of
-    // a partial vector's missing lanes (0 / 0) must not be.
-    for (int variant = 0; variant < 3; ++variant) {
+    // a partial vector's missing lanes (0 / 0) must not be; and moments and
+    // gradients among and near the subnormal numbers (the float vectors
+    // computed in double, optimizers_simd.h), mixed with normal lanes, or
+    // tiny moments alone (Adam's split path); and steps late enough that
+    // Adam's bias corrections are 1 (variants 5, 6, 7), then both (6).
+    for (int variant = 0; variant < 8; ++variant) {
+      const long t = variant == 5 || variant == 7 ? 500 : variant == 6 ? 40000 : 3;
       OptimizerSettings ov = o;
       if (variant == 2) ov.epsilon = 0;
       const std::string what = "optimizer_steps kind " + std::to_string(static_cast<int>(kind)) + " variant " + std::to_string(variant);
@@ -292,14 +317,16 @@ void test_optimizers() {
         std::vector<T> g = inputs<T>(n, 13 + n, false), s0 = inputs<T>(n, 14 + n, false);
         for (T& x : s0) x = x * x + T(0.01);
         if (variant == 1 && n > 0) g[n - 1] = std::numeric_limits<T>::infinity();
-        Buf<T> P(inputs<T>(n, 15 + n, false), offset), G(g, offset), v(inputs<T>(n, 16 + n, false), offset), s(s0, offset);
+        std::vector<T> v0 = inputs<T>(n, 16 + n, false);
+        if (variant >= 3) tiny_moments(g, v0, s0, variant == 4 || variant == 7);
+        Buf<T> P(inputs<T>(n, 15 + n, false), offset), G(g, offset), v(v0, offset), s(s0, offset);
         Buf<T> P_new(n, offset), vh(n, offset), sh(n, offset);
-        T* vh_p = variant == 0 ? vh.data() : nullptr;
-        T* sh_p = variant == 0 ? sh.data() : nullptr;
+        T* vh_p = variant == 0 || variant >= 4 ? vh.data() : nullptr;
+        T* sh_p = variant == 0 || variant >= 4 ? sh.data() : nullptr;
         const bool finite =
-            k ? k->optimizer_steps(kind, OptimizerScalars<T>(ov, 0.01, 3), P_new.data(), P.data(), G.data(), v.data(),
+            k ? k->optimizer_steps(kind, OptimizerScalars<T>(ov, 0.01, t), P_new.data(), P.data(), G.data(), v.data(),
                                    s.data(), n, vh_p, sh_p)
-              : reference::optimizer_step(ov, P_new.data(), P.data(), G.data(), v.data(), s.data(), n, 0.01, 3, vh_p, sh_p);
+              : reference::optimizer_step(ov, P_new.data(), P.data(), G.data(), v.data(), s.data(), n, 0.01, t, vh_p, sh_p);
         Run r;
         r.add(P_new.all), r.add(v.all), r.add(s.all), r.add(vh.all), r.add(sh.all);
         r.add(std::vector<double>{finite ? 1.0 : 0.0});
