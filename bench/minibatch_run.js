@@ -6,7 +6,7 @@
 // by row into the dtype (no temporary inflates the peak memory); the model
 // is the notebook's (He init, seed 3; batches shuffled with seeds 10 + e + 1).
 // times_ms[i] is the time per epoch of block i of `epochs` epochs (one
-// fitSync call each, continuing the same model), after a warm-up epoch.
+// fitSync call each, continuing the same model), after `warmup` epochs (1).
 // peak_rss is compared with bound: what the fit should hold at most
 // (bench/suite/memory.js).
 const fs = require('fs');
@@ -38,7 +38,7 @@ for (let j = 0; j < m; j++) Y.data[j] = spec.head === 'sigmoid' ? (row[j] < 0.5 
 const model = new deepnet.Model({ layers, output: spec.head, init: 'he', seed: 3, dtype });
 const fit = (epochs) => model.fitSync(X, Y, { optimizer: spec.optimizer, learningRate: spec.learning_rate ?? 0.0007,
   batchSize: spec.batch, epochs, shuffleSeed: 10, ...(rows ? { layout: 'rows' } : {}) });
-fit(1);  // warm-up
+fit(spec.warmup ?? 1);  // warm-up
 const times = [];
 let cost;
 for (let r = 0; r < (spec.reps || 5); r++) {

@@ -5,7 +5,7 @@ with np.take into a preallocated buffer, Adam's moments updated in place.
 Usage: python3 minibatch_tight.py '{"layers": [784, 256, 128, 10], "m": 8192, "batch": 128,
                                      "head": "softmax", "dtype": "float32", "epochs": 3, "reps": 3}'
 Prints one JSON line: {"median_ms": ..., "times_ms": [...], "cost": ..., "numpy": ...}.
-Same data as minibatch_numpy.py; relu hidden layers, He init, Adam (lr 0.0007),
+Timed after `warmup` epochs (1). Same data as minibatch_numpy.py; relu hidden layers, He init, Adam (lr 0.0007),
 each epoch shuffled by a permutation. Threads: OPENBLAS_NUM_THREADS.
 """
 import json
@@ -105,7 +105,8 @@ def main():
             total += step(len(idx))
         return total / m
 
-    epoch()
+    for _ in range(spec.get("warmup", 1)):
+        epoch()
     times, cost = [], None
     for _ in range(spec.get("reps", 3)):
         start = time.perf_counter()

@@ -8,7 +8,7 @@ The same data as minibatch_numpy.py (numpy's RandomState(0)), the same
 network (relu hidden layers, He init), Adam (torch.optim.Adam: its epsilon
 sits outside the square root, as the course's), shuffled batches from
 torch.randperm each epoch. The usual idiomatic loop: forward, loss,
-zero_grad, backward, step.
+zero_grad, backward, step. Timed after `warmup` epochs (1).
 """
 import json
 import sys
@@ -57,7 +57,8 @@ def main():
             total += loss.item() * len(idx)
         return total / m
 
-    epoch()  # warm-up
+    for _ in range(spec.get("warmup", 1)):
+        epoch()
     times, cost = [], None
     for _ in range(spec.get("reps", 3)):
         start = time.perf_counter()
