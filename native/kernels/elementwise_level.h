@@ -18,6 +18,7 @@
 #include "arith_simd.h"
 #include "cost_simd.h"
 #include "heads_simd.h"
+#include "subnormal_simd.h"
 #include "optimizers_simd.h"
 #include "reduce_simd.h"
 // transpose_simd.h opens no namespace (the gemm files include it inside

@@ -3,17 +3,22 @@
 // vector at a time, so the reference's bits, with the divergence guard's
 // finite check fused in.
 //
-// Subnormal floats: a weight whose gradient stays 0 (a dead ReLU unit) sees
+// Subnormal moments: a weight whose gradient stays 0 (a dead ReLU unit) sees
 // its momentum v shrink by beta each step until it sits among the subnormal
-// numbers, where x86 multiplies, divides and square roots take a microcode
-// assist of about 100 cycles each (adds, compares and conversions do not):
-// W4 ran 3x slower per epoch after its tenth epoch. A float vector with such
-// a lane (v, s or G tiny: see `kTiny`) is computed in double instead, each
-// operation rounded to float: a +, -, *, / or sqrt of floats computed in
-// double and rounded to float is the float operation's correctly rounded
-// result (53 >= 2 * 24 + 2 bits, Figueroa 1995), subnormal results included,
-// and doubles of that size are normal: the same bits, without the assists.
-// Doubles have no wider type here and keep the hardware's slow path.
+// numbers (after some 700 steps in float, 6600 in double), where x86
+// multiplies, divides and square roots take a microcode assist of about 100
+// cycles each (adds, compares and conversions take none): W4 ran 3x slower
+// per epoch after its tenth epoch. A vector with such a lane is computed by
+// other means that give the same bits without the assists:
+//   float: in double, each operation rounded to float; a +, -, *, / or sqrt
+//     of floats computed in double and rounded to float is the float
+//     operation's correctly rounded result (53 >= 2 * 24 + 2 bits, Figueroa
+//     1995), subnormal results included, and such doubles are normal;
+//   double: the products and quotients of v's chain by subnormal_simd.h's
+//     scaled integer rounding (momentum, and Adam when its denominator is
+//     in range; RMSprop's s takes some 700000 steps to get there and is
+//     left to the hardware).
+// The arithmetic is a policy (Exact, ToFloat, Scaled) of one formula.
 //
 // Level-generic: see elementwise_level.h.
 #pragma once
@@ -34,43 +39,62 @@ struct Splats {
         omb2(V::splat(c.one_minus_beta2)), bias1(V::splat(c.bias1)), bias2(V::splat(c.bias2)) {}
 };
 
-// Rounding after each operation: none when V's lanes are the arrays' type,
-// to float when V computes a float array in double.
+// The arithmetic: V's own (Exact); a float array's in double, rounded to
+// float after each operation (ToFloat); a double array's with subnormal_simd.h's
+// products c * x and quotients x / d for tiny x (Scaled: the constant or the
+// denominator first).
+template <typename V>
 struct Exact {
-  template <typename W>
-  DEEPNET_SIMD_INLINE W operator()(W x) const { return x; }
+  using W = typename V::type;
+  DEEPNET_SIMD_INLINE W mul(W a, W b) const { return a * b; }
+  DEEPNET_SIMD_INLINE W div(W a, W b) const { return a / b; }
+  DEEPNET_SIMD_INLINE W add(W a, W b) const { return a + b; }
+  DEEPNET_SIMD_INLINE W sub(W a, W b) const { return a - b; }
+  DEEPNET_SIMD_INLINE W sqrt(W a) const { return V::sqrt(a); }
 };
 template <typename V>
 struct ToFloat {
-  DEEPNET_SIMD_INLINE typename V::type operator()(typename V::type x) const { return V::round_to_float(x); }
+  using W = typename V::type;
+  static DEEPNET_SIMD_INLINE W r(W x) { return V::round_to_float(x); }
+  DEEPNET_SIMD_INLINE W mul(W a, W b) const { return r(a * b); }
+  DEEPNET_SIMD_INLINE W div(W a, W b) const { return r(a / b); }
+  DEEPNET_SIMD_INLINE W add(W a, W b) const { return r(a + b); }
+  DEEPNET_SIMD_INLINE W sub(W a, W b) const { return r(a - b); }
+  DEEPNET_SIMD_INLINE W sqrt(W a) const { return r(V::sqrt(a)); }
+};
+template <typename V>
+struct Scaled : Exact<V> {
+  using W = typename V::type;
+  DEEPNET_SIMD_INLINE W mul(W c, W x) const { return subnormal::mul<V>(c, x); }
+  DEEPNET_SIMD_INLINE W div(W x, W d) const { return subnormal::div<V>(x, d); }
 };
 
 // Adam in two halves, so that a vector whose only tiny lanes are in v can
-// compute the first in float and the second in double: the second moment s
+// compute the first in T and the second by other means: the second moment s
 // (stored, with s_hat) and the denominator sqrt(s_hat) + eps; then the first
 // moment v (stored, with v_hat) and the new parameters.
 // unit1, unit2: Adam's bias corrections are 1 (after some 160 steps in float,
 // 350 in double, for beta1 = 0.9): x / 1 is x, bit for bit, so the division
 // (a quarter of the step's time) is left out.
-template <typename V, bool unit2, typename T, typename Io, typename R>
+template <typename V, bool unit2, typename T, typename Io, typename A>
 DEEPNET_SIMD_INLINE typename V::type adam_denominator(const Splats<V>& c, typename V::type g, T* s, T* sh, long i,
-                                                      Io io, R r) {
+                                                      Io io, A a) {
   using W = typename V::type;
-  const W si = r(r(c.beta2 * io.load(s + i)) + r(c.omb2 * r(g * g)));
+  const W si = a.add(a.mul(c.beta2, io.load(s + i)), a.mul(c.omb2, a.mul(g, g)));
   io.store(s + i, si);
-  const W s_hat = unit2 ? si : r(si / c.bias2);
+  const W s_hat = unit2 ? si : a.div(si, c.bias2);
   if (sh) io.store(sh + i, s_hat);
-  return r(r(V::sqrt(s_hat)) + c.eps);
+  return a.add(a.sqrt(s_hat), c.eps);
 }
-template <typename V, bool unit1, typename T, typename Io, typename R>
+template <typename V, bool unit1, typename T, typename Io, typename A>
 DEEPNET_SIMD_INLINE typename V::type adam_update(const Splats<V>& c, typename V::type p, typename V::type g, T* v,
-                                                 T* vh, typename V::type denominator, long i, Io io, R r) {
+                                                 T* vh, typename V::type denominator, long i, Io io, A a) {
   using W = typename V::type;
-  const W vi = r(r(c.beta1 * io.load(v + i)) + r(c.omb1 * g));
+  const W vi = a.add(a.mul(c.beta1, io.load(v + i)), a.mul(c.omb1, g));
   io.store(v + i, vi);
-  const W v_hat = unit1 ? vi : r(vi / c.bias1);
+  const W v_hat = unit1 ? vi : a.div(vi, c.bias1);
   if (vh) io.store(vh + i, v_hat);
-  return r(p - r(r(c.lr * v_hat) / denominator));
+  return a.sub(p, a.div(a.mul(c.lr, v_hat), denominator));
 }
 
 // Stores a vector's new parameters; returns the lanes where they are finite.
@@ -83,24 +107,24 @@ DEEPNET_SIMD_INLINE typename V::mask store_checked(T* P_new, typename V::type ou
 }
 
 // One vector of the step at element i; returns the lanes where P_new is finite.
-template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T, typename Io, typename R>
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T, typename Io, typename A>
 DEEPNET_SIMD_INLINE typename V::mask step(const Splats<V>& c, T* P_new, const T* P, const T* G, T* v, T* s,
-                                          T* vh, T* sh, long i, Io io, R r) {
+                                          T* vh, T* sh, long i, Io io, A a) {
   using W = typename V::type;
   const W p = io.load(P + i), g = io.load(G + i);
   W out;
   if (kind == OptimizerKind::GD) {
-    out = r(p - r(c.lr * g));
+    out = a.sub(p, a.mul(c.lr, g));
   } else if (kind == OptimizerKind::Momentum) {
-    const W vi = r(r(c.beta * io.load(v + i)) + r(c.omb * g));
+    const W vi = a.add(a.mul(c.beta, io.load(v + i)), a.mul(c.omb, g));
     io.store(v + i, vi);
-    out = r(p - r(c.lr * vi));
+    out = a.sub(p, a.mul(c.lr, vi));
   } else if (kind == OptimizerKind::RMSprop) {
-    const W si = r(r(c.beta2 * io.load(s + i)) + r(c.omb2 * r(g * g)));
+    const W si = a.add(a.mul(c.beta2, io.load(s + i)), a.mul(c.omb2, a.mul(g, g)));
     io.store(s + i, si);
-    out = r(p - r(r(c.lr * g) / r(r(V::sqrt(si)) + c.eps)));
+    out = a.sub(p, a.div(a.mul(c.lr, g), a.add(a.sqrt(si), c.eps)));
   } else {
-    out = adam_update<V, unit1>(c, p, g, v, vh, adam_denominator<V, unit2>(c, g, s, sh, i, io, r), i, io, r);
+    out = adam_update<V, unit1>(c, p, g, v, vh, adam_denominator<V, unit2>(c, g, s, sh, i, io, a), i, io, a);
   }
   return store_checked<V>(P_new, out, i, io);
 }
@@ -119,7 +143,8 @@ DEEPNET_SIMD_INLINE typename V::mask tiny_lanes(const float* G, const float* v, 
 }
 
 // One vector of float arrays with tiny lanes, at element i, count elements:
-// in double, rounded to float at each operation (or Adam's split, above).
+// in double, rounded to float at each operation (Adam's first half in float
+// when only v has tiny lanes).
 template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename Io>
 DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P_new, const float* P,
                                       const float* G, float* v, float* s, float* vh, float* sh, long i, long count,
@@ -128,7 +153,7 @@ DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P
   const Splats<D> kd(c);
   const bool split = kind == OptimizerKind::Adam && !V::any(tiny_lanes<V>(G, nullptr, s, i, io));
   float denominator[V::lanes];
-  if (split) V::store(denominator, adam_denominator<V, unit2>(Splats<V>(c), io.load(G + i), s, sh, i, io, Exact{}));
+  if (split) V::store(denominator, adam_denominator<V, unit2>(Splats<V>(c), io.load(G + i), s, sh, i, io, Exact<V>{}));
   bool finite = true;
   for_each_vector<D>(count, [&](long j, auto jo) {
     const long at = i + j;
@@ -141,60 +166,94 @@ DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P
   return finite;
 }
 
+// Whether Scaled's products by the step's constants are valid (subnormal_simd.h).
+template <typename T>
+bool scalable(const OptimizerScalars<T>& c) {
+  const T constants[] = {c.lr, c.beta, c.one_minus_beta, c.beta1, c.one_minus_beta1, c.bias1};
+  for (T x : constants)
+    if (!(x == 0 || (x >= T(0x1p-100) && x <= T(0x1p100)))) return false;
+  return true;
+}
+
+// One vector of double arrays with tiny lanes in v: momentum scaled, Adam's
+// second half scaled where its denominator is in range; else as T computes it.
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename Io>
+DEEPNET_SIMD_INLINE typename V::mask scaled_step(const Splats<V>& k, double* P_new, const double* P, const double* G,
+                                                 double* v, double* s, double* vh, double* sh, long i, Io io) {
+  if (kind == OptimizerKind::Momentum) return step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Scaled<V>{});
+  const typename V::type g = io.load(G + i);
+  const typename V::type d = adam_denominator<V, unit2>(k, g, s, sh, i, io, Exact<V>{});
+  if (!V::all(V::both(V::le(V::splat(0x1p-500), d), V::le(d, V::splat(0x1p500))))) {  // out of Scaled's range
+    return store_checked<V>(P_new, adam_update<V, unit1>(k, io.load(P + i), g, v, vh, d, i, io, Exact<V>{}), i, io);
+  }
+  return store_checked<V>(P_new, adam_update<V, unit1>(k, io.load(P + i), g, v, vh, d, i, io, Scaled<V>{}), i, io);
+}
+
 // The n steps in T's arithmetic (the hardware's, also for any subnormals).
 template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
 bool plain_steps(const Splats<V>& k, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
   typename V::mask finite = V::eq(V::zero(), V::zero());  // all lanes
   for_each_vector<V>(n, [&](long i, auto io) {
-    finite = V::both(finite, step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Exact{}));
+    finite = V::both(finite, step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Exact<V>{}));
   });
   return V::all(finite);
 }
 
-// The n steps of float arrays, each vector with a tiny lane widened.
-template <typename V, OptimizerKind kind, bool unit1, bool unit2>
-bool checked_steps(const OptimizerScalars<float>& c, float* P_new, const float* P, const float* G, float* v, float* s,
-                   long n, float* vh, float* sh) {
+// The n steps, each vector with a tiny lane computed by the means above.
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
+bool checked_steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
   const Splats<V> k(c);
   bool finite = true;
   for_each_vector<V>(n, [&](long i, auto io) {
-    if (V::any(tiny_lanes<V>(G, v, s, i, io))) {
-      finite &= widened_step<V, kind, unit1, unit2>(c, P_new, P, G, v, s, vh, sh, i, n - i < V::lanes ? n - i : V::lanes, io);
+    if constexpr (sizeof(T) == 4) {
+      if (V::any(tiny_lanes<V>(G, v, s, i, io))) {
+        finite &= widened_step<V, kind, unit1, unit2>(c, P_new, P, G, v, s, vh, sh, i, n - i < V::lanes ? n - i : V::lanes, io);
+        return;
+      }
     } else {
-      finite &= V::all(step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Exact{}));
+      if (V::any(subnormal::tiny<V>(io.load(v + i)))) {
+        finite &= V::all(scaled_step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io));
+        return;
+      }
     }
+    finite &= V::all(step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Exact<V>{}));
   });
   return finite;
 }
 
-// Float arrays go by blocks of 256; a block whose decaying moment (v, or s
-// for RMSprop: where G stays 0 it shrinks by beta each step) has a tiny
-// value goes vector by vector, checking G, v and s. Other tiny values (a G
-// or s below 1e-17 next to normal moments) are left to the hardware, as is
-// gradient descent, whose one product lr * G is subnormal only for
-// gradients below 1e-38 / lr.
+// Blocks of 256 whose decaying moment (v, or s for RMSprop in float: where
+// G stays 0 it shrinks by beta each step) has a tiny value in one of every
+// four vectors (a dead unit's weights are a row: whole vectors of them; a
+// full scan costs momentum 7-9% on AVX2) go vector by vector through
+// checked_steps. Other tiny values (a G or s below 1e-17 next to normal
+// moments) are left to the hardware, as is gradient descent, whose one
+// product lr * G is subnormal only for gradients below 1e-38 / lr.
 template <typename V, OptimizerKind kind, bool unit1 = false, bool unit2 = false, typename T = typename V::element>
 bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
   const Splats<V> k(c);
-  if constexpr (sizeof(T) == 8 || kind == OptimizerKind::GD) {
-    return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
-  } else {
-    constexpr long kBlock = 256;
-    const float* watch = kind == OptimizerKind::RMSprop ? s : v;
-    bool finite = true;
-    auto at = [](T* x, long b) { return x ? x + b : x; };
-    for (long b = 0; b < n; b += kBlock) {
-      const long len = n - b < kBlock ? n - b : kBlock;
-      auto acc = V::tiny_scan_start();
-      for_each_vector<V>(len, [&](long i, auto io) { acc = V::tiny_scan(acc, io.load(watch + b + i)); });
-      finite &= V::any_tiny(acc, kTiny)
-                    ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
-                                                           at(vh, b), at(sh, b))
-                    : plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
-                                                         at(vh, b), at(sh, b));
+  constexpr bool check = sizeof(T) == 4 ? kind != OptimizerKind::GD
+                                        : kind == OptimizerKind::Momentum || kind == OptimizerKind::Adam;
+  if constexpr (check) {
+    if (sizeof(T) == 4 || scalable(c)) {
+      constexpr long kBlock = 256;
+      const T* watch = kind == OptimizerKind::RMSprop ? s : v;
+      const T bound = sizeof(T) == 4 ? T(kTiny) : T(subnormal::kTinyDouble);
+      bool finite = true;
+      auto at = [](T* x, long b) { return x ? x + b : x; };
+      for (long b = 0; b < n; b += kBlock) {
+        const long len = n - b < kBlock ? n - b : kBlock;
+        auto acc = V::tiny_scan_start();
+        for (long i = 0; i + V::lanes <= len; i += 4 * V::lanes) acc = V::tiny_scan(acc, V::load(watch + b + i), bound);
+        finite &= V::any_tiny(acc, bound)
+                      ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
+                                                             at(vh, b), at(sh, b))
+                      : plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
+                                                           at(vh, b), at(sh, b));
+      }
+      return finite;
     }
-    return finite;
   }
+  return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
 }
 
 // RMSprop and Adam run 256-bit vectors at the AVX-512 level too: their

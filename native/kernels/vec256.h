@@ -65,6 +65,7 @@ struct Vec256<double> {
   static DEEPNET_SIMD_INLINE mask either(mask a, mask b) { return _mm256_or_pd(a, b); }
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return _mm256_and_pd(a, b); }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return _mm256_movemask_pd(m) == 0xF; }
+  static DEEPNET_SIMD_INLINE bool any(mask m) { return _mm256_movemask_pd(m) != 0; }
   // m ? a : b, lane by lane.
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm256_blendv_pd(b, a, m); }
 
@@ -77,6 +78,17 @@ struct Vec256<double> {
   static DEEPNET_SIMD_INLINE type floor(type x) { return _mm256_round_pd(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm256_sqrt_pd(x); }
   static DEEPNET_SIMD_INLINE type round_to_float(type x) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(x)); }
+  // A scan for tiny values, as Vec256<float>'s (below), in 64-bit lanes:
+  // AVX2 has no unsigned 64-bit compare, so |x|'s bits - 1 are offset by
+  // 2^63 (a signed order of the unsigned one), compared, the lanes or-ed.
+  static DEEPNET_SIMD_INLINE __m256i tiny_scan_start() { return _mm256_setzero_si256(); }
+  static DEEPNET_SIMD_INLINE __m256i tiny_scan(__m256i acc, type x, double bound) {
+    const __m256i offset = _mm256_set1_epi64x(0x7fffffffffffffffll);
+    const __m256i a = _mm256_and_si256(_mm256_castpd_si256(x), offset);
+    const __m256i limit = _mm256_add_epi64(_mm256_castpd_si256(_mm256_set1_pd(bound)), offset);
+    return _mm256_or_si256(acc, _mm256_cmpgt_epi64(limit, _mm256_add_epi64(a, offset)));
+  }
+  static DEEPNET_SIMD_INLINE bool any_tiny(__m256i acc, double) { return !_mm256_testz_si256(acc, acc); }
 };
 
 template <>
@@ -118,9 +130,10 @@ struct Vec256<float> {
   }
   // A scan for tiny values in integer operations: `acc` (start: all ones)
   // keeps the least, lane by lane, of |x|'s bits - 1 (0 wraps to the most);
-  // then any_tiny(acc, bound) says whether some 0 < |x| < bound was seen.
+  // then any_tiny(acc, bound) says whether some 0 < |x| < bound was seen
+  // (tiny_scan's bound is for the double vectors, which compare as they go).
   static DEEPNET_SIMD_INLINE __m256i tiny_scan_start() { return _mm256_set1_epi32(-1); }
-  static DEEPNET_SIMD_INLINE __m256i tiny_scan(__m256i acc, type x) {
+  static DEEPNET_SIMD_INLINE __m256i tiny_scan(__m256i acc, type x, float) {
     const __m256i a = _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32(0x7fffffff));
     return _mm256_min_epu32(acc, _mm256_sub_epi32(a, _mm256_set1_epi32(1)));
   }

@@ -51,6 +51,7 @@ struct Vec512<double> {
   static DEEPNET_SIMD_INLINE mask either(mask a, mask b) { return a | b; }
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return a & b; }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return m == 0xFF; }
+  static DEEPNET_SIMD_INLINE bool any(mask m) { return m != 0; }
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm512_mask_blend_pd(m, b, a); }
 
   static DEEPNET_SIMD_INLINE type fmadd(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
@@ -63,6 +64,15 @@ struct Vec512<double> {
   static DEEPNET_SIMD_INLINE type floor(type x) { return _mm512_roundscale_pd(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
   static DEEPNET_SIMD_INLINE type sqrt(type x) { return _mm512_sqrt_pd(x); }
   static DEEPNET_SIMD_INLINE type round_to_float(type x) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(x)); }
+  static DEEPNET_SIMD_INLINE __m512i tiny_scan_start() { return _mm512_set1_epi64(-1); }  // as Vec512<float>'s
+  static DEEPNET_SIMD_INLINE __m512i tiny_scan(__m512i acc, type x, double) {
+    const __m512i a = _mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64(0x7fffffffffffffffll));
+    return _mm512_min_epu64(acc, _mm512_sub_epi64(a, _mm512_set1_epi64(1)));
+  }
+  static DEEPNET_SIMD_INLINE bool any_tiny(__m512i acc, double bound) {
+    const __m512i limit = _mm512_sub_epi64(_mm512_castpd_si512(_mm512_set1_pd(bound)), _mm512_set1_epi64(1));
+    return _mm512_cmplt_epu64_mask(acc, limit) != 0;
+  }
 };
 
 template <>
@@ -92,7 +102,7 @@ struct Vec512<float> {
     return _mm512_cmp_ps_mask(a, _mm512_set1_ps(bound), _CMP_LT_OQ) & _mm512_cmp_ps_mask(a, zero(), _CMP_GT_OQ);
   }
   static DEEPNET_SIMD_INLINE __m512i tiny_scan_start() { return _mm512_set1_epi32(-1); }
-  static DEEPNET_SIMD_INLINE __m512i tiny_scan(__m512i acc, type x) {  // as Vec256's
+  static DEEPNET_SIMD_INLINE __m512i tiny_scan(__m512i acc, type x, float) {  // as Vec256's
     const __m512i a = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff));
     return _mm512_min_epu32(acc, _mm512_sub_epi32(a, _mm512_set1_epi32(1)));
   }

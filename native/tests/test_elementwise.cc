@@ -336,6 +336,62 @@ void test_optimizers() {
   }
 }
 
+// Momentum and Adam on random tiny moments (subnormals of every size, the
+// least normals, values either side of 2^-1022 and of the thresholds) under
+// random settings, with roundings on a half made on purpose (beta = 0.5 and
+// lr = 0.75 on odd multiples of the least subnormal; epsilon 2 or 6 with G
+// = 0 and s = 0 as the divisor) and by chance (large multiples over a random
+// epsilon: the rounded quotient often lands on a half that the exact one
+// is not on): every level's bits against the reference's, in P_new, v, s,
+// v_hat and s_hat (optimizers_simd.h, subnormal_simd.h).
+template <typename T>
+void test_tiny_moments_fuzz() {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0, 1);
+  const int digits = std::numeric_limits<T>::digits - 1;  // a subnormal's mantissa bits
+  const int least_exponent = std::numeric_limits<T>::min_exponent - 1;
+  const int tiny_exponent = sizeof(T) == 8 ? -900 : -100;
+  const long n = 203;  // vectors and a tail, inside one block
+  for (const Level& level : levels()) {
+    std::string fail;
+    for (int trial = 0; trial < 600 && fail.empty(); ++trial) {
+      OptimizerSettings o;
+      o.kind = trial % 2 ? OptimizerKind::Adam : OptimizerKind::Momentum;
+      double lr = 1;
+      switch (trial / 2 % 4) {
+        case 0: o.beta = o.beta1 = 0.5, o.epsilon = trial % 3 ? 2 : 6; break;
+        case 1: o.beta = o.beta1 = 0.5 + 0.499 * unit(rng), lr = 0.75, o.epsilon = trial % 5 ? 1e-8 : 0; break;
+        case 2: o.beta = o.beta1 = 0.9, lr = 1e-4 + 3 * unit(rng), o.epsilon = 1 + 7 * unit(rng); break;
+        default: o.beta = o.beta1 = unit(rng), lr = std::ldexp(1.0, -20 + static_cast<int>(30 * unit(rng))), o.epsilon = 1e-8;
+      }
+      const long t = trial % 3 == 0 ? 1 : trial % 3 == 1 ? 4 : 1000;
+      const bool dead = trial % 4 < 2;  // G = 0 and s = 0: the denominator is epsilon
+      std::vector<T> P(n), G(n), v(n), s(n);
+      for (long i = 0; i < n; ++i) {
+        P[i] = T(unit(rng) * 2 - 1);
+        G[i] = dead || unit(rng) < 0.7 ? T(0) : T(unit(rng) - 0.5);
+        s[i] = dead ? T(0) : T(unit(rng) + 0.01);
+        const double u = unit(rng), sign = unit(rng) < 0.5 ? -1 : 1;
+        const T least = std::numeric_limits<T>::denorm_min();
+        const auto multiple = [&](double k) { return T(sign * std::floor(k)) * least; };  // exact: k < 2^digits
+        if (u < 0.15) v[i] = multiple(1 + 16 * unit(rng));
+        else if (u < 0.45) v[i] = multiple(std::ldexp(1 + unit(rng), digits - 1 - static_cast<int>(4 * unit(rng))));
+        else if (u < 0.6) v[i] = multiple(std::ldexp(1.0, digits) * unit(rng));
+        else if (u < 0.8) v[i] = T(sign * std::ldexp(1 + unit(rng), least_exponent + static_cast<int>((tiny_exponent - least_exponent + 2) * unit(rng))));
+        else if (u < 0.9) v[i] = 0;
+        else v[i] = T(sign * unit(rng));
+      }
+      std::vector<T> P1 = P, v1 = v, s1 = s, vh1(n), sh1(n), P2 = P, v2 = v, s2 = s, vh2(n), sh2(n);
+      const bool f1 = level.kernels->of<T>().optimizer_steps(o.kind, OptimizerScalars<T>(o, lr, t), P1.data(), P1.data(), G.data(),
+                                                              v1.data(), s1.data(), n, vh1.data(), sh1.data());
+      const bool f2 = reference::optimizer_step(o, P2.data(), P2.data(), G.data(), v2.data(), s2.data(), n, lr, t, vh2.data(), sh2.data());
+      if (!(same(P1, P2) && same(v1, v2) && same(s1, s2) && same(vh1, vh2) && same(sh1, sh2) && f1 == f2))
+        fail = "trial " + std::to_string(trial);
+    }
+    check(fail.empty(), std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " + level.name + " " + fail);
+  }
+}
+
 template <typename T>
 void test_arith() {
   check_kernel<T>("l2_gradient", true, [](auto k, long n, long offset) {
@@ -538,6 +594,8 @@ int main() {
   test_costs<float>();
   test_optimizers<double>();
   test_optimizers<float>();
+  test_tiny_moments_fuzz<double>();
+  test_tiny_moments_fuzz<float>();
   test_arith<double>();
   test_arith<float>();
   test_vmath();
