@@ -43,9 +43,13 @@ struct Splats {
 // float after each operation (ToFloat); a double array's with subnormal_simd.h's
 // products c * x and quotients x / d for tiny x (Scaled: the constant or the
 // denominator first).
+// zero_quotients: whether Adam's last quotient is left out where its numerator
+// is 0 in every lane (a dead unit's moment once lr * v_hat rounds to 0: 0 / d
+// is 0, of the numerator's sign, for d > 0); not worth a compare in Exact.
 template <typename V>
 struct Exact {
   using W = typename V::type;
+  static constexpr bool zero_quotients = false;
   DEEPNET_SIMD_INLINE W mul(W a, W b) const { return a * b; }
   DEEPNET_SIMD_INLINE W div(W a, W b) const { return a / b; }
   DEEPNET_SIMD_INLINE W add(W a, W b) const { return a + b; }
@@ -55,6 +59,7 @@ struct Exact {
 template <typename V>
 struct ToFloat {
   using W = typename V::type;
+  static constexpr bool zero_quotients = true;
   static DEEPNET_SIMD_INLINE W r(W x) { return V::round_to_float(x); }
   DEEPNET_SIMD_INLINE W mul(W a, W b) const { return r(a * b); }
   DEEPNET_SIMD_INLINE W div(W a, W b) const { return r(a / b); }
@@ -65,6 +70,7 @@ struct ToFloat {
 template <typename V>
 struct Scaled : Exact<V> {
   using W = typename V::type;
+  static constexpr bool zero_quotients = true;
   DEEPNET_SIMD_INLINE W mul(W c, W x) const { return subnormal::mul<V>(c, x); }
   DEEPNET_SIMD_INLINE W div(W x, W d) const { return subnormal::div<V>(x, d); }
 };
@@ -94,7 +100,10 @@ DEEPNET_SIMD_INLINE typename V::type adam_update(const Splats<V>& c, typename V:
   io.store(v + i, vi);
   const W v_hat = unit1 ? vi : a.div(vi, c.bias1);
   if (vh) io.store(vh + i, v_hat);
-  return a.sub(p, a.div(a.mul(c.lr, v_hat), denominator));
+  const W numerator = a.mul(c.lr, v_hat);
+  if (A::zero_quotients && V::all(V::both(V::eq(numerator, V::zero()), V::gt(denominator, V::zero()))))
+    return a.sub(p, numerator);
+  return a.sub(p, a.div(numerator, denominator));
 }
 
 // Stores a vector's new parameters; returns the lanes where they are finite.
