@@ -8,6 +8,8 @@
 
 namespace deepnet {
 
+std::atomic<long> optimizer_checked_blocks{0};
+
 namespace {
 
 inline bool finite(double x) { return x - x == 0.0; }

@@ -14,6 +14,7 @@
 // parameters); v and s are updated in place.
 #pragma once
 
+#include <atomic>
 #include <cmath>
 
 namespace deepnet {
@@ -53,6 +54,11 @@ struct OptimizerScalars {
 template <typename T>
 bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G, T* v, T* s,
                     long size, double learning_rate, long t, T* v_hat = nullptr, T* s_hat = nullptr);
+
+// Blocks of moments in which the vector steps found tiny values and so took
+// their subnormal-safe paths (optimizers_simd.h), since the process started:
+// lets the tests see that those paths run (their bits are the plain ones).
+extern std::atomic<long> optimizer_checked_blocks;
 
 namespace reference {
 template <typename T>

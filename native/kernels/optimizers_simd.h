@@ -176,12 +176,13 @@ DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P
 }
 
 // Whether Scaled's products by the step's constants are valid (subnormal_simd.h).
-template <typename T>
-bool scalable(const OptimizerScalars<T>& c) {
-  const T constants[] = {c.lr, c.beta, c.one_minus_beta, c.beta1, c.one_minus_beta1, c.bias1};
-  for (T x : constants)
-    if (!(x == 0 || (x >= T(0x1p-100) && x <= T(0x1p100)))) return false;
-  return true;
+// Whether Scaled's products by the step's constants, and Adam's quotient by
+// its bias correction, are in subnormal_simd.h's ranges.
+template <OptimizerKind kind>
+bool scalable(const OptimizerScalars<double>& c) {
+  const auto factor = [](double x) { return x == 0 || (std::fabs(x) >= 0x1p-100 && std::fabs(x) <= 0x1p100); };
+  if (kind == OptimizerKind::Momentum) return factor(c.lr) && factor(c.beta) && factor(c.one_minus_beta);
+  return factor(c.lr) && factor(c.beta1) && factor(c.one_minus_beta1) && c.bias1 >= 0x1p-500 && c.bias1 <= 0x1p500;
 }
 
 // One vector of double arrays with tiny lanes in v: momentum scaled, Adam's
@@ -243,24 +244,26 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
   constexpr bool check = sizeof(T) == 4 ? kind != OptimizerKind::GD
                                         : kind == OptimizerKind::Momentum || kind == OptimizerKind::Adam;
   if constexpr (check) {
-    if (sizeof(T) == 4 || scalable(c)) {
-      constexpr long kBlock = 256;
-      const T* watch = kind == OptimizerKind::RMSprop ? s : v;
-      const T bound = sizeof(T) == 4 ? T(kTiny) : T(subnormal::kTinyDouble);
-      bool finite = true;
-      auto at = [](T* x, long b) { return x ? x + b : x; };
-      for (long b = 0; b < n; b += kBlock) {
-        const long len = n - b < kBlock ? n - b : kBlock;
-        auto acc = V::tiny_scan_start();
-        for (long i = 0; i + V::lanes <= len; i += 4 * V::lanes) acc = V::tiny_scan(acc, V::load(watch + b + i), bound);
-        finite &= V::any_tiny(acc, bound)
-                      ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
-                                                             at(vh, b), at(sh, b))
-                      : plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
-                                                           at(vh, b), at(sh, b));
-      }
-      return finite;
+    if constexpr (sizeof(T) == 8) {
+      if (!scalable<kind>(c)) return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
     }
+    constexpr long kBlock = 256;
+    const T* watch = kind == OptimizerKind::RMSprop ? s : v;
+    const T bound = sizeof(T) == 4 ? T(kTiny) : T(subnormal::kTinyDouble);
+    bool finite = true;
+    auto at = [](T* x, long b) { return x ? x + b : x; };
+    for (long b = 0; b < n; b += kBlock) {
+      const long len = n - b < kBlock ? n - b : kBlock;
+      auto acc = V::tiny_scan_start();
+      for (long i = 0; i + V::lanes <= len; i += 4 * V::lanes) acc = V::tiny_scan(acc, V::load(watch + b + i), bound);
+      const bool tiny = V::any_tiny(acc, bound);
+      if (tiny) optimizer_checked_blocks.fetch_add(1, std::memory_order_relaxed);
+      finite &= tiny ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
+                                                          at(vh, b), at(sh, b))
+                     : plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
+                                                        at(vh, b), at(sh, b));
+    }
+    return finite;
   }
   return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
 }

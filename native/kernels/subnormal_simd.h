@@ -19,7 +19,9 @@
 //
 // Valid where 2^-100 <= |c| <= 2^100 or c = 0, and 2^-500 <= d <= 2^500
 // (callers check); lanes that are not tiny are the hardware's operation,
-// computed on a 1 in place of their tiny lanes.
+// computed on a 1 in place of their tiny lanes. Like the rest of the addon,
+// it assumes the default floating-point environment (round to nearest, no
+// flush-to-zero), which deepnet never changes.
 //
 // Level-generic: see elementwise_level.h. V: a double vector (Vec256 or
 // Vec512 <double>).

@@ -354,6 +354,7 @@ void test_tiny_moments_fuzz() {
   const long n = 203;  // vectors and a tail, inside one block
   for (const Level& level : levels()) {
     std::string fail;
+    const long blocks = optimizer_checked_blocks.load();
     for (int trial = 0; trial < 600 && fail.empty(); ++trial) {
       OptimizerSettings o;
       o.kind = trial % 2 ? OptimizerKind::Adam : OptimizerKind::Momentum;
@@ -389,7 +390,47 @@ void test_tiny_moments_fuzz() {
         fail = "trial " + std::to_string(trial);
     }
     check(fail.empty(), std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " + level.name + " " + fail);
+    check(optimizer_checked_blocks.load() > blocks, std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " +
+                                                        level.name + " took the subnormal-safe paths");
   }
+}
+
+// One step of 8 equal values, G = 0 and s = 0 (the denominator is epsilon):
+// the level's bits against the reference's, and whether the subnormal-safe
+// paths ran (optimizer_checked_blocks counted a block).
+template <typename T>
+void check_tiny_case(const std::string& what, OptimizerSettings o, double lr, long t, T v0, T p0, bool safe_path) {
+  const long n = 8;
+  for (const Level& level : levels()) {
+    std::vector<T> P(n, p0), G(n, 0), v(n, v0), s(n, 0), P2 = P, v2 = v, s2 = s;
+    const long before = optimizer_checked_blocks.load();
+    level.kernels->of<T>().optimizer_steps(o.kind, OptimizerScalars<T>(o, lr, t), P.data(), P.data(), G.data(), v.data(),
+                                           s.data(), n, nullptr, nullptr);
+    const bool counted = optimizer_checked_blocks.load() > before;
+    reference::optimizer_step(o, P2.data(), P2.data(), G.data(), v2.data(), s2.data(), n, lr, t);
+    check(same(P, P2) && same(v, v2) && same(s, s2) && counted == safe_path,
+          "optimizer_steps " + what + " " + tname<T>() + " " + level.name + (counted == safe_path ? "" : ": the path"));
+  }
+}
+
+// The edges of subnormal_simd.h's ranges, each a wrong result if its check
+// were missing (found by a review's mutation runs), and the paths' counter.
+void test_tiny_moment_edges() {
+  OptimizerSettings adam;
+  adam.kind = OptimizerKind::Adam;
+  OptimizerSettings o = adam;
+  o.beta1 = 0.5, o.epsilon = 2;  // 2^-1021 / 2 rounds to 2^-1022: the boundary of unscale
+  check_tiny_case<double>("a quotient of 2^52 scaled", o, 1, 1000, 0x1p-1020, 0.0, true);
+  o = adam, o.epsilon = 1e-300;  // a denominator below Scaled's range
+  check_tiny_case<double>("a denominator of 1e-300", o, 0.01, 1000, 0x1p-1000, 0.5, true);
+  o = adam;                      // lr * v_hat rounds to -0, and -0 - (-0) is +0
+  check_tiny_case<double>("-0 minus a zero quotient", o, 1e-8, 1000, -0x1p-1074, -0.0, true);
+  check_tiny_case<float>("-0 minus a zero quotient", o, 1e-8, 1000, -0x1p-149f, -0.0f, true);
+  o = adam, o.beta1 = 1.5;       // bias1 = -0.5: out of range, the hardware's path
+  check_tiny_case<double>("a negative bias correction", o, 0.01, 1, 0x1p-1050, 0.5, false);
+  o = adam;                      // normal moments: no block checked
+  check_tiny_case<double>("normal moments", o, 0.01, 3, 0.25, 0.5, false);
+  check_tiny_case<float>("normal moments", o, 0.01, 3, 0.25f, 0.5f, false);
 }
 
 template <typename T>
@@ -596,6 +637,7 @@ int main() {
   test_optimizers<float>();
   test_tiny_moments_fuzz<double>();
   test_tiny_moments_fuzz<float>();
+  test_tiny_moment_edges();
   test_arith<double>();
   test_arith<float>();
   test_vmath();
