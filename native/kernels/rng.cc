@@ -7,10 +7,28 @@ namespace deepnet {
 
 void RandomState::seed(uint32_t s) {
   mt_[0] = s;
-  for (int i = 1; i < kN; ++i) mt_[i] = 1812433253u * (mt_[i - 1] ^ (mt_[i - 1] >> 30)) + i;
+  for (int i = 1; i < kN; ++i) mt_[i] = init_step(mt_[i - 1], i);
   pos_ = kN;
   has_gauss_ = false;
   gauss_ = 0.0;
+}
+
+void RandomState::seed_words(const uint32_t* words) {
+  std::memcpy(mt_, words, sizeof mt_);
+  pos_ = kN;
+  has_gauss_ = false;
+  gauss_ = 0.0;
+}
+
+void ConsecutiveSeeds::seed(RandomState& rng, uint32_t s) {
+  if (count_ == 0 || s - first_ >= static_cast<uint32_t>(count_)) {
+    for (int k = 0; k < kAhead; ++k) words_[k][0] = s + k;
+    for (int i = 1; i < RandomState::kN; ++i)
+      for (int k = 0; k < kAhead; ++k) words_[k][i] = RandomState::init_step(words_[k][i - 1], i);
+    first_ = s;
+    count_ = kAhead;
+  }
+  rng.seed_words(words_[s - first_]);
 }
 
 // The standard MT19937 state update, in three runs so that no index wraps.

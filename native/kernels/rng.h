@@ -68,6 +68,11 @@ class RandomState {
     }
   }
 
+  // seed(s) from init_genrand(s)'s words, made elsewhere (ConsecutiveSeeds).
+  void seed_words(const uint32_t* words);
+  // init_genrand's step: word i from word i - 1.
+  static uint32_t init_step(uint32_t previous, uint32_t i) { return 1812433253u * (previous ^ (previous >> 30)) + i; }
+
   // The full state, as numpy's get_state() gives it: key, pos, has_gauss, gauss.
   struct State {
     uint32_t key[kN];
@@ -90,6 +95,21 @@ class RandomState {
   int pos_ = kN;
   bool has_gauss_ = false;
   double gauss_ = 0.0;
+};
+
+// rng.seed(s) for runs of consecutive seeds (a fit's shuffles are seeded
+// shuffleSeed + epoch + 1): init_genrand is one serial chain of 623
+// multiplies, and kAhead independent chains interleaved take about as long
+// as one, so the next kAhead seeds' words are made together and kept.
+class ConsecutiveSeeds {
+ public:
+  void seed(RandomState& rng, uint32_t s);
+
+ private:
+  static constexpr int kAhead = 4;
+  uint32_t first_ = 0;
+  int count_ = 0;
+  uint32_t words_[kAhead][RandomState::kN];
 };
 
 }  // namespace deepnet

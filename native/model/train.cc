@@ -320,6 +320,7 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
     order = reinterpret_cast<int32_t*>(order_memory.data());
   }
   RandomState shuffler;
+  ConsecutiveSeeds shuffle_seeds;
   TrainResult result;
   // Whether the step before left this iteration's W1 X in Z[1] (network_step
   // streams X once for it and dW1).
@@ -365,7 +366,7 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
       if (order) {
         RandomState* rng = s.rng;
         if (s.shuffle_seed >= 0) {
-          shuffler.seed(static_cast<uint32_t>(s.shuffle_seed + epoch + 1));
+          shuffle_seeds.seed(shuffler, static_cast<uint32_t>(s.shuffle_seed + epoch + 1));
           rng = &shuffler;
         }
         rng->permutation(order, m);

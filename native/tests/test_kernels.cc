@@ -157,6 +157,19 @@ void test_rng() {
   check(a == 1.6243453636632417 && b == -0.6117564136500754, "randn(seed 1) first pair");
   rs.seed(1);
   check(rs.rand() == 0.417022004702574, "rand(seed 1) first value");
+  // ConsecutiveSeeds gives seed(s)'s state, for runs, jumps back and
+  // forward, and seeds that wrap past 2^32 - 1.
+  ConsecutiveSeeds seeds;
+  RandomState fast(7), plain(7);
+  bool ok = true;
+  for (uint32_t s : {10u, 11u, 12u, 13u, 14u, 15u, 3u, 4u, 9u, 4294967294u, 4294967295u, 0u, 1u, 2u, 11u}) {
+    fast.randn();  // a cached normal, which seeding drops
+    seeds.seed(fast, s);
+    plain.seed(s);
+    for (int i = 0; i < 700; ++i) ok &= fast.next_uint32() == plain.next_uint32();
+    ok &= fast.randn() == plain.randn();
+  }
+  check(ok, "ConsecutiveSeeds::seed(rng, s) == rng.seed(s)");
 }
 
 // Masks are U < keep_prob with U the generator's rand() stream, in order.
