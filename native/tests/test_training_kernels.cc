@@ -210,6 +210,18 @@ void test_permutation() {
     for (int32_t i : q) ok &= i >= 0 && i < n && ++seen[i] == 1;
   }
   check(ok, "permutation holds every index once");
+  // ... and is Fisher-Yates over random_interval, draw for draw: the same
+  // order and the same state after, over sizes that cross the state's refills.
+  RandomState fast(5), plain(5);
+  ok = true;
+  for (int n : {2, 3, 4, 5, 17, 64, 300, 301, 623, 624, 625, 1000, 5000, 2, 1, 0, 300}) {
+    std::vector<int32_t> q(n), r(n);
+    fast.permutation(q.data(), n);
+    for (int i = 0; i < n; ++i) r[i] = i;
+    for (int i = n - 1; i >= 1; --i) std::swap(r[i], r[plain.random_interval(static_cast<uint32_t>(i))]);
+    ok &= q == r && fast.next_uint32() == plain.next_uint32();
+  }
+  check(ok, "permutation == Fisher-Yates over random_interval, with the same draws");
   check(rs.random_interval(0) == 0, "random_interval(0) draws nothing and is 0");
 }
 
