@@ -78,25 +78,35 @@ uint32_t RandomState::random_interval(uint32_t max) {
   return value;
 }
 
-// random_interval(i) for each i, with the same draws: the mask kept from one
-// i to the next, and two candidates tempered at once and chosen without a
-// branch (a draw is rejected about a quarter of the time, which a branch
-// mispredicts), the loop only when both are rejected.
+// random_interval(i) for each i, with the same draws, faster: the words
+// tempered in bulk when the state refills (a vector loop, and off the chain
+// from one draw's acceptance to the next draw's address), the mask kept from
+// one i to the next, and two candidates chosen without a branch (a draw is
+// rejected about a quarter of the time, which a branch mispredicts); one
+// draw at a time only when both are rejected or the words run out.
 void RandomState::permutation(int32_t* out, int32_t n) {
   for (int32_t i = 0; i < n; ++i) out[i] = i;
   uint32_t mask = n > 1 ? static_cast<uint32_t>(n - 1) : 0;
   for (int shift = 1; shift < 32; shift *= 2) mask |= mask >> shift;
+  uint32_t tempered[kN];
+  for (int k = pos_; k < kN; ++k) tempered[k] = temper(mt_[k]);
   for (int32_t i = n - 1; i >= 1; --i) {
     const uint32_t max = static_cast<uint32_t>(i);
     if (max <= mask >> 1) mask >>= 1;
     uint32_t j = max + 1;
     if (pos_ <= kN - 2) {
-      const uint32_t a = temper(mt_[pos_]) & mask, b = temper(mt_[pos_ + 1]) & mask;
+      const uint32_t a = tempered[pos_] & mask, b = tempered[pos_ + 1] & mask;
       const bool first = a <= max;
       j = first ? a : b;
       pos_ += first ? 1 : 2;
     }
-    while (j > max) j = next_uint32() & mask;
+    while (j > max) {
+      if (pos_ == kN) {
+        regenerate();
+        for (int k = 0; k < kN; ++k) tempered[k] = temper(mt_[k]);
+      }
+      j = tempered[pos_++] & mask;
+    }
     const int32_t t = out[i];
     out[i] = out[j];
     out[j] = t;
