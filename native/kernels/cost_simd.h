@@ -12,21 +12,33 @@ namespace cost {
 using vmath::D;
 using vmath::VD;
 
-// log(a) * y + log(1 - a) * (1 - y)
-DEEPNET_SIMD_INLINE VD notes(VD a, VD y) {
+// Labels 0/1 and 0 < a < 1 (the usual case): both logs are finite, so the
+// term whose factor is 0 is a signed zero that leaves the other unchanged
+// but for the sign of a zero (1 - a may round to 1): one log, of a or of
+// 1 - a (the label's), gives the same bits, with that zero's sign as below.
+// Whether every lane is usual, and that log.
+DEEPNET_SIMD_INLINE bool usual_labels(VD a, VD y, VD* log_of_label) {
   const VD one = D::splat(1), zero = D::zero();
-  const VD b = one - a;
-  // Labels 0/1 and 0 < a < 1 (the usual case): both logs are finite and
-  // <= 0, so the term whose factor is 0 is a signed zero that leaves the
-  // other unchanged; one log, of a or of 1 - a, gives the same bits.
   const D::mask y_one = D::eq(y, one);
   const D::mask usual = D::both(D::either(y_one, D::eq(y, zero)), D::both(D::gt(a, zero), D::lt(a, one)));
-  if (D::all(usual)) return vmath::log(D::select(y_one, a, b));
-  return vmath::log(a) * y + vmath::log(b) * (one - y);
+  if (!D::all(usual)) return false;
+  *log_of_label = vmath::log(D::select(y_one, a, one - a));
+  return true;
+}
+
+// log(a) * y + log(1 - a) * (1 - y)
+DEEPNET_SIMD_INLINE VD notes(VD a, VD y) {
+  VD l;
+  if (usual_labels(a, y, &l)) return l;  // log(a) * 0 = -0 leaves log(1 - a) = +0 as it is
+  const VD one = D::splat(1);
+  return vmath::log(a) * y + vmath::log(one - a) * (one - y);
 }
 
 // -log(a) * y + -log(1 - a) * (1 - y), NaN dropped (np.nansum)
 DEEPNET_SIMD_INLINE VD course2(VD a, VD y) {
+  VD l;
+  // +0 + x: -log(1 - a) = -0 (a below 2^-53, label 0) after -log(a) * 0 = +0 is +0.
+  if (usual_labels(a, y, &l)) return D::zero() + vmath::neg(l);
   const VD one = D::splat(1);
   const VD t = vmath::neg(vmath::log(a)) * y + vmath::neg(vmath::log(one - a)) * (one - y);
   return D::select(D::unord(t, t), D::zero(), t);
