@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -63,15 +64,23 @@ void fill(Aligned<T>& v, unsigned long long seed, double lo, double hi) {
 }
 
 // The arrays of one size: x, y, h in [-3, 3), v in [-1, 1), s and the
-// probabilities p in (0, 1), 0/1 labels.
+// probabilities p in (0, 1), 0/1 labels; and for "adam dead" and
+// "momentum dead", dead units': y and v where 30 of every 100 values are a gradient of 0 and a momentum decayed to 4
+// times the least subnormal (where it stays, 0.9 * 4 rounding to 4).
 template <typename T>
 struct Arrays {
-  Aligned<T> x, y, h, out, v, s, p, labels;
+  Aligned<T> x, y, h, out, v, s, p, labels, y_dead, v_dead;
   Aligned<double> dx, dp, dout;
-  explicit Arrays(long n) : x(n), y(n), h(n), out(n), v(n), s(n), p(n), labels(n), dx(n), dp(n), dout(n) {
+  explicit Arrays(long n)
+      : x(n), y(n), h(n), out(n), v(n), s(n), p(n), labels(n), y_dead(n), v_dead(n), dx(n), dp(n), dout(n) {
     fill(x, 1, -3, 3), fill(y, 2, -3, 3), fill(out, 9, -3, 3), fill(h, 3, -3, 3), fill(v, 4, -1, 1), fill(s, 5, 0.01, 1);
     fill(p, 6, 0.001, 0.999), fill(dx, 7, -3, 3), fill(dp, 8, 0.001, 1000);
-    for (long i = 0; i < n; ++i) labels.data()[i] = T(i % 3 == 0);
+    for (long i = 0; i < n; ++i) {
+      labels.data()[i] = T(i % 3 == 0);
+      const bool dead = i % 100 < 30;
+      y_dead.data()[i] = dead ? T(0) : y.data()[i];
+      v_dead.data()[i] = dead ? 4 * std::numeric_limits<T>::denorm_min() : v.data()[i];
+    }
   }
 };
 
@@ -91,11 +100,11 @@ double cost(const ElementwiseKernels<T>& k, CostTerm term, const T* X, const T* 
 }
 
 template <typename T>
-bool step(const ElementwiseKernels<T>& k, OptimizerKind kind, Arrays<T>& a, long n) {
+bool step(const ElementwiseKernels<T>& k, OptimizerKind kind, Arrays<T>& a, long n, bool dead = false) {
   OptimizerSettings o;
   o.kind = kind;
-  return k.optimizer_steps(kind, OptimizerScalars<T>(o, 1e-3, 10), a.h.data(), a.h.data(), a.y.data(), a.v.data(),
-                           a.s.data(), n, nullptr, nullptr);
+  return k.optimizer_steps(kind, OptimizerScalars<T>(o, 1e-3, 10), a.h.data(), a.h.data(), (dead ? a.y_dead : a.y).data(),
+                           (dead ? a.v_dead : a.v).data(), a.s.data(), n, nullptr, nullptr);
 }
 
 template <typename T>
@@ -112,6 +121,7 @@ std::vector<Kernel<T>> kernels() {
       {"exp", 2, true, [=](L l, A a, long n) { l.vmath.exp(a.dout.data(), a.dx.data(), n); }},
       {"softmax K=10", 2, false, [=](L l, A a, long n) { K(l).softmax_columns(a.out.data(), a.x.data(), 10, n / 10, 0, n / 10); }},
       {"adam", 7, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n); }},
+      {"adam dead", 7, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n, true); }},
       {"binary cost", 2, false, [=](L l, A a, long n) { sink = cost(K(l), CostTerm::Logits, a.x.data(), a.labels.data(), n); }},
       {"bias add", 1, false, [=](L l, A a, long n) { K(l).bias_add(a.out.data(), a.y.data(), 16, static_cast<int>(n / 16)); }},
       {"bias+relu", 2, false,
@@ -131,6 +141,7 @@ std::vector<Kernel<T>> kernels() {
       {"squared cost", 2, false, [=](L l, A a, long n) { sink = cost(K(l), CostTerm::Squared, a.p.data(), a.labels.data(), n); }},
       {"gd", 3, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::GD, a, n); }},
       {"momentum", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n); }},
+      {"momentum dead", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n, true); }},
       {"rmsprop", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::RMSprop, a, n); }},
       {"update", 3, false, [=](L l, A a, long n) { K(l).update(a.out.data(), a.h.data(), a.y.data(), T(1e-3), n); }},
       {"l2 gradient", 3, false, [=](L l, A a, long n) { K(l).l2_gradient(a.out.data(), a.h.data(), T(0.7), T(64), n); }},
