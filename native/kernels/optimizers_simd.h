@@ -175,7 +175,6 @@ DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P
   return finite;
 }
 
-// Whether Scaled's products by the step's constants are valid (subnormal_simd.h).
 // Whether Scaled's products by the step's constants, and Adam's quotient by
 // its bias correction, are in subnormal_simd.h's ranges.
 template <OptimizerKind kind>
@@ -251,18 +250,20 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
     const T* watch = kind == OptimizerKind::RMSprop ? s : v;
     const T bound = sizeof(T) == 4 ? T(kTiny) : T(subnormal::kTinyDouble);
     bool finite = true;
+    long tiny_blocks = 0;
     auto at = [](T* x, long b) { return x ? x + b : x; };
     for (long b = 0; b < n; b += kBlock) {
       const long len = n - b < kBlock ? n - b : kBlock;
       auto acc = V::tiny_scan_start();
       for (long i = 0; i + V::lanes <= len; i += 4 * V::lanes) acc = V::tiny_scan(acc, V::load(watch + b + i), bound);
       const bool tiny = V::any_tiny(acc, bound);
-      if (tiny) optimizer_checked_blocks.fetch_add(1, std::memory_order_relaxed);
+      tiny_blocks += tiny;
       finite &= tiny ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
                                                           at(vh, b), at(sh, b))
                      : plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
                                                         at(vh, b), at(sh, b));
     }
+    if (tiny_blocks) optimizer_checked_blocks.fetch_add(tiny_blocks, std::memory_order_relaxed);  // once a call
     return finite;
   }
   return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
