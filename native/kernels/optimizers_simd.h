@@ -155,14 +155,13 @@ DEEPNET_SIMD_INLINE typename V::mask tiny_lanes(const float* G, const float* v, 
 // in double, rounded to float at each operation (Adam's first half in float
 // when only v has tiny lanes).
 template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename Io>
-DEEPNET_SIMD_INLINE bool widened_step(const OptimizerScalars<float>& c, float* P_new, const float* P,
+DEEPNET_SIMD_INLINE bool widened_step(const Splats<V>& k, const Splats<Vec<double>>& kd, float* P_new, const float* P,
                                       const float* G, float* v, float* s, float* vh, float* sh, long i, long count,
                                       Io io) {
   using D = Vec<double>;
-  const Splats<D> kd(c);
   const bool split = kind == OptimizerKind::Adam && !V::any(tiny_lanes<V>(G, nullptr, s, i, io));
   float denominator[V::lanes];
-  if (split) V::store(denominator, adam_denominator<V, unit2>(Splats<V>(c), io.load(G + i), s, sh, i, io, Exact<V>{}));
+  if (split) V::store(denominator, adam_denominator<V, unit2>(k, io.load(G + i), s, sh, i, io, Exact<V>{}));
   bool finite = true;
   for_each_vector<D>(count, [&](long j, auto jo) {
     const long at = i + j;
@@ -192,10 +191,11 @@ DEEPNET_SIMD_INLINE typename V::mask scaled_step(const Splats<V>& k, double* P_n
   if (kind == OptimizerKind::Momentum) return step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io, Scaled<V>{});
   const typename V::type g = io.load(G + i);
   const typename V::type d = adam_denominator<V, unit2>(k, g, s, sh, i, io, Exact<V>{});
-  if (!V::all(V::both(V::le(V::splat(0x1p-500), d), V::le(d, V::splat(0x1p500))))) {  // out of Scaled's range
-    return store_checked<V>(P_new, adam_update<V, unit1>(k, io.load(P + i), g, v, vh, d, i, io, Exact<V>{}), i, io);
-  }
-  return store_checked<V>(P_new, adam_update<V, unit1>(k, io.load(P + i), g, v, vh, d, i, io, Scaled<V>{}), i, io);
+  const auto update = [&](auto a) {
+    return store_checked<V>(P_new, adam_update<V, unit1>(k, io.load(P + i), g, v, vh, d, i, io, a), i, io);
+  };
+  const bool in_range = V::all(V::both(V::le(V::splat(0x1p-500), d), V::le(d, V::splat(0x1p500))));
+  return in_range ? update(Scaled<V>{}) : update(Exact<V>{});
 }
 
 // The n steps in T's arithmetic (the hardware's, also for any subnormals).
@@ -212,15 +212,16 @@ bool plain_steps(const Splats<V>& k, T* P_new, const T* P, const T* G, T* v, T* 
 template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
 bool checked_steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
   const Splats<V> k(c);
+  [[maybe_unused]] const Splats<Vec<double>> kd(c);  // float arrays' widened vectors
   bool finite = true;
   for_each_vector<V>(n, [&](long i, auto io) {
     if constexpr (sizeof(T) == 4) {
       if (V::any(tiny_lanes<V>(G, v, s, i, io))) {
-        finite &= widened_step<V, kind, unit1, unit2>(c, P_new, P, G, v, s, vh, sh, i, n - i < V::lanes ? n - i : V::lanes, io);
+        finite &= widened_step<V, kind, unit1, unit2>(k, kd, P_new, P, G, v, s, vh, sh, i, n - i < V::lanes ? n - i : V::lanes, io);
         return;
       }
     } else {
-      if (V::any(subnormal::tiny<V>(io.load(v + i)))) {
+      if (V::any(V::tiny(io.load(v + i), subnormal::kTinyDouble))) {
         finite &= V::all(scaled_step<V, kind, unit1, unit2>(k, P_new, P, G, v, s, vh, sh, i, io));
         return;
       }

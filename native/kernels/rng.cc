@@ -8,13 +8,15 @@ namespace deepnet {
 void RandomState::seed(uint32_t s) {
   mt_[0] = s;
   for (int i = 1; i < kN; ++i) mt_[i] = init_step(mt_[i - 1], i);
-  pos_ = kN;
-  has_gauss_ = false;
-  gauss_ = 0.0;
+  restart();
 }
 
 void RandomState::seed_words(const uint32_t* words) {
   std::memcpy(mt_, words, sizeof mt_);
+  restart();
+}
+
+void RandomState::restart() {
   pos_ = kN;
   has_gauss_ = false;
   gauss_ = 0.0;

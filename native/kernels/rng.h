@@ -37,7 +37,8 @@ class RandomState {
   }
   double randn();
 
-  // A uniform integer in [0, max], max < 2^32: numpy's random_interval.
+  // A uniform integer in [0, max], max < 2^32: numpy's random_interval
+  // (permutation draws as it does, faster; the tests compare the two).
   uint32_t random_interval(uint32_t max);
   // out (n) = np.random.permutation(n).
   void permutation(int32_t* out, int32_t n);
@@ -91,6 +92,7 @@ class RandomState {
     return y ^ (y >> 18);
   }
   void regenerate();
+  void restart();  // a fresh key's draws: refill first, no cached normal
   uint32_t mt_[kN];
   int pos_ = kN;
   bool has_gauss_ = false;

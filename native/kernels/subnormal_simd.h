@@ -33,16 +33,7 @@ namespace subnormal {
 
 constexpr double kTinyDouble = 0x1p-900;
 
-template <typename V>
-DEEPNET_SIMD_INLINE typename V::type abs(typename V::type x) {
-  return V::from_bits(V::as_bits(x) & 0x7fffffffffffffffull);
-}
-
-template <typename V>
-DEEPNET_SIMD_INLINE typename V::mask tiny(typename V::type x) {
-  const typename V::type a = abs<V>(x);
-  return V::both(V::lt(a, V::splat(kTinyDouble)), V::gt(a, V::zero()));
-}
+using vmath::abs;
 
 // |x| * 2^1074 in the tiny lanes (anything in the others).
 template <typename V>
@@ -69,7 +60,7 @@ DEEPNET_SIMD_INLINE typename V::type unscale(typename V::type normal, typename V
 template <typename V>
 DEEPNET_SIMD_INLINE typename V::type mul(typename V::type c, typename V::type x) {
   using W = typename V::type;
-  const typename V::mask t = tiny<V>(x);
+  const typename V::mask t = V::tiny(x, kTinyDouble);
   const W xs = scaled_abs<V>(x), ca = abs<V>(c), two52 = V::splat(0x1p52);
   const W rounded = V::fmadd(ca, xs, two52);  // the integer nearest the scaled product, + 2^52
   const W exact = unscale<V>(ca * xs, V::as_bits(rounded) - V::as_bits(two52), V::as_bits(c) ^ V::as_bits(x));
@@ -81,7 +72,7 @@ template <typename V>
 DEEPNET_SIMD_INLINE typename V::type div(typename V::type x, typename V::type d) {
   using W = typename V::type;
   using B = typename V::bits;
-  const typename V::mask t = tiny<V>(x);
+  const typename V::mask t = V::tiny(x, kTinyDouble);
   const W xs = scaled_abs<V>(x), two52 = V::splat(0x1p52);
   const W q = xs / V::select(t, d, V::splat(1.0));
   const W remainder = V::fnmadd(q, d, xs);  // xs - q d, exact

@@ -66,6 +66,11 @@ struct Vec256<double> {
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return _mm256_and_pd(a, b); }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return _mm256_movemask_pd(m) == 0xF; }
   static DEEPNET_SIMD_INLINE bool any(mask m) { return _mm256_movemask_pd(m) != 0; }
+  // The lanes where 0 < |x| < bound (compares only: no subnormal assist), as Vec256<float>'s.
+  static DEEPNET_SIMD_INLINE mask tiny(type x, double bound) {
+    const type a = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+    return _mm256_and_pd(_mm256_cmp_pd(a, _mm256_set1_pd(bound), _CMP_LT_OQ), _mm256_cmp_pd(a, zero(), _CMP_GT_OQ));
+  }
   // m ? a : b, lane by lane.
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm256_blendv_pd(b, a, m); }
 

@@ -52,6 +52,10 @@ struct Vec512<double> {
   static DEEPNET_SIMD_INLINE mask both(mask a, mask b) { return a & b; }
   static DEEPNET_SIMD_INLINE bool all(mask m) { return m == 0xFF; }
   static DEEPNET_SIMD_INLINE bool any(mask m) { return m != 0; }
+  static DEEPNET_SIMD_INLINE mask tiny(type x, double bound) {  // 0 < |x| < bound, as Vec256's
+    const type a = _mm512_abs_pd(x);
+    return _mm512_cmp_pd_mask(a, _mm512_set1_pd(bound), _CMP_LT_OQ) & _mm512_cmp_pd_mask(a, zero(), _CMP_GT_OQ);
+  }
   static DEEPNET_SIMD_INLINE type select(mask m, type a, type b) { return _mm512_mask_blend_pd(m, b, a); }
 
   static DEEPNET_SIMD_INLINE type fmadd(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }

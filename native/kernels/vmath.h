@@ -24,7 +24,8 @@ using VD = D::type;
 // Sign-bit arithmetic: -x, |x| and |m| with the sign of s, as bit operations
 // (NaNs included).
 DEEPNET_SIMD_INLINE VD neg(VD x) { return D::from_bits(D::as_bits(x) ^ D::as_bits(D::splat(-0.0))); }
-DEEPNET_SIMD_INLINE VD abs(VD x) { return D::from_bits(D::as_bits(x) & ~D::as_bits(D::splat(-0.0))); }
+template <typename V = D>  // any double vector (subnormal_simd.h's are 256-bit at every level)
+DEEPNET_SIMD_INLINE typename V::type abs(typename V::type x) { return V::from_bits(V::as_bits(x) & ~V::as_bits(V::splat(-0.0))); }
 DEEPNET_SIMD_INLINE VD copysign(VD m, VD s) {
   const D::bits sign = D::as_bits(D::splat(-0.0));
   return D::from_bits((D::as_bits(m) & ~sign) | (D::as_bits(s) & sign));
