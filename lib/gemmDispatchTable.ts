@@ -28,5 +28,19 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
         []
       ]
     }
+  },
+  "avx2+fma/Zen": {
+    "measured": "2026-12-02",
+    "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64",
+    "openblas": {
+      "float64": [
+        [],
+        []
+      ],
+      "float32": [
+        [],
+        []
+      ]
+    }
   }
 };
