@@ -222,8 +222,9 @@ export function columns(m: Matrix, from: number, to: number): Matrix {
  * X for this model, checked: (n_x, m) in the columns layout, (m, n_x) in
  * rows; returns it with its example count.
  */
-export function checkInputs(where: string, model: ModelShape, X: unknown, layout: Layout, name = ''): [Matrix, number] {
-  const x = checkMatrix(where, `${name}X`, X);
+export function checkInputs(where: string, model: ModelShape, X: unknown, layout: Layout, name = '',
+  allowNonFinite = false): [Matrix, number] {
+  const x = checkMatrix(where, `${name}X`, X, allowNonFinite);
   const n = model.layers[0];
   if (layout === 'rows') {
     if (x.shape[1] !== n) {

@@ -140,14 +140,14 @@ export function checkMatrix(where: string, arg: string, value: unknown, allowNon
     throw rangeError(where, `${arg}.data`, `of length rows*cols = ${rows * cols} for shape (${rows}, ${cols})`,
       `length ${data.length}`);
   }
-  if (!allowNonFinite) {
-    const bad = native.firstNonFinite(data);
-    if (bad >= 0) {
-      throw rangeError(where, arg, 'finite (no NaN or Infinity)',
-        `${data[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]`);
-    }
-  }
+  if (!allowNonFinite && native.firstNonFinite(data) >= 0) throw nonFiniteError(where, arg, { shape: [rows, cols], data });
   return plainFields(value) ? value as Matrix : { shape: [rows, cols], data };
+}
+
+/** The error for a matrix that holds a NaN or an infinity, naming the first. */
+export function nonFiniteError(where: string, arg: string, m: Matrix): RangeError {
+  const bad = native.firstNonFinite(m.data), cols = m.shape[1];
+  return rangeError(where, arg, 'finite (no NaN or Infinity)', `${m.data[bad]} at [${Math.floor(bad / cols)}, ${bad % cols}]`);
 }
 
 /** Throws unless every matrix has the same dtype as the first; returns it. */

@@ -33,7 +33,8 @@ export interface NativeModel {
   fit(X: F, Y: F, m: number, settings: NativeSettings, onProgress: NativeProgress, history: NativeHistory,
     validation: NativeValidation): Promise<NativeResult>;
   cancel(): void;
-  predictProba(X: F, m: number, AL: F, rows: boolean): void;
+  /** Fills AL; with checkFinite, false (AL incomplete) when X holds a NaN or an infinity. */
+  predictProba(X: F, m: number, AL: F, rows: boolean, checkFinite: boolean): boolean;
   evaluate(X: F, Y: F, m: number, rows: boolean): { cost: number; accuracy: number };
   getRngState(): RandomStateState;
   setRngState(key: Uint32Array, pos: number, hasGauss: boolean, gauss: number): void;

@@ -458,19 +458,21 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return info.Env().Undefined();
   }
 
-  // predictProba(X, m, AL, rows): AL (K, m); X (n_x, m), or (m, n_x) when rows
+  // predictProba(X, m, AL, rows, checkFinite) -> whether X was finite (always
+  // true unless checkFinite; when false, AL is incomplete): AL (K, m); X
+  // (n_x, m), or (m, n_x) when rows.
   Napi::Value PredictProba(const Napi::CallbackInfo& info) {
     return guarded(info, [&]() -> Napi::Value {
       ensure_idle(info.Env());
       const int m = positive_int(info[1], "m");
-      const bool rows = info[3].ToBoolean();
+      const bool rows = info[3].ToBoolean(), check_finite = info[4].ToBoolean();
       Array X = typed_array(info[0], "X", dtype_, static_cast<size_t>(inputs()) * m);
       Array AL = typed_array(info[2], "AL", dtype_, static_cast<size_t>(outputs()) * m);
-      with_model([&](auto& model) {
+      const bool finite = with_model([&](auto& model) {
         using T = value_t<decltype(model)>;
-        model.predict_proba(X.as<T>(), m, AL.as<T>(), rows);
+        return model.predict_proba(X.as<T>(), m, AL.as<T>(), rows, check_finite);
       });
-      return info.Env().Undefined();
+      return Napi::Boolean::New(info.Env(), finite);
     });
   }
 

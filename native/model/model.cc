@@ -104,8 +104,8 @@ TrainResult Model<T>::fit(FitRequest<T>& r, const TrainLog& on_log) {
 }
 
 template <typename T>
-void Model<T>::predict_proba(const T* X, int m, T* AL, bool X_rows) const {
-  network_predict(p_, X, m, kChunk, AL, X_rows);
+bool Model<T>::predict_proba(const T* X, int m, T* AL, bool X_rows, bool check_finite) const {
+  return network_predict(p_, X, m, kChunk, AL, X_rows, check_finite);
 }
 
 template <typename T>

@@ -71,7 +71,8 @@ class Model {
   TrainResult fit(FitRequest<T>& request, const TrainLog& on_log);
 
   // AL (K, m) without dropout, in chunks of examples; X (n_x, m), or (m, n_x) with X_rows.
-  void predict_proba(const T* X, int m, T* AL, bool X_rows = false) const;
+  // With check_finite: false, and AL incomplete, when X holds a NaN or an infinity.
+  bool predict_proba(const T* X, int m, T* AL, bool X_rows = false, bool check_finite = false) const;
   // The training objective on (X, Y) without dropout (the head's cost + the
   // L2 term), and the accuracy (NaN for the linear head).
   void evaluate(const T* X, const T* Y, int m, double* cost, double* accuracy, bool X_rows = false) const;

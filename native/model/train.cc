@@ -1,6 +1,7 @@
 #include "train.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -243,15 +244,24 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
 }
 
 template <typename T>
-void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows) {
+bool network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows,
+                     bool check_finite) {
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
+  std::atomic<bool> finite{true};
   over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int, int j0, int count) {
+    if (!finite.load(std::memory_order_relaxed)) return;
+    const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
+    if (check_finite && !all_finite(Xc, static_cast<long>(n_x) * count)) {
+      finite.store(false, std::memory_order_relaxed);
+      return;
+    }
     Workspace<T>& ws = arena.workspace();
-    network_forward(ws, p, chunk_of(arena.X(), X, n_x, m, j0, count, X_rows));
+    network_forward(ws, p, Xc);
     for (int k = 0; k < K; ++k)
       std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
   });
+  return finite.load();
 }
 
 template <typename T>
@@ -463,7 +473,7 @@ TrainResult train(Parameters<T>& p, Parameters<T>* spare, const T* X, const T* Y
                                   const Regularization&);                                       \
   template void network_evaluate<T>(const Parameters<T>&, const T*, const T*, int, int, double,  \
                                     double*, double*, bool);                                    \
-  template void network_predict<T>(const Parameters<T>&, const T*, int, int, T*, bool);         \
+  template bool network_predict<T>(const Parameters<T>&, const T*, int, int, T*, bool, bool);   \
   template TrainResult train<T>(Parameters<T>&, Parameters<T>*, const T*, const T*, int,          \
                                 const TrainSettings&, OptimizerState<T>*, const Validation<T>&,  \
                                 EarlyStopping&, T*, const TrainHistory&, const TrainLog&);

@@ -156,8 +156,12 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
                       double lambd, double* cost, double* accuracy, bool X_rows = false);
 
 // AL (K, m) on X without dropout, in chunks of at most `chunk` examples.
+// With check_finite, each chunk's inputs are checked first (by the thread
+// that computes it, while they are in cache): false when one holds a NaN or
+// an infinity, and the chunks not yet computed are left out (AL incomplete).
 template <typename T>
-void network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows = false);
+bool network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL, bool X_rows = false,
+                     bool check_finite = false);
 
 // Trains p on X (n_x, m) (or (m, n_x), settings.X_rows), Y (K, m). With stop_on_divergence, `spare` has
 // the shapes of p (and its own flat run when p has one): updates go there

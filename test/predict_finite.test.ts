@@ -1,0 +1,62 @@
+// predict and predictProba check X for NaN and infinity in the addon, chunk by
+// chunk (no scaler), or up front (with one): the same errors either way,
+// naming the first non-finite value in X's memory order.
+import { Matrix, Model, RandomState, standardScaler, toRows } from '../lib';
+
+const layers = [30, 16, 8, 1];
+const m = 20000;  // several prediction chunks on any cache size (at most 8192 examples each)
+
+function data(dtype: 'float64' | 'float32'): Matrix {
+  const X = new RandomState(0).rand(30, m);
+  return dtype === 'float64' ? X : { shape: X.shape, data: Float32Array.from(X.data) };
+}
+
+function withValues(X: Matrix, values: [number, number, number][]): Matrix {
+  const data = X.data.slice();
+  for (const [r, c, v] of values) data[r * X.shape[1] + c] = v;
+  return { shape: X.shape, data };
+}
+
+describe.each(['float64', 'float32'] as const)('predictProba on non-finite X (%s)', (dtype) => {
+  const model = new Model({ layers, output: 'sigmoid', init: 'he', seed: 3, dtype });
+  const X = data(dtype);
+  const before = model.predictProba(X);
+
+  test('one NaN in the last chunk: the value and its place', () => {
+    const bad = withValues(X, [[7, m - 3, NaN]]);
+    expect(() => model.predictProba(bad)).toThrow(
+      `Model.predictProba: X must be finite (no NaN or Infinity); received NaN at [7, ${m - 3}]`);
+    expect(() => model.predict(bad)).toThrow(
+      `Model.predict: X must be finite (no NaN or Infinity); received NaN at [7, ${m - 3}]`);
+  });
+
+  test('two in different chunks: the first in memory order, not in chunk order', () => {
+    // [29, 10] is in the first chunk, [0, 15000] in a later one but earlier in memory.
+    const bad = withValues(X, [[29, 10, -Infinity], [0, 15000, Infinity]]);
+    expect(() => model.predictProba(bad)).toThrow('received Infinity at [0, 15000]');
+  });
+
+  test('one chunk, X read in place', () => {
+    const small: Matrix = { shape: [30, 5], data: X.data.slice(0, 150) };
+    small.data[4 * 5 + 2] = NaN;
+    expect(() => model.predictProba(small)).toThrow('received NaN at [4, 2]');
+  });
+
+  test("layout 'rows'", () => {
+    const bad = toRows(withValues(X, [[3, 12345, NaN]]));
+    expect(() => model.predictProba(bad, { layout: 'rows' })).toThrow('received NaN at [12345, 3]');
+  });
+
+  test('the model is unchanged after the error', () => {
+    expect(() => model.predictProba(withValues(X, [[0, 0, NaN]]))).toThrow('received NaN at [0, 0]');
+    expect(Array.from(model.predictProba(X).data)).toEqual(Array.from(before.data));
+  });
+});
+
+test('with an input scaler, X is checked before it is scaled', () => {
+  const X = data('float64');
+  const model = new Model({ layers, output: 'sigmoid', init: 'he', seed: 3 });
+  model.setScaler(standardScaler().fit(X));
+  expect(() => model.predictProba(withValues(X, [[2, 9, NaN]]))).toThrow(
+    'Model.predictProba: X must be finite (no NaN or Infinity); received NaN at [2, 9]');
+});
