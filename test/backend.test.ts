@@ -86,8 +86,10 @@ describe('backendInfo', () => {
     }
   });
 
-  test("lLayerModel on the cat network's shape gives the same bits with 1 and 2 threads", () => {
-    // One thread streams X once per iteration for dW1 and the next W1 X.
+  test("lLayerModel on the cat network's shape: the same bits with 1 and 2 threads on the built-in kernel", () => {
+    // One thread streams X once per iteration for dW1 and the next W1 X. Where
+    // this CPU family's dispatch sends a float64 class to OpenBLAS (the default
+    // rules, e.g. at DEEPNET_SIMD=portable), its own threading decides: within 1e-12.
     const rng = new RandomState(4);
     const X = rng.rand(12288, 209);
     const Y = { shape: [1, 209] as [number, number], data: rng.rand(1, 209).data.map((u) => (u < 0.5 ? 1 : 0)) };
@@ -98,8 +100,13 @@ describe('backendInfo', () => {
     };
     const before = backendInfo().threads;
     try {
-      const one = run(1);
-      expect(threadCases.firstDifference([one], [run(2)])).toBe(-1);
+      const one = run(1), two = run(2);
+      const info = backendInfo();
+      if (info.gemm === 'builtin' || info.gemmDispatch.openblas.float64.every((classes) => classes.length === 0)) {
+        expect(threadCases.firstDifference([one], [two])).toBe(-1);
+      } else {
+        expect(threadCases.largestDifference([one], [two])[0]).toBeLessThanOrEqual(1e-12);
+      }
       expect(one[0][0]).toBeGreaterThan(0.5);
     } finally {
       setNumThreads(before);
