@@ -17,7 +17,7 @@ export interface GemmDispatchClasses {
 
 /** backendInfo().gemmDispatch: what the dispatch is on this machine, and why. */
 export interface GemmDispatchInfo {
-  /** The CPU family the table is keyed by: SIMD level / OpenBLAS's kernel family. */
+  /** The CPU family the table is keyed by: SIMD level / OpenBLAS's kernel family / CPU vendor. */
   family: string;
   /** 'measured on <machine>, <date> (bench/calibrate.js)', or why the default rules apply. */
   source: string;
@@ -26,16 +26,20 @@ export interface GemmDispatchInfo {
 }
 
 interface DispatchBinding {
-  backendInfo(): { simd: string; openblasCore?: string; gemm: string };
+  backendInfo(): { simd: string; openblasCore?: string; cpuVendor: string; gemm: string };
   gemmDispatch(): GemmDispatchClasses;
   setGemmDispatch(d: GemmDispatchClasses): void;
 }
 
 let source = '';
 
-/** The table's key for this machine. */
-export function gemmFamily(info: { simd: string; openblasCore?: string }): string {
-  return `${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}`;
+/**
+ * The table's key for this machine. The vendor is part of it because
+ * OpenBLAS names one kernel family for CPUs that differ (0.3.21 runs a Zen 4
+ * on its "Cooperlake" kernels).
+ */
+export function gemmFamily(info: { simd: string; openblasCore?: string; cpuVendor: string }): string {
+  return `${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}/${info.cpuVendor || 'unknown vendor'}`;
 }
 
 /** Applies this family's row of the table, if any (DEEPNET_GEMM_DISPATCH=default keeps the default rules). */

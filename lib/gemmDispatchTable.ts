@@ -1,6 +1,7 @@
 // Written by `node bench/calibrate.js`: per CPU family (SIMD level / OpenBLAS
-// kernel family), the shape classes where OpenBLAS measured faster than the
-// built-in kernel, per dtype and thread count (see gemmDispatch.ts).
+// kernel family / CPU vendor), the shape classes where OpenBLAS measured
+// faster than the built-in kernel, per dtype and thread count (see
+// gemmDispatch.ts).
 import type { GemmDispatchClasses } from './gemmDispatch';
 
 /** One CPU family's measured dispatch. */
@@ -15,7 +16,7 @@ export interface GemmDispatchRow {
 
 /** The measured rows, by family. */
 export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
-  "avx512/SkylakeX": {
+  "avx512/SkylakeX/Intel": {
     "measured": "2026-12-02",
     "machine": "Intel(R) Xeon(R) Processor, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64",
     "openblas": {
@@ -29,7 +30,7 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
       ]
     }
   },
-  "avx2+fma/Zen": {
+  "avx2+fma/Zen/AMD": {
     "measured": "2026-12-02",
     "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64",
     "openblas": {
@@ -40,6 +41,24 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
       "float32": [
         [],
         []
+      ]
+    }
+  },
+  "avx512/Cooperlake/AMD": {
+    "measured": "2026-12-02",
+    "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64",
+    "openblas": {
+      "float64": [
+        [],
+        [
+          "packed"
+        ]
+      ],
+      "float32": [
+        [],
+        [
+          "packed"
+        ]
       ]
     }
   }

@@ -26,6 +26,8 @@ export interface NativeBackendInfo {
   simdReason: string;
   /** The best level this CPU supports. */
   simdBest: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
+  /** The CPU's vendor: 'AMD', 'Intel', CPUID's vendor string for others, '' off x86. */
+  cpuVendor: string;
   /** Threads for gemm and the elementwise kernels. */
   threads: number;
   /** The addon's version (the package's). */

@@ -2,6 +2,7 @@
 // kernel or OpenBLAS, from the table measured per CPU family or the default
 // rules; what backendInfo() says about it; and that a product's results do
 // not depend on which backend the table picks beyond the golden tolerance.
+import * as fs from 'fs';
 import { backendInfo, lModelForward, setNumThreads } from '../lib';
 import { applyGemmDispatch, GemmDispatchClasses } from '../lib/gemmDispatch';
 import { native } from '../lib/native';
@@ -18,10 +19,18 @@ afterEach(() => {
 });
 
 test('backendInfo names the family and why the dispatch is what it is', () => {
-  expect(info.gemmDispatch.family).toBe(`${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}`);
+  expect(info.gemmDispatch.family).toBe(`${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}/${info.cpuVendor || 'unknown vendor'}`);
   if (!blas) expect(info.gemmDispatch.source).toBe('no OpenBLAS: the built-in kernel computes every product');
   else expect(info.gemmDispatch.source).toMatch(/^(measured on .*\(bench\/calibrate\.js\)|the default rules.*)$/);
   if (/default rules/.test(info.gemmDispatch.source)) expect(info.gemmDispatch.openblas).toEqual(native.gemmDispatchDefaults());
+});
+
+test('the family names the CPU vendor that /proc/cpuinfo gives (OpenBLAS names Zen 4 after an Intel core)', () => {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const vendorId = /^vendor_id\s*:\s*(\S+)/m.exec(cpuinfo)?.[1];
+  if (vendorId === undefined) return;  // not x86 Linux: nothing to compare with
+  expect(info.cpuVendor).toBe({ AuthenticAMD: 'AMD', GenuineIntel: 'Intel' }[vendorId] ?? vendorId);
+  expect(info.gemmDispatch.family.endsWith(`/${info.cpuVendor}`)).toBe(true);
 });
 
 test('the default rules keep what the built-in kernel reads in place at the x86 levels, and send the large packed products to OpenBLAS', () => {

@@ -4,6 +4,10 @@
 #include <cstring>
 #include <string>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 namespace deepnet {
 
 namespace {
@@ -78,5 +82,22 @@ const char* simd_level_name(SimdLevel level) {
 const char* simd_level_name() { return simd_level_name(simd_level()); }
 
 const char* simd_reason() { return choice().reason.c_str(); }
+
+const char* cpu_vendor() {
+  static const std::string vendor = [] {
+    std::string v;
+#if DEEPNET_HAS_X86
+    unsigned a, b, c, d;
+    if (__get_cpuid(0, &a, &b, &c, &d)) {
+      for (unsigned r : {b, d, c})  // the 12 characters come in EBX, EDX, ECX
+        for (int i = 0; i < 4; ++i) v += static_cast<char>(r >> (8 * i) & 0xff);
+    }
+#endif
+    if (v == "AuthenticAMD") return std::string("AMD");
+    if (v == "GenuineIntel") return std::string("Intel");
+    return v;
+  }();
+  return vendor.c_str();
+}
 
 }  // namespace deepnet

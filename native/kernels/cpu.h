@@ -18,6 +18,10 @@ SimdLevel simd_best();         // the best level this CPU supports
 const char* simd_level_name(); // "avx512", "avx2+fma", "neon" or "portable"
 const char* simd_level_name(SimdLevel level);
 const char* simd_reason();     // why simd_level() was chosen, for backendInfo()
+// "AMD", "Intel", or the CPUID vendor string as given ("" off x86): with the
+// SIMD level and OpenBLAS's kernel family, the key of the gemm dispatch table
+// (OpenBLAS 0.3.21 calls a Zen 4 "Cooperlake", as it does Intel's).
+const char* cpu_vendor();
 
 // The x86 vector levels (AVX-512 includes AVX2's instructions).
 inline bool simd_avx512() { return simd_level() == SimdLevel::AVX512; }
