@@ -36,7 +36,7 @@ export function backendInfo(): BackendInfo {
     gemmDispatch: gemmDispatchInfo(native) };
 }
 
-/** Threads for gemm and the elementwise kernels (also sets OpenBLAS's). */
+/** Threads for gemm and the elementwise kernels (and OpenBLAS's, from its next product). */
 export function setNumThreads(n: number): void {
   native.setNumThreads(integerIn('setNumThreads', 'n', n, 1, 256));
 }

@@ -1,7 +1,8 @@
-// Which products gemm() hands to OpenBLAS: by shape class, dtype and thread
-// count, from the table measured per CPU family (gemmDispatchTable.ts,
-// written by `node bench/calibrate.js`), applied when the addon loads; the
-// native default rules where this family has no row (see native/kernels/gemm.h).
+// Which products gemm() hands to OpenBLAS, by shape class, dtype and thread
+// count, and which the built-in kernel computes at AVX2 on an AVX-512 CPU:
+// from the table measured per CPU family (gemmDispatchTable.ts, written by
+// `node bench/calibrate.js`), applied when the addon loads; the native
+// default rules where this family has no row (see native/kernels/gemm.h).
 import { GEMM_DISPATCH_TABLE, GemmDispatchRow } from './gemmDispatchTable';
 
 /** The dispatch's shape classes: the built-in kernel's path for a product (docs/backends.md). */
@@ -15,6 +16,18 @@ export interface GemmDispatchClasses {
   float32: [GemmClass[], GemmClass[]];
 }
 
+/**
+ * The classes the built-in kernel computes with its AVX2 kernels on a CPU
+ * running AVX-512 (where they measured faster: a Zen 4 executes 512-bit
+ * operations as two halves), per dtype, whatever the thread count.
+ */
+export interface GemmLevelClasses {
+  /** The float64 products' classes. */
+  float64: GemmClass[];
+  /** The float32 products' classes. */
+  float32: GemmClass[];
+}
+
 /** backendInfo().gemmDispatch: what the dispatch is on this machine, and why. */
 export interface GemmDispatchInfo {
   /** The CPU family the table is keyed by: SIMD level / OpenBLAS's kernel family / CPU vendor. */
@@ -23,12 +36,15 @@ export interface GemmDispatchInfo {
   source: string;
   /** The classes OpenBLAS computes now. */
   openblas: GemmDispatchClasses;
+  /** The classes the built-in kernel computes at AVX2 although the CPU runs AVX-512. */
+  builtinAvx2: GemmLevelClasses;
 }
 
 interface DispatchBinding {
   backendInfo(): { simd: string; openblasCore?: string; cpuVendor: string; gemm: string };
   gemmDispatch(): GemmDispatchClasses;
-  setGemmDispatch(d: GemmDispatchClasses): void;
+  gemmBuiltinAvx2(): GemmLevelClasses;
+  setGemmDispatch(openblas: GemmDispatchClasses, builtinAvx2?: GemmLevelClasses): void;
 }
 
 let source = '';
@@ -51,12 +67,12 @@ export function applyGemmDispatch(binding: DispatchBinding, table: Record<string
   else if (process.env.DEEPNET_GEMM_DISPATCH === 'default') source = 'the default rules (DEEPNET_GEMM_DISPATCH=default)';
   else if (!row) source = `the default rules: no measurement for ${family} in the table (node bench/calibrate.js makes one)`;
   else {
-    binding.setGemmDispatch(row.openblas);
+    binding.setGemmDispatch(row.openblas, row.builtinAvx2);
     source = `measured on ${row.machine}, ${row.measured} (bench/calibrate.js)`;
   }
 }
 
 /** The dispatch now, for backendInfo(). */
 export function gemmDispatchInfo(binding: DispatchBinding): GemmDispatchInfo {
-  return { family: gemmFamily(binding.backendInfo()), source, openblas: binding.gemmDispatch() };
+  return { family: gemmFamily(binding.backendInfo()), source, openblas: binding.gemmDispatch(), builtinAvx2: binding.gemmBuiltinAvx2() };
 }

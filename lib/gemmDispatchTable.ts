@@ -2,7 +2,7 @@
 // kernel family / CPU vendor), the shape classes where OpenBLAS measured
 // faster than the built-in kernel, per dtype and thread count (see
 // gemmDispatch.ts).
-import type { GemmDispatchClasses } from './gemmDispatch';
+import type { GemmDispatchClasses, GemmLevelClasses } from './gemmDispatch';
 
 /** One CPU family's measured dispatch. */
 export interface GemmDispatchRow {
@@ -12,6 +12,8 @@ export interface GemmDispatchRow {
   machine: string;
   /** The classes OpenBLAS computes. */
   openblas: GemmDispatchClasses;
+  /** At the AVX-512 level: the classes the built-in kernel computes with its AVX2 kernels (none when absent). */
+  builtinAvx2?: GemmLevelClasses;
 }
 
 /** The measured rows, by family. */
@@ -49,16 +51,27 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
     "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64",
     "openblas": {
       "float64": [
-        [],
+        [
+          "packed"
+        ],
         [
           "packed"
         ]
       ],
       "float32": [
         [],
-        [
-          "packed"
-        ]
+        []
+      ]
+    },
+    "builtinAvx2": {
+      "float64": [
+        "packedShallow"
+      ],
+      "float32": [
+        "thin",
+        "thinNT",
+        "packedShallow",
+        "packed"
       ]
     }
   }

@@ -5,7 +5,7 @@
 // type-checking the core touches none of their dependencies.
 export { backendInfo, mpiWorld, setNumThreads } from './backend';
 export type { BackendInfo } from './backend';
-export type { GemmClass, GemmDispatchClasses, GemmDispatchInfo } from './gemmDispatch';
+export type { GemmClass, GemmDispatchClasses, GemmDispatchInfo, GemmLevelClasses } from './gemmDispatch';
 export { matrix, toArray, zeros, asDType, dtypeOf } from './matrix';
 export type { Matrix, DType, FloatArray, NestedRows } from './matrix';
 export { RandomState } from './rng';

@@ -1,7 +1,7 @@
 // Loads the native addon once: a prebuild or a local build through
 // node-gyp-build, or the file named by DEEPNET_ADDON (used to test the CMake
 // and sanitizer builds of the same sources).
-import { applyGemmDispatch, GemmClass, GemmDispatchClasses } from './gemmDispatch';
+import { applyGemmDispatch, GemmClass, GemmDispatchClasses, GemmLevelClasses } from './gemmDispatch';
 import * as path from 'path';
 
 type F = Float64Array | Float32Array;
@@ -93,8 +93,10 @@ export interface NativeBinding {
   backendInfo(): NativeBackendInfo;
   gemmDispatch(): GemmDispatchClasses;
   gemmDispatchDefaults(): GemmDispatchClasses;
-  setGemmDispatch(d: GemmDispatchClasses): void;
-  gemmClass(transA: boolean, transB: boolean, M: number, N: number, K: number, ldb: number, dtype: string): { class: GemmClass; backend: 'openblas' | 'builtin' };
+  gemmBuiltinAvx2(): GemmLevelClasses;
+  setGemmDispatch(openblas: GemmDispatchClasses, builtinAvx2?: GemmLevelClasses): void;
+  gemmClass(transA: boolean, transB: boolean, M: number, N: number, K: number, ldb: number, dtype: string):
+    { class: GemmClass; backend: 'openblas' | 'builtin'; builtinLevel: 'avx512' | 'avx2+fma' | 'neon' | 'portable' };
   setNumThreads(n: number): void;
   /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
   availableMemory(): number;

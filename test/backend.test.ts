@@ -20,6 +20,32 @@ function inChild(code: string, env: Record<string, string>): unknown {
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const threadCases = require('./helpers/thread_cases');
 
+describe('OpenBLAS\'s thread pool', () => {
+  // Its threads spin for about 0.1 s after starting: started at load, they
+  // took a core from predictProba's built-in threads. deepnet opens it with
+  // one thread and grows it at the first product on OpenBLAS that needs two.
+  const threadsOf = (env: Record<string, string>) => inChild(`
+    const fs = require('fs'), d = require('./dist'), { native } = require('./dist/native');
+    const tasks = () => fs.readdirSync('/proc/self/task').length;
+    const model = new d.Model({ layers: [30, 16, 8, 1], output: 'sigmoid', seed: 3 });
+    model.predictProba(new d.RandomState(0).rand(30, 20000));
+    const afterPredict = tasks();
+    native.setGemmDispatch({ float64: [['packed'], ['packed']], float32: [[], []] });
+    d.lModelForward(new d.RandomState(1).rand(300, 400), d.initializeParametersDeep([300, 300, 1], { seed: 1 }));
+    console.log(JSON.stringify({ gemm: d.backendInfo().gemm, afterPredict, afterProduct: tasks() }));`,
+  { DEEPNET_NUM_THREADS: '2', ...env }) as { gemm: string; afterPredict: number; afterProduct: number };
+
+  test('starts only when a product on OpenBLAS needs two threads, not at load', () => {
+    if (process.platform !== 'linux') return;  // counts /proc/self/task
+    const withBlas = threadsOf({});
+    const builtin = threadsOf({ DEEPNET_GEMM: 'builtin' });
+    expect(builtin.afterProduct).toBe(builtin.afterPredict);
+    if (withBlas.gemm !== 'openblas') return;  // no OpenBLAS here: nothing more to see
+    expect(withBlas.afterPredict).toBe(builtin.afterPredict);  // loading it started no thread
+    expect(withBlas.afterProduct).toBeGreaterThan(withBlas.afterPredict);  // its pool, once a product needed it
+  });
+});
+
 describe('backendInfo', () => {
   test('reports gemm, SIMD level, threads and the addon version', () => {
     const info = backendInfo();

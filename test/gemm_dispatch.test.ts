@@ -4,14 +4,16 @@
 // not depend on which backend the table picks beyond the golden tolerance.
 import * as fs from 'fs';
 import { backendInfo, lModelForward, setNumThreads } from '../lib';
-import { applyGemmDispatch, GemmDispatchClasses } from '../lib/gemmDispatch';
+import { applyGemmDispatch, GemmDispatchClasses, GemmLevelClasses } from '../lib/gemmDispatch';
 import { native } from '../lib/native';
 import { expectClose, loadGolden, toMatrix, toParams, TOL } from './helpers/golden';
 
 const info = backendInfo();
 const blas = info.gemm === 'openblas';
 const NONE: GemmDispatchClasses = { float64: [[], []], float32: [[], []] };
-const row = (openblas: GemmDispatchClasses) => ({ [info.gemmDispatch.family]: { measured: '2026-12-02', machine: 'a test', openblas } });
+const row = (openblas: GemmDispatchClasses, builtinAvx2?: GemmLevelClasses) =>
+  ({ [info.gemmDispatch.family]: { measured: '2026-12-02', machine: 'a test', openblas, builtinAvx2 } });
+const ALL_AVX2: GemmLevelClasses = { float64: ['thin', 'thinNT', 'dot', 'packedShallow', 'packed'], float32: ['thin', 'thinNT', 'dot', 'packedShallow', 'packed'] };
 
 afterEach(() => {
   applyGemmDispatch(native);  // back to what the addon loaded with
@@ -70,10 +72,26 @@ test('a row of the table for this family routes its classes to OpenBLAS, per dty
     .toEqual(['builtin', expected('openblas'), expected('openblas')]);
 });
 
-test('the small-K class stays built-in whatever the table says (its fused epilogue must agree with it)', () => {
-  native.setGemmDispatch({ float64: [['smallK'], ['smallK']], float32: [['smallK'], ['smallK']] });
+test('a row\'s builtinAvx2 classes run the built-in kernel\'s AVX2 paths on an AVX-512 CPU, per dtype, whatever the thread count', () => {
+  const big = (dtype: string) => native.gemmClass(false, false, 1024, 1024, 1024, 1024, dtype);
+  const thin = (dtype: string) => native.gemmClass(false, false, 20, 209, 12288, 209, dtype);
+  applyGemmDispatch(native, row(NONE, { float64: [], float32: ['packed'] }));
+  expect(backendInfo().gemmDispatch.builtinAvx2).toEqual({ float64: [], float32: ['packed'] });
+  const moved = info.simd === 'avx512' ? 'avx2+fma' : info.simd;  // below AVX-512 there is nothing to move
+  for (const threads of [1, 2]) {
+    setNumThreads(threads);
+    expect([big('float32').builtinLevel, big('float64').builtinLevel, thin('float32').builtinLevel]).toEqual([moved, info.simd, info.simd]);
+  }
+  applyGemmDispatch(native, row(NONE));  // a row without it: every class at the CPU's level
+  expect(backendInfo().gemmDispatch.builtinAvx2).toEqual({ float64: [], float32: [] });
+  expect(big('float32').builtinLevel).toBe(info.simd);
+});
+
+test('the small-K class stays built-in at the CPU\'s level whatever the table says (its fused epilogue must agree with it)', () => {
+  native.setGemmDispatch({ float64: [['smallK'], ['smallK']], float32: [['smallK'], ['smallK']] }, { float64: ['smallK'], float32: ['smallK'] });
   expect(native.gemmDispatch()).toEqual(NONE);
-  expect(native.gemmClass(false, false, 20, 209, 2, 209, 'float64').backend).toBe('builtin');
+  expect(native.gemmBuiltinAvx2()).toEqual({ float64: [], float32: [] });
+  expect(native.gemmClass(false, false, 20, 209, 2, 209, 'float64')).toMatchObject({ backend: 'builtin', builtinLevel: info.simd });
 });
 
 test('every backend choice gives the golden forward pass', () => {
@@ -81,8 +99,8 @@ test('every backend choice gives the golden forward pass', () => {
   const X = toMatrix(c.X);
   const params = toParams(c.parameters);
   const all: GemmDispatchClasses = { float64: [['thin', 'thinNT', 'dot', 'packedShallow', 'packed'], ['thin', 'thinNT', 'dot', 'packedShallow', 'packed']], float32: [[], []] };
-  for (const openblas of [NONE, all]) {
-    native.setGemmDispatch(openblas);
+  for (const [openblas, avx2] of [[NONE, undefined], [all, undefined], [NONE, ALL_AVX2]] as const) {
+    native.setGemmDispatch(openblas, avx2);
     const [AL] = lModelForward(X, params);
     expectClose(Array.from(AL.data), c.plain.forward.A3, TOL.array, 'AL');
   }
@@ -91,4 +109,7 @@ test('every backend choice gives the golden forward pass', () => {
 test('the addon refuses a malformed dispatch, naming what is wrong', () => {
   expect(() => native.setGemmDispatch({ float64: [['fast'], []], float32: [[], []] } as unknown as GemmDispatchClasses)).toThrow("unknown gemm class 'fast'");
   expect(() => native.setGemmDispatch({ float64: [[]], float32: [[], []] } as unknown as GemmDispatchClasses)).toThrow('the gemm dispatch\'s float64 must be [one thread, more threads]');
+  expect(() => native.setGemmDispatch(NONE, { float64: 'packed', float32: [] } as unknown as GemmLevelClasses)).toThrow('builtinAvx2.float64 must be an array of class names');
+  expect(() => native.setGemmDispatch(NONE, { float64: [], float32: ['quick'] } as unknown as GemmLevelClasses)).toThrow("unknown gemm class 'quick'");
+  expect(() => native.setGemmDispatch(NONE, [] as unknown as GemmLevelClasses)).toThrow('builtinAvx2.float32 must be an array of class names');
 });

@@ -1,5 +1,6 @@
 // The deepnet command line: npx deepnet <command> [options].
 import { backendInfo } from '../backend';
+import type { GemmDispatchInfo } from '../gemmDispatch';
 import { demo, DEMO_HELP } from './demo';
 import { gradcheck, GRADCHECK_HELP } from './gradcheck';
 import { evaluate, EVALUATE_HELP, predict, PREDICT_HELP } from './predict';
@@ -26,6 +27,18 @@ Prints the platform, whether the prebuilt binary or a source build of the
 native addon loaded, which gemm (OpenBLAS or built-in), SIMD level and thread
 count it uses, and its version.`;
 
+/** The dispatch's classes off the built-in kernel's default, one line each ('' when none). */
+function dispatchClasses(d: GemmDispatchInfo): string {
+  const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+  const lines: string[] = [];
+  for (const dtype of ['float64', 'float32'] as const) {
+    const [one, more] = d.openblas[dtype];
+    if (one.length || more.length) lines.push(`  OpenBLAS ${dtype}: ${list(one)} (1 thread), ${list(more)} (more)`);
+    if (d.builtinAvx2[dtype].length) lines.push(`  built-in at AVX2 ${dtype}: ${list(d.builtinAvx2[dtype])}`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
 function info(argv: string[]): number {
   const a = parse('info', argv, {});
   if (a.help) {
@@ -39,7 +52,7 @@ function info(argv: string[]): number {
       `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
       `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
-      `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n`);
+      `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch)}`);
   }
   return 0;
 }

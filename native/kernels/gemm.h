@@ -16,14 +16,21 @@
 // default rules where no row exists: the built-in kernel for everything it
 // reads in place and for K <= 64 (they measured 1.2x to 10x faster than
 // OpenBLAS 0.3.21 on a Zen 3, where OpenBLAS's setup and packing outweigh
-// the work), OpenBLAS for the other packed products. The small-K class always
-// stays built-in: network.cc fuses its epilogue there (gemm_fused), and the
-// fused and plain products must agree bit for bit. gemm_reference is the
-// plain triple loop both backends are tested against.
+// the work), OpenBLAS for the other packed products. On a CPU running the
+// AVX-512 level, the row may also name classes the built-in kernel computes
+// with its AVX2 kernels (a Zen 4 executes 512-bit operations as two halves,
+// and some AVX2 paths measured faster there); per dtype only, so that the
+// built-in kernel's results stay independent of the thread count. The
+// small-K class always stays built-in at the CPU's level: network.cc fuses
+// its epilogue there (gemm_fused), and the fused and plain products must
+// agree bit for bit. gemm_reference is the plain triple loop both backends
+// are tested against.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+
+#include "cpu.h"
 
 namespace deepnet {
 
@@ -54,6 +61,12 @@ class BuiltinGemmScope {
 template <typename T>
 void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
                   const T* B, int ldb, T beta, T* C, int ldc);
+// The same at a given level: AVX2_FMA where the CPU runs AVX-512 (the
+// dispatch's per-class choice), or simd_level(); any other level computes as
+// simd_level() does.
+template <typename T>
+void gemm_builtin_at(SimdLevel level, bool transA, bool transB, int M, int N, int K, T alpha,
+                     const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
 
 // The shape classes of the dispatch: the built-in kernel's path for the
 // product (gemm_builtin.cc), the packed products with K <= 64 apart.
@@ -76,19 +89,26 @@ GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int 
 // only within one row tile (callers choosing a row length can avoid it).
 bool gemm_rows_alias(size_t row_bytes);
 
-// The dispatch: which classes OpenBLAS computes, per dtype and thread count.
+// The dispatch: which classes OpenBLAS computes, per dtype and thread count,
+// and which ones the built-in kernel computes at AVX2 on a CPU running AVX-512.
 struct GemmDispatch {
   bool openblas[2][2][kGemmClasses];  // [float64][more than one thread][class]
+  bool avx2[2][kGemmClasses];         // [float64][class]; ignored below AVX-512
 };
 // The default rules for this CPU's SIMD level (see Dispatch above).
 GemmDispatch gemm_dispatch_defaults();
-// Replaces the dispatch (its SmallK entries are ignored: always built-in).
+// Replaces the dispatch (its SmallK entries are ignored: always built-in at
+// the CPU's level).
 // Safe while other threads multiply; each product sees the old or the new one.
 void set_gemm_dispatch(const GemmDispatch& d);
 GemmDispatch gemm_dispatch();
 // The backend gemm() uses for this product now.
 template <typename T>
 GemmBackend gemm_backend_for(bool transA, bool transB, int M, int N, int K, int ldb);
+// The level the built-in kernel computes this product at now (simd_level(),
+// or AVX2_FMA where the dispatch says so).
+template <typename T>
+SimdLevel gemm_builtin_level_for(bool transA, bool transB, int M, int N, int K, int ldb);
 
 // A product's elementwise next step, done as its results are stored
 // (gemm_fused), saving a pass over C:
@@ -121,17 +141,22 @@ void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int
 // when `between` is elementwise over its columns of G and W. Z may be D itself
 // (D is read, packed whole, before Z is first written). Requires
 // gemm_streamable: one thread, an x86 vector level, both products on the
-// built-in thin paths (M <= 32) and dispatched to the built-in kernel, a block
-// of X within half of L2 (the cat network's W1).
+// built-in thin paths (M <= 32) and dispatched to the built-in kernel at one
+// level, a block of X within half of L2 (the cat network's W1).
 template <typename T>
 bool gemm_streamable(int M, int N, int K, int ldx);
-// The built-in kernel's part of that condition (gemm_builtin.cc).
-template <typename T>
-bool gemm_builtin_streamable(int M, int N, int K, int ldx);
 template <typename T>
 void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx, T* G, int ldg,
                    const T* W, int ldw, T* Z, int ldz,
                    const std::function<void(int, int)>& between);
+// The built-in kernel's part of both, at a level as gemm_builtin_at takes it
+// (gemm_builtin.cc).
+template <typename T>
+bool gemm_builtin_streamable(SimdLevel level, int M, int N, int K, int ldx);
+template <typename T>
+void gemm_builtin_streamed(SimdLevel level, int M, int N, int K, const T* D, int ldd, const T* X,
+                           int ldx, T* G, int ldg, const T* W, int ldw, T* Z, int ldz,
+                           const std::function<void(int, int)>& between);
 
 // The truth: textbook triple loop, k ascending, no blocking, no threads.
 template <typename T>

@@ -242,12 +242,16 @@ struct NeonKernel {
 // ---------------------------------------------------------------------------
 // Dispatch.
 
-// The x86 vector level's paths, or null (portable, NEON).
+// The paths of x86 vector level `level` (AVX2_FMA on an AVX-512 CPU, or
+// simd_level()), or null (portable, NEON).
 template <typename T>
-const GemmLevel<T>* x86_level() {
+const GemmLevel<T>* x86_level(SimdLevel level = simd_level()) {
 #if DEEPNET_HAS_X86
+  if (level == SimdLevel::AVX2_FMA && simd_avx2_or_better()) return &avx2::gemm_level<T>();
   if (simd_avx512()) return &avx512::gemm_level<T>();
   if (simd_avx2_or_better()) return &avx2::gemm_level<T>();
+#else
+  (void)level;
 #endif
   return nullptr;
 }
@@ -259,15 +263,15 @@ Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
 }
 
 template <typename T>
-void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda, const T* B,
-         int ldb, T beta, T* C, int ldc) {
+void run(SimdLevel level, bool transA, bool transB, int M, int N, int K, T alpha, const T* A,
+         int lda, const T* B, int ldb, T beta, T* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {
     scale_c(M, N, beta, C, ldc);
     return;
   }
   const Problem<T> p{transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc};
-  if (const GemmLevel<T>* x86 = x86_level<T>())
+  if (const GemmLevel<T>* x86 = x86_level<T>(level))
     return x86->run(x86->path(transA, transB, M, N, K, ldb), p);
 #if DEEPNET_HAS_NEON
   if (simd_level() == SimdLevel::NEON) return gemm_packed<T, NeonKernel<T>>(p);
@@ -283,7 +287,13 @@ void run(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int
 template <typename T>
 void gemm_builtin(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, int lda,
                   const T* B, int ldb, T beta, T* C, int ldc) {
-  run<T>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  run<T>(simd_level(), transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+template <typename T>
+void gemm_builtin_at(SimdLevel level, bool transA, bool transB, int M, int N, int K, T alpha,
+                     const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc) {
+  run<T>(level, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 bool gemm_rows_alias(size_t row_bytes) { return l1_aliased(row_bytes); }
@@ -300,16 +310,16 @@ GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int 
 }
 
 template <typename T>
-bool gemm_builtin_streamable(int M, int N, int K, int ldx) {
-  const GemmLevel<T>* x86 = x86_level<T>();
+bool gemm_builtin_streamable(SimdLevel level, int M, int N, int K, int ldx) {
+  const GemmLevel<T>* x86 = x86_level<T>(level);
   return x86 && x86->streamable(M, N, K, ldx);
 }
 
 template <typename T>
-void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx, T* G, int ldg,
-                   const T* W, int ldw, T* Z, int ldz,
-                   const std::function<void(int, int)>& between) {
-  x86_level<T>()->streamed(M, N, K, D, ldd, X, ldx, G, ldg, W, ldw, Z, ldz, between);
+void gemm_builtin_streamed(SimdLevel level, int M, int N, int K, const T* D, int ldd, const T* X,
+                           int ldx, T* G, int ldg, const T* W, int ldw, T* Z, int ldz,
+                           const std::function<void(int, int)>& between) {
+  x86_level<T>(level)->streamed(M, N, K, D, ldd, X, ldx, G, ldg, W, ldw, Z, ldz, between);
 }
 
 bool gemm_fusable(int K) {
@@ -331,14 +341,19 @@ template void gemm_builtin<double>(bool, bool, int, int, int, double, const doub
                                    const double*, int, double, double*, int);
 template GemmClass gemm_builtin_class<float>(bool, bool, int, int, int, int);
 template GemmClass gemm_builtin_class<double>(bool, bool, int, int, int, int);
-template bool gemm_builtin_streamable<float>(int, int, int, int);
-template bool gemm_builtin_streamable<double>(int, int, int, int);
-template void gemm_streamed<float>(int, int, int, const float*, int, const float*, int, float*,
-                                   int, const float*, int, float*, int,
-                                   const std::function<void(int, int)>&);
-template void gemm_streamed<double>(int, int, int, const double*, int, const double*, int,
-                                    double*, int, const double*, int, double*, int,
-                                    const std::function<void(int, int)>&);
+template void gemm_builtin_at<float>(SimdLevel, bool, bool, int, int, int, float, const float*,
+                                     int, const float*, int, float, float*, int);
+template void gemm_builtin_at<double>(SimdLevel, bool, bool, int, int, int, double,
+                                      const double*, int, const double*, int, double, double*,
+                                      int);
+template bool gemm_builtin_streamable<float>(SimdLevel, int, int, int, int);
+template bool gemm_builtin_streamable<double>(SimdLevel, int, int, int, int);
+template void gemm_builtin_streamed<float>(SimdLevel, int, int, int, const float*, int,
+                                           const float*, int, float*, int, const float*, int,
+                                           float*, int, const std::function<void(int, int)>&);
+template void gemm_builtin_streamed<double>(SimdLevel, int, int, int, const double*, int,
+                                            const double*, int, double*, int, const double*, int,
+                                            double*, int, const std::function<void(int, int)>&);
 template void gemm_fused<float>(Epilogue, const float*, bool, int, int, int, const float*, int,
                                 const float*, int, float*, int);
 template void gemm_fused<double>(Epilogue, const double*, bool, int, int, int, const double*, int,

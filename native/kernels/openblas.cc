@@ -2,10 +2,11 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
-
-#include "threads.h"
+#include <mutex>
+#include <string>
 
 namespace deepnet {
 namespace openblas {
@@ -17,9 +18,32 @@ F symbol(void* handle, const char* name) {
   return reinterpret_cast<F>(dlsym(handle, name));
 }
 
+// OPENBLAS_NUM_THREADS=1 while it lives, then the environment as it was.
+// OpenBLAS reads it once, as it loads (use_threads sets the count after);
+// the environment's other readers see the change only while dlopen runs.
+class OneThreadEnv {
+ public:
+  OneThreadEnv() {
+    const char* v = std::getenv(kName);
+    had_ = v != nullptr;
+    if (had_) saved_ = v;
+    setenv(kName, "1", 1);
+  }
+  ~OneThreadEnv() {
+    if (had_) setenv(kName, saved_.c_str(), 1);
+    else unsetenv(kName);
+  }
+
+ private:
+  static constexpr const char* kName = "OPENBLAS_NUM_THREADS";
+  bool had_;
+  std::string saved_;
+};
+
 Library* load() {
   const char* force = std::getenv("DEEPNET_GEMM");
   if (force && std::strcmp(force, "builtin") == 0) return nullptr;
+  const OneThreadEnv one_thread;
   const char* candidates[] = {std::getenv("DEEPNET_OPENBLAS"), "libopenblas.so.0", "libopenblas.so"};
   for (const char* name : candidates) {
     if (!name || !*name) continue;
@@ -34,10 +58,7 @@ Library* load() {
     lib->get_config = symbol<char* (*)()>(handle, "openblas_get_config");
     lib->get_corename = symbol<char* (*)()>(handle, "openblas_get_corename");
     lib->path = name;
-    if (lib->dgemm && lib->sgemm) {
-      if (lib->set_num_threads) lib->set_num_threads(num_threads());
-      return lib;
-    }
+    if (lib->dgemm && lib->sgemm) return lib;
     delete lib;
     dlclose(handle);
   }
@@ -51,9 +72,16 @@ const Library* library() {
   return lib;
 }
 
-void set_num_threads(int n) {
+void use_threads(int n) {
+  static std::atomic<int> current{1};  // as loaded
+  static std::mutex change;
+  if (current.load(std::memory_order_acquire) == n) return;
   const Library* lib = library();
-  if (lib && lib->set_num_threads) lib->set_num_threads(n);
+  if (!lib || !lib->set_num_threads) return;
+  std::lock_guard<std::mutex> lock(change);
+  if (current.load(std::memory_order_relaxed) == n) return;
+  lib->set_num_threads(n);
+  current.store(n, std::memory_order_release);
 }
 
 }  // namespace openblas

@@ -34,8 +34,15 @@ struct Library {
 // nullptr when OpenBLAS is absent or disabled. Loaded once, on first use.
 const Library* library();
 
-// Forwards to openblas_set_num_threads when loaded; a no-op otherwise.
-void set_num_threads(int n);
+// OpenBLAS is opened with one thread: its pool's threads spin for about 0.1 s
+// after they start (and after each call) before they sleep, and started at
+// load they took a core from the built-in kernel's threads (predictProba on
+// two threads, all built-in, ran 1.3x-1.9x slower for that time). So the pool
+// starts only when a product on OpenBLAS first needs it: use_threads(n) sets
+// OpenBLAS's thread count to n (openblas_set_num_threads) if it is not n
+// already; gemm() calls it with num_threads() before each OpenBLAS call.
+// Thread-safe; a no-op without OpenBLAS.
+void use_threads(int n);
 
 }  // namespace openblas
 }  // namespace deepnet

@@ -10,8 +10,6 @@
 #include <thread>
 #include <utility>
 
-#include "openblas.h"
-
 namespace deepnet {
 
 namespace {
@@ -164,8 +162,7 @@ int num_threads() { return thread_setting().load(); }
 
 void set_num_threads(int n) {
   n = std::max(1, std::min(n, 256));
-  thread_setting().store(n);
-  openblas::set_num_threads(n);
+  thread_setting().store(n);  // OpenBLAS follows at its next product (openblas::use_threads)
 }
 
 void parallel_for(int n_tasks, const std::function<void(int)>& fn) {

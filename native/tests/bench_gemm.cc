@@ -105,6 +105,7 @@ Times bench(const Shape& s, int threads, int reps) {
   const auto blas = [&] {
     const int ta = s.tA ? openblas::kTrans : openblas::kNoTrans;
     const int tb = s.tB ? openblas::kTrans : openblas::kNoTrans;
+    openblas::use_threads(num_threads());
     if constexpr (sizeof(T) == 8)
       lib->dgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0, A.data(), a_cols, B.data(),
                  b_cols, 0.0, C.data(), s.N);
@@ -186,6 +187,7 @@ void thread_differences(const Shape& s) {
   thread_difference<T>("openblas", s, [&](T* C) {
     const int ta = s.tA ? openblas::kTrans : openblas::kNoTrans;
     const int tb = s.tB ? openblas::kTrans : openblas::kNoTrans;
+    openblas::use_threads(num_threads());
     if constexpr (sizeof(T) == 8)
       lib->dgemm(openblas::kRowMajor, ta, tb, s.M, s.N, s.K, 1.0, A.data(), a_cols, B.data(),
                  b_cols, 0.0, C, s.N);

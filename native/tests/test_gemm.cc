@@ -514,6 +514,102 @@ void run_streamed_cases() {
   set_num_threads(saved);
 }
 
+// The dispatch's per-class level (gemm.h): on an AVX-512 CPU, a class the
+// dispatch names for AVX2 is computed by the AVX2 kernels, bit for bit as
+// gemm_builtin_at(AVX2_FMA) and whatever the thread count; the others (and
+// small-K, always) stay at AVX-512. Then the streamed pair with its two
+// classes at AVX2 (both must share a level: one at AVX2 alone stops it).
+template <typename T>
+void run_level_dispatch_cases() {
+  ++g_checks;
+  if (!simd_avx512()) {
+    std::printf("level dispatch<%s>: this CPU does not run AVX-512: skipped\n", type_name<T>());
+    return;
+  }
+  const GemmDispatch saved = gemm_dispatch();
+  const int saved_threads = num_threads();
+  const bool f64 = sizeof(T) == 8;
+  struct Shape {
+    GemmClass c;
+    bool tA, tB;
+    int M, N, K;
+  };
+  uint64_t seed = 9100;
+  for (const Shape s : {Shape{GemmClass::Thin, false, false, 20, 209, 1200},
+                        Shape{GemmClass::ThinNT, false, true, 20, 1200, 209},
+                        Shape{GemmClass::Dot, false, true, 1, 3, 211},
+                        Shape{GemmClass::PackedShallow, false, true, 256, 256, 64},
+                        Shape{GemmClass::Packed, false, false, 200, 300, 150},
+                        Shape{GemmClass::SmallK, false, false, 20, 209, 2}}) {
+    const int lda = s.tA ? s.M : s.K, ldb = s.tB ? s.K : s.N;
+    if (gemm_builtin_class<T>(s.tA, s.tB, s.M, s.N, s.K, ldb) != s.c) {
+      ++g_failures;
+      std::printf("FAIL level dispatch<%s>: %dx%dx%d is not of class %s\n", type_name<T>(), s.M, s.N,
+                  s.K, gemm_class_name(s.c));
+      continue;
+    }
+    Lcg rng(seed++);
+    std::vector<T> A(size_t(s.M) * s.K), B(size_t(s.K) * s.N);
+    for (T& x : A) x = T(rng.next());
+    for (T& x : B) x = T(rng.next());
+    const auto product = [&](auto&& f) {
+      std::vector<T> C(size_t(s.M) * s.N);
+      f(C.data());
+      return C;
+    };
+    const std::vector<T> at_avx2 = product([&](T* C) {
+      gemm_builtin_at<T>(SimdLevel::AVX2_FMA, s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), lda, B.data(), ldb, T(0), C, s.N);
+    });
+    const std::vector<T> at_avx512 = product([&](T* C) {
+      gemm_builtin<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), lda, B.data(), ldb, T(0), C, s.N);
+    });
+    GemmDispatch d{};  // every class built-in; this one (and only it) at AVX2
+    d.avx2[f64][int(s.c)] = true;
+    set_gemm_dispatch(d);
+    const bool moved = s.c != GemmClass::SmallK;
+    const std::vector<T>& want = moved ? at_avx2 : at_avx512;
+    for (int threads : {1, 2}) {
+      set_num_threads(threads);
+      const std::vector<T> got = product([&](T* C) {
+        gemm<T>(s.tA, s.tB, s.M, s.N, s.K, T(1), A.data(), lda, B.data(), ldb, T(0), C, s.N);
+      });
+      const SimdLevel level = gemm_builtin_level_for<T>(s.tA, s.tB, s.M, s.N, s.K, ldb);
+      ++g_checks;
+      if (std::memcmp(got.data(), want.data(), got.size() * sizeof(T)) != 0 ||
+          level != (moved ? SimdLevel::AVX2_FMA : SimdLevel::AVX512)) {
+        ++g_failures;
+        std::printf("FAIL level dispatch<%s> %s, %d thread(s): gemm() at %s, want %s's bits\n",
+                    type_name<T>(), gemm_class_name(s.c), threads, simd_level_name(level),
+                    moved ? "AVX2" : "AVX-512");
+      }
+    }
+    GemmDispatch other{};  // the other dtype's entry leaves this one alone
+    other.avx2[!f64][int(s.c)] = true;
+    set_gemm_dispatch(other);
+    ++g_checks;
+    if (gemm_builtin_level_for<T>(s.tA, s.tB, s.M, s.N, s.K, ldb) != SimdLevel::AVX512) {
+      ++g_failures;
+      std::printf("FAIL level dispatch<%s> %s: the other dtype's entry moved it\n", type_name<T>(), gemm_class_name(s.c));
+    }
+  }
+  set_num_threads(1);
+  GemmDispatch thin_only{};
+  thin_only.avx2[f64][int(GemmClass::Thin)] = true;
+  set_gemm_dispatch(thin_only);
+  ++g_checks;
+  if (gemm_streamable<T>(20, 209, 12288, 209)) {
+    ++g_failures;
+    std::printf("FAIL level dispatch<%s>: streamable with its two products at different levels\n", type_name<T>());
+  }
+  GemmDispatch both{};
+  both.avx2[f64][int(GemmClass::Thin)] = both.avx2[f64][int(GemmClass::ThinNT)] = true;
+  set_gemm_dispatch(both);
+  std::printf("level dispatch<%s>: the streamed pair with both classes at AVX2\n", type_name<T>());
+  run_streamed_cases<T>();
+  set_gemm_dispatch(saved);
+  set_num_threads(saved_threads);
+}
+
 // The packed path's micro-kernels (AVX2, NEON, portable) against their
 // scalar twin, bit for bit: each C element is one k-ascending chain, an FMA
 // per step on the SIMD kernels (std::fma) and a rounded multiply and add on
@@ -604,6 +700,8 @@ int main() {
   run_fused_cases<float>();
   run_streamed_cases<double>();
   run_streamed_cases<float>();
+  run_level_dispatch_cases<double>();
+  run_level_dispatch_cases<float>();
   if (g_failures) {
     std::printf("test_gemm: %d of %d checks FAILED\n", g_failures, g_checks);
     return 1;

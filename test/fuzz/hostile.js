@@ -108,8 +108,9 @@ function builders(native, r) {
     availableMemory: () => ({ fn: native.availableMemory, args: [] }),
     gemmDispatch: () => ({ fn: native.gemmDispatch, args: [] }),
     gemmDispatchDefaults: () => ({ fn: native.gemmDispatchDefaults, args: [] }),
+    gemmBuiltinAvx2: () => ({ fn: native.gemmBuiltinAvx2, args: [] }),
     // The table in use, set again: this process's products keep their routes.
-    setGemmDispatch: () => ({ fn: native.setGemmDispatch, args: [native.gemmDispatch()] }),
+    setGemmDispatch: () => ({ fn: native.setGemmDispatch, args: [native.gemmDispatch(), native.gemmBuiltinAvx2()] }),
     gemmClass: () => ({ fn: native.gemmClass, args: [r.chance(0.5), r.chance(0.5), 4, 5, 6, 6, r.pick(['float64', 'float32'])] }),
     // Takes no arguments; without an MPI library on the machine its clear error counts as a success.
     mpiWorld: () => ({ fn: () => { try { return native.mpiWorld(); } catch (e) { if (/needs MPI/.test(e.message)) return null; throw e; } }, args: [] }),
