@@ -11,7 +11,7 @@ export interface BackendInfo extends NativeBackendInfo {
   addon: AddonOrigin['kind'];
   /** The addon file that loaded. */
   addonFile: string;
-  /** Which products go to OpenBLAS, and why (measured for this CPU family, or the default rules). */
+  /** Which products go to OpenBLAS and which the built-in kernel computes at AVX2, and why (measured for this CPU family, or the default rules). */
   gemmDispatch: GemmDispatchInfo;
 }
 

@@ -36,7 +36,7 @@ export interface GemmDispatchInfo {
   source: string;
   /** The classes OpenBLAS computes now. */
   openblas: GemmDispatchClasses;
-  /** The classes the built-in kernel computes at AVX2 although the CPU runs AVX-512. */
+  /** The classes the built-in kernel computes at AVX2 where the CPU runs AVX-512 (ignored below it). */
   builtinAvx2: GemmLevelClasses;
 }
 

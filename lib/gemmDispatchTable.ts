@@ -1,6 +1,7 @@
 // Written by `node bench/calibrate.js`: per CPU family (SIMD level / OpenBLAS
 // kernel family / CPU vendor), the shape classes where OpenBLAS measured
-// faster than the built-in kernel, per dtype and thread count (see
+// faster than the built-in kernel, per dtype and thread count, and at
+// AVX-512 those where the built-in kernel's AVX2 paths did (see
 // gemmDispatch.ts).
 import type { GemmDispatchClasses, GemmLevelClasses } from './gemmDispatch';
 

@@ -28,12 +28,12 @@ native addon loaded, which gemm (OpenBLAS or built-in), SIMD level and thread
 count it uses, and its version.`;
 
 /** The dispatch's classes off the built-in kernel's default, one line each ('' when none). */
-function dispatchClasses(d: GemmDispatchInfo): string {
+function dispatchClasses(d: GemmDispatchInfo, openblas: boolean): string {
   const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
   const lines: string[] = [];
   for (const dtype of ['float64', 'float32'] as const) {
     const [one, more] = d.openblas[dtype];
-    if (one.length || more.length) lines.push(`  OpenBLAS ${dtype}: ${list(one)} (1 thread), ${list(more)} (more)`);
+    if (openblas && (one.length || more.length)) lines.push(`  OpenBLAS ${dtype}: ${list(one)} (1 thread), ${list(more)} (more)`);
     if (d.builtinAvx2[dtype].length) lines.push(`  built-in at AVX2 ${dtype}: ${list(d.builtinAvx2[dtype])}`);
   }
   return lines.map((l) => `${l}\n`).join('');
@@ -52,7 +52,7 @@ function info(argv: string[]): number {
       `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
       `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
-      `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch)}`);
+      `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch, b.gemm === 'openblas')}`);
   }
   return 0;
 }

@@ -41,8 +41,10 @@ void gemm(bool transA, bool transB, int M, int N, int K, T alpha, const T* A, in
           const T* B, int ldb, T beta, T* C, int ldc);
 
 // While one lives on a thread, gemm() there computes every product with the
-// built-in kernel, whatever the dispatch (as it does inside a parallel task):
-// prediction uses it so that its results do not depend on the thread count.
+// built-in kernel, whatever the dispatch's OpenBLAS classes (as it does inside
+// a parallel task; its level per class still applies, being the same for
+// every thread count): prediction uses it so that its results do not depend
+// on the thread count.
 class BuiltinGemmScope {
  public:
   BuiltinGemmScope();

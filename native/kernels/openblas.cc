@@ -73,7 +73,10 @@ const Library* library() {
 }
 
 void use_threads(int n) {
-  static std::atomic<int> current{1};  // as loaded
+  // 0: not set by deepnet yet. Loading asked for one thread, but an OpenMP
+  // build reads OMP_NUM_THREADS instead, and a library the process had
+  // already loaded keeps its count: the first product sets it whatever n is.
+  static std::atomic<int> current{0};
   static std::mutex change;
   if (current.load(std::memory_order_acquire) == n) return;
   const Library* lib = library();

@@ -17,7 +17,8 @@
 namespace deepnet {
 
 int num_threads();
-// n >= 1. Also sets OpenBLAS's thread count, so the two never oversubscribe.
+// n >= 1. OpenBLAS's thread count follows at its next product
+// (openblas::use_threads), so the two never oversubscribe.
 void set_num_threads(int n);
 void parallel_for(int n_tasks, const std::function<void(int task)>& fn);
 // True on a thread while it runs a task of a parallel region (whose nested
