@@ -112,5 +112,6 @@ test('the addon refuses a malformed dispatch, naming what is wrong', () => {
   expect(() => native.setGemmDispatch({ float64: [[]], float32: [[], []] } as unknown as GemmDispatchClasses)).toThrow('the gemm dispatch\'s float64 must be [one thread, more threads]');
   expect(() => native.setGemmDispatch(NONE, { float64: 'packed', float32: [] } as unknown as GemmLevelClasses)).toThrow('builtinAvx2.float64 must be an array of class names');
   expect(() => native.setGemmDispatch(NONE, { float64: [], float32: ['quick'] } as unknown as GemmLevelClasses)).toThrow("unknown gemm class 'quick'");
+  expect(() => native.setGemmDispatch(NONE, 'fast' as unknown as GemmLevelClasses)).toThrow("the gemm dispatch's builtinAvx2 must be an object { float64, float32 }");
   expect(() => native.setGemmDispatch(NONE, [] as unknown as GemmLevelClasses)).toThrow('builtinAvx2.float32 must be an array of class names');
 });
