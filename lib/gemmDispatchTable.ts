@@ -75,5 +75,23 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
         "packed"
       ]
     }
+  },
+  "avx512/Haswell/AMD": {
+    "measured": "2026-12-03",
+    "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64",
+    "openblas": {
+      "float64": [
+        [],
+        []
+      ],
+      "float32": [
+        [],
+        []
+      ]
+    },
+    "builtinAvx2": {
+      "float64": [],
+      "float32": []
+    }
   }
 };
