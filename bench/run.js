@@ -25,14 +25,20 @@ const SECTIONS = ['square', 'fullbatch', 'minibatch', 'inference'];
 const only = flag('--only')?.split(',') ?? SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section '${s}' (${SECTIONS.join(', ')})`);
 
-/** This machine, as RESULTS.md labels its section: CPU model, SIMD level, caches. */
+/**
+ * This machine, as RESULTS.md labels its section: CPU model, SIMD level,
+ * CPUID family and model (a Zen 4 and a Zen 5 both call themselves
+ * "AMD EPYC" with AVX-512), cores.
+ */
 function machine(backend) {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const flags = /^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1].split(' ') ?? [];
+  const field = (name) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1];
+  const flags = field('flags')?.split(' ') ?? [];
   const model = os.cpus()[0]?.model ?? 'unknown CPU';
   const isa = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : process.arch;
   const amx = flags.includes('amx_tile') ? ', AMX' : '';
-  return { label: `${model} (${isa}${amx}), ${os.cpus().length} cores`, detail: `deepnet ${backend.version}, SIMD ${backend.simd}, ` +
+  const cpuid = field('cpu family') ? `; family ${field('cpu family')} model ${field('model')}` : '';
+  return { label: `${model} (${isa}${amx}${cpuid}), ${os.cpus().length} cores`, detail: `deepnet ${backend.version}, SIMD ${backend.simd}, ` +
     `gemm ${backend.gemm}${backend.openblasConfig ? ` (${backend.openblasConfig})` : ''}, Node ${process.version}, ${os.platform()} ${os.release()}` };
 }
 
@@ -43,11 +49,16 @@ function targetLine(t) {
   return `| ${t.name} | ${show(t.value)} | ${t.atMost ? '≤' : '≥'} ${show(t.goal)} | ${met ? 'met' : '**missed**'} |`;
 }
 
+/** Whether a section's label names this machine; labels written before the CPUID family was in them match without it. */
+function sameMachine(label, current) {
+  return label === current || (!label.includes('; family ') && label === current.replace(/; family \d+ model \d+/, ''));
+}
+
 function writeResults(section) {
   const begin = (label) => `<!-- machine: ${label} -->`;
   const old = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : '';
   const kept = [...old.matchAll(/<!-- machine: (.*?) -->\n([\s\S]*?)(?=<!-- machine: |$)/g)]
-    .filter(([, label]) => label !== section.label).map(([whole]) => whole.trimEnd());
+    .filter(([, label]) => !sameMachine(label, section.label)).map(([whole]) => whole.trimEnd());
   const head = '# Benchmark results\n\nOne section per machine kind, the newest run of each (`npm run bench` rewrites its own machine\'s ' +
     'section and keeps the others). How to read them: [docs/performance.md](../docs/performance.md).\n';
   fs.writeFileSync(outFile, [head, `${begin(section.label)}\n${section.text}`, ...kept].join('\n\n') + '\n');
