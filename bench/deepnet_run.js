@@ -38,6 +38,12 @@ function uniform(rows, cols) {
 
 if (spec.peak) {
   // Peak gemm: C = A B for square n x n operands, through linearForward.
+  // Where OpenBLAS is loaded, every product goes to it, so that this is
+  // OpenBLAS's own speed rather than wherever the dispatch table sends it.
+  if (deepnet.backendInfo().gemm === 'openblas') {
+    const all = ['smallK', 'thin', 'thinNT', 'dot', 'packedShallow', 'packed'];
+    require('../dist/native').native.setGemmDispatch({ float64: [all, all], float32: [all, all] });
+  }
   const n = spec.peak;
   const A = uniform(n, n);
   const b = deepnet.zeros(n, 1, dtype);

@@ -82,5 +82,11 @@ class Rounds {
 }
 
 const BACKENDS = ['openblas', 'builtin'];  // the second forces DEEPNET_GEMM=builtin
+/**
+ * A training or inference run's gemm, as the tables show it: with OpenBLAS
+ * loaded, the products go where the measured dispatch sends them (which may
+ * be nowhere near OpenBLAS), so the row says so.
+ */
+const gemmShown = (backend) => (backend === 'openblas' ? 'dispatch' : backend === 'builtin' ? 'built-in' : backend);
 
-module.exports = { root, log, child, deepnet, python, pythonWith, median, paired, Rounds, BACKENDS };
+module.exports = { root, log, child, deepnet, python, pythonWith, median, paired, Rounds, BACKENDS, gemmShown };

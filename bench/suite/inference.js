@@ -3,7 +3,7 @@
 // once, in the same dtype and thread count.
 //   I1 [30, 16, 8, 1] sigmoid, m = 100,000
 //   I2 [784, 256, 128, 10] softmax (W4's network), m = 16,384
-const { deepnet, python, log, paired, Rounds, BACKENDS } = require('./common');
+const { deepnet, python, log, paired, Rounds, BACKENDS, gemmShown } = require('./common');
 
 const WORKLOADS = [
   { id: 'I1', name: 'small net, many examples', layers: [30, 16, 8, 1], m: 100000 },
@@ -40,7 +40,7 @@ function run({ quick, numpy }) {
     const t = ms.median(key);
     const np = `${id}/${dtype}/${threads}/numpy`;
     const speedup = impl !== 'numpy' && ms.has(np) ? paired(ms.get(np), ms.get(key)) : null;
-    lines.push(`| ${id} ${w.name} [${w.layers}], m = ${w.m} | ${dtype} | ${threads} | ${ms.labels[key]} | ${impl === 'numpy' ? "OpenBLAS (numpy's)" : impl} | ` +
+    lines.push(`| ${id} ${w.name} [${w.layers}], m = ${w.m} | ${dtype} | ${threads} | ${ms.labels[key]} | ${impl === 'numpy' ? "OpenBLAS (numpy's)" : gemmShown(impl)} | ` +
       `${t.toFixed(2)} | ${(w.m / (t / 1e3)).toExponential(2)} | ${speedup ? `${speedup.toFixed(2)}x` : '—'} |`);
   }
   if (numpy) {

@@ -9,7 +9,7 @@
 //      subnormal floats, which slow numpy and PyTorch (x86's assists) and
 //      which deepnet computes in double (optimizers_simd.h); not a target
 //   W5 [2, 5, 2, 1] (the course's moons net) sigmoid, m = 300, batch 64, float64
-const { deepnet, python, log, paired, Rounds, BACKENDS } = require('./common');
+const { deepnet, python, log, paired, Rounds, BACKENDS, gemmShown } = require('./common');
 const { measurePeaks } = require('./peaks');
 const { flops } = require('./fullbatch');
 
@@ -67,7 +67,7 @@ function run({ quick, numpy, torch }) {
     const peakKey = `${w.peaks ?? id}/float32/${threads}`;
     const pk = peak.has(peakKey) && w.dtype === 'float32' ? `${((100 * gflopsOf(w, key)) / peak.median(peakKey)).toFixed(0)}%` : '—';
     const mem = memory[key];
-    lines.push(`| ${id} ${w.name} ${w.dtype} | ${ms.labels[key] ?? impl} | ${threads} | ${backend} | ${t.toFixed(digits)} | ` +
+    lines.push(`| ${id} ${w.name} ${w.dtype} | ${ms.labels[key] ?? impl} | ${threads} | ${gemmShown(backend)} | ${t.toFixed(digits)} | ` +
       `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} | ${gflopsOf(w, key).toFixed(1)} | ${pk} | ` +
       `${mem ? (mem.rss / MB).toFixed(0) : '—'} | ${mem ? `${mem.ratio.toFixed(2)} (bound ${(mem.bound.total / MB).toFixed(0)} MB)` : '—'} |`);
   }
