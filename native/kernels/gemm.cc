@@ -106,15 +106,16 @@ Route route(bool transA, bool transB, int M, int N, int K, int ldb) {
   // A product inside a parallel task (prediction's chunks, one per thread)
   // stays built-in: OpenBLAS would start its threads on cores the region
   // already uses.
-  const bool blas = openblas::library() && !builtin_only && !in_parallel_task();
-  const uint64_t word = dispatch_word().load(std::memory_order_relaxed);
-  const bool levels = simd_avx512() && (word >> kAvx2Bits) != 0;
-  if (!blas && !levels) return {GemmBackend::Builtin, simd_level()};  // no need to classify it
-  const int c = int(gemm_builtin_class<T>(transA, transB, M, N, K, ldb));
+  // Each set holds this dtype's (and thread count's) bits by class.
+  constexpr uint64_t kClassBits = (uint64_t{1} << kGemmClasses) - 1;
   const bool f64 = sizeof(T) == 8;
-  const bool avx2 = levels && (word >> avx2_bit(f64, c) & 1);
-  const bool to_blas = blas && (word >> bit(f64, num_threads() > 1, c) & 1);
-  return {to_blas ? GemmBackend::OpenBLAS : GemmBackend::Builtin, avx2 ? SimdLevel::AVX2_FMA : simd_level()};
+  const uint64_t word = dispatch_word().load(std::memory_order_relaxed);
+  const uint64_t blas = openblas::library() && !builtin_only && !in_parallel_task()
+                            ? word >> bit(f64, num_threads() > 1, 0) & kClassBits : 0;
+  const uint64_t avx2 = simd_avx512() ? word >> avx2_bit(f64, 0) & kClassBits : 0;
+  if (!blas && !avx2) return {GemmBackend::Builtin, simd_level()};  // no need to classify it
+  const int c = int(gemm_builtin_class<T>(transA, transB, M, N, K, ldb));
+  return {blas >> c & 1 ? GemmBackend::OpenBLAS : GemmBackend::Builtin, avx2 >> c & 1 ? SimdLevel::AVX2_FMA : simd_level()};
 }
 
 }  // namespace
