@@ -72,10 +72,14 @@ size_t Arena<T>::bytes_for(const Parameters<T>& p, int m, bool masks, bool batch
 }
 
 template <typename T>
-Arena<T>::Arena(const Parameters<T>& p, int m, bool masks, bool batch_inputs) {
+Arena<T>::Arena(const Parameters<T>& p, int m, bool masks, bool batch_inputs, LargeBuffer reuse) {
   bytes_ = bytes_for(p, m, masks, batch_inputs);
-  check_allocation(bytes_, "the training arena (activations and gradients)");
-  memory_ = LargeBuffer(bytes_);
+  if (reuse.size() >= bytes_) {
+    memory_ = std::move(reuse);
+  } else {
+    check_allocation(bytes_, "the training arena (activations and gradients)");
+    memory_ = LargeBuffer(bytes_);
+  }
 
   const std::vector<int>& dims = p.dims;
   const int L = p.layers();

@@ -92,8 +92,13 @@ struct Workspace {
 template <typename T>
 class Arena {
  public:
-  // Throws std::bad_alloc when the memory cannot be allocated.
-  Arena(const Parameters<T>& p, int m, bool masks = false, bool batch_inputs = false);
+  // Throws std::bad_alloc when the memory cannot be allocated. `reuse`, when
+  // large enough, is taken instead of new memory (its contents are garbage
+  // to the arena, as fresh memory would be: every view is written first).
+  Arena(const Parameters<T>& p, int m, bool masks = false, bool batch_inputs = false,
+        LargeBuffer reuse = LargeBuffer());
+  // Gives up the memory, for another arena; this one is unusable after it.
+  LargeBuffer release() && { return std::move(memory_); }
   Workspace<T>& workspace() { return ws_; }
   size_t bytes() const { return bytes_; }
   T* X() const { return X_; }
