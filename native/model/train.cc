@@ -198,9 +198,17 @@ int chunk_width(const Parameters<T>& p, int m, int chunk) {
 // which took a sixth of a 100k-example predictProba of [30, 16, 8, 1].
 constexpr size_t kKeptArenaBytes = size_t{64} << 20;
 
+namespace {
+// One set per thread, whichever dtype and body used it last.
+std::vector<LargeBuffer>& kept_arena_memory() {
+  thread_local std::vector<LargeBuffer> kept;
+  return kept;
+}
+}  // namespace
+
 template <typename T, typename Body>
 void over_chunks(const Parameters<T>& p, int m, int c, bool copy, const Body& body) {
-  thread_local std::vector<LargeBuffer> kept;
+  std::vector<LargeBuffer>& kept = kept_arena_memory();
   const int chunks = static_cast<int>((static_cast<long>(m) + c - 1) / c);
   int tasks = std::min(num_threads(), chunks);
   const double arena_bytes = static_cast<double>(Arena<T>::bytes_for(p, c, false, copy));
