@@ -165,7 +165,8 @@ const T* chunk_of(T* B, const T* X, int n_x, int m, int j0, int count, bool X_ro
 // activations (about Z and A of every layer) within this core's L2, so that
 // each layer reads the one below from cache and the arena is a few MB rather
 // than a hundred; at least about kMinChunk (the products stay wide enough for
-// the gemm's full tiles) and at most `chunk`. m is cut into balanced chunks, each narrowed until its rows
+// the gemm's full tiles) and at most `chunk`. m is cut into balanced chunks,
+// each narrowed until its rows
 // (chunk_of's copies, the activations) do not alias in L1 (256 becomes 255),
 // which would take the small layers' products off the built-in kernel's thin
 // path (gemm.h). Measured on [784, 256, 128, 10] float64, m = 16384, one
@@ -196,9 +197,9 @@ int chunk_width(const Parameters<T>& p, int m, int chunk) {
 // The arenas' memory is kept by the calling thread for its next call (up to
 // kKeptArenaBytes each): a fresh mapping faults in every page it touches,
 // which took a sixth of a 100k-example predictProba of [30, 16, 8, 1].
+namespace {
 constexpr size_t kKeptArenaBytes = size_t{64} << 20;
 
-namespace {
 // One set per thread, whichever dtype and body used it last.
 std::vector<LargeBuffer>& kept_arena_memory() {
   thread_local std::vector<LargeBuffer> kept;
