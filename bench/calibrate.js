@@ -81,7 +81,8 @@ function main() {
   }
   const table = require(path.join(root, 'dist', 'gemmDispatchTable')).GEMM_DISPATCH_TABLE;
   const date = new Date().toISOString().slice(0, 10);
-  table[family] = { measured: date, machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${info.openblasConfig ?? 'OpenBLAS'}`, openblas,
+  table[family] = { measured: date, machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${info.openblasConfig ?? 'OpenBLAS'}`,
+    ...(info.cpuModel ? { cpu: info.cpuModel } : {}), openblas,
     ...(builtinAvx2 ? { builtinAvx2 } : {}) };
   const text = fs.readFileSync(tableFile, 'utf8');
   const start = text.indexOf('export const GEMM_DISPATCH_TABLE');

@@ -32,12 +32,11 @@ for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknow
  */
 function machine(backend) {
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const field = (name) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1];
-  const flags = field('flags')?.split(' ') ?? [];
+  const flags = /^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1].split(' ') ?? [];
   const model = os.cpus()[0]?.model ?? 'unknown CPU';
   const isa = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : process.arch;
   const amx = flags.includes('amx_tile') ? ', AMX' : '';
-  const cpuid = field('cpu family') ? `; family ${field('cpu family')} model ${field('model')}` : '';
+  const cpuid = backend.cpuModel ? `; ${backend.cpuModel}` : '';
   return { label: `${model} (${isa}${amx}${cpuid}), ${os.cpus().length} cores`, detail: `deepnet ${backend.version}, SIMD ${backend.simd}, ` +
     `gemm ${backend.gemm}${backend.openblasConfig ? ` (${backend.openblasConfig})` : ''}, Node ${process.version}, ${os.platform()} ${os.release()}` };
 }

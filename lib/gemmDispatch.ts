@@ -2,7 +2,8 @@
 // count, and which the built-in kernel computes at AVX2 on an AVX-512 CPU:
 // from the table measured per CPU family (gemmDispatchTable.ts, written by
 // `node bench/calibrate.js`), applied when the addon loads; the native
-// default rules where this family has no row (see native/kernels/gemm.h).
+// default rules where this family has no row (see native/kernels/gemm.h),
+// with the built-in levels of a row measured on the same CPU model.
 import { GEMM_DISPATCH_TABLE, GemmDispatchRow } from './gemmDispatchTable';
 
 /** The dispatch's shape classes: the built-in kernel's path for a product (docs/backends.md). */
@@ -41,8 +42,9 @@ export interface GemmDispatchInfo {
 }
 
 interface DispatchBinding {
-  backendInfo(): { simd: string; openblasCore?: string; cpuVendor: string; gemm: string };
+  backendInfo(): { simd: string; openblasCore?: string; cpuVendor: string; cpuModel: string; gemm: string };
   gemmDispatch(): GemmDispatchClasses;
+  gemmDispatchDefaults(): GemmDispatchClasses;
   gemmBuiltinAvx2(): GemmLevelClasses;
   setGemmDispatch(openblas: GemmDispatchClasses, builtinAvx2?: GemmLevelClasses): void;
 }
@@ -58,18 +60,41 @@ export function gemmFamily(info: { simd: string; openblasCore?: string; cpuVendo
   return `${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}/${info.cpuVendor || 'unknown vendor'}`;
 }
 
-/** Applies this family's row of the table, if any (DEEPNET_GEMM_DISPATCH=default keeps the default rules). */
+/**
+ * A row measured on this CPU model (the same SIMD level, vendor and CPUID
+ * family and model) that names built-in levels: their choice compares the
+ * built-in kernel with itself, so it holds on this CPU whatever OpenBLAS
+ * there is, or none.
+ */
+function levelsRow(info: { simd: string; cpuVendor: string; cpuModel: string }, table: Record<string, GemmDispatchRow>): GemmDispatchRow | undefined {
+  if (!info.cpuModel) return undefined;
+  return Object.entries(table).find(([key, row]) => row.cpu === info.cpuModel && row.builtinAvx2 &&
+    key.startsWith(`${info.simd}/`) && key.endsWith(`/${info.cpuVendor}`))?.[1];
+}
+
+/**
+ * Sets the dispatch from this family's row of the table: its classes and
+ * levels; without a row (or without OpenBLAS), the default rules and the
+ * levels measured on this CPU model, if any (DEEPNET_GEMM_DISPATCH=default
+ * keeps the default rules and levels).
+ */
 export function applyGemmDispatch(binding: DispatchBinding, table: Record<string, GemmDispatchRow> = GEMM_DISPATCH_TABLE): void {
   const info = binding.backendInfo();
   const family = gemmFamily(info);
   const row = table[family];
-  if (info.gemm !== 'openblas') source = 'no OpenBLAS: the built-in kernel computes every product';
-  else if (process.env.DEEPNET_GEMM_DISPATCH === 'default') source = 'the default rules (DEEPNET_GEMM_DISPATCH=default)';
-  else if (!row) source = `the default rules: no measurement for ${family} in the table (node bench/calibrate.js makes one)`;
-  else {
+  const asDefault = process.env.DEEPNET_GEMM_DISPATCH === 'default';
+  // Where this family's row does not apply: the levels measured on this CPU model.
+  const twin = asDefault ? undefined : levelsRow(info, table);
+  const twinNote = twin ? `; the built-in kernel's levels as measured on ${twin.machine} (${twin.cpu}), ${twin.measured}` : '';
+  if (info.gemm === 'openblas' && !asDefault && row) {
     binding.setGemmDispatch(row.openblas, row.builtinAvx2);
     source = `measured on ${row.machine}, ${row.measured} (bench/calibrate.js)`;
+    return;
   }
+  binding.setGemmDispatch(binding.gemmDispatchDefaults(), twin?.builtinAvx2);
+  if (info.gemm !== 'openblas') source = `no OpenBLAS: the built-in kernel computes every product${twinNote}`;
+  else if (asDefault) source = 'the default rules (DEEPNET_GEMM_DISPATCH=default)';
+  else source = `the default rules: no measurement for ${family} in the table (node bench/calibrate.js makes one)${twinNote}`;
 }
 
 /** The dispatch now, for backendInfo(). */

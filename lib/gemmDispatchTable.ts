@@ -11,6 +11,8 @@ export interface GemmDispatchRow {
   measured: string;
   /** The machine it was measured on. */
   machine: string;
+  /** Its CPUID family and model (backendInfo().cpuModel): where builtinAvx2 also applies without this row's OpenBLAS. */
+  cpu?: string;
   /** The classes OpenBLAS computes. */
   openblas: GemmDispatchClasses;
   /** At the AVX-512 level: the classes the built-in kernel computes with its AVX2 kernels (none when absent). */
@@ -50,6 +52,7 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
   "avx512/Cooperlake/AMD": {
     "measured": "2026-12-02",
     "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Cooperlake MAX_THREADS=64",
+    "cpu": "family 25 model 17",
     "openblas": {
       "float64": [
         [
@@ -79,6 +82,7 @@ export const GEMM_DISPATCH_TABLE: Record<string, GemmDispatchRow> = {
   "avx512/Haswell/AMD": {
     "measured": "2026-12-03",
     "machine": "AMD EPYC, OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64",
+    "cpu": "family 26 model 2",
     "openblas": {
       "float64": [
         [],

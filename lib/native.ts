@@ -28,6 +28,8 @@ export interface NativeBackendInfo {
   simdBest: 'avx512' | 'avx2+fma' | 'neon' | 'portable';
   /** The CPU's vendor: 'AMD', 'Intel', CPUID's vendor string for others, '' off x86. */
   cpuVendor: string;
+  /** The CPU's CPUID family and model, 'family 25 model 17' (a Zen 4); '' off x86. */
+  cpuModel: string;
   /** Threads for gemm and the elementwise kernels. */
   threads: number;
   /** The addon's version (the package's). */

@@ -22,17 +22,22 @@ afterEach(() => {
 
 test('backendInfo names the family and why the dispatch is what it is', () => {
   expect(info.gemmDispatch.family).toBe(`${info.simd}/${info.openblasCore ?? 'no OpenBLAS'}/${info.cpuVendor || 'unknown vendor'}`);
-  if (!blas) expect(info.gemmDispatch.source).toBe('no OpenBLAS: the built-in kernel computes every product');
+  if (!blas) expect(info.gemmDispatch.source).toMatch(/^no OpenBLAS: the built-in kernel computes every product/);
   else expect(info.gemmDispatch.source).toMatch(/^(measured on .*\(bench\/calibrate\.js\)|the default rules.*)$/);
   if (/default rules/.test(info.gemmDispatch.source)) expect(info.gemmDispatch.openblas).toEqual(native.gemmDispatchDefaults());
 });
 
-test('the family names the CPU vendor that /proc/cpuinfo gives (OpenBLAS names Zen 4 after an Intel core)', () => {
+test('the family names the CPU vendor that /proc/cpuinfo gives (OpenBLAS names Zen 4 after an Intel core), and cpuModel its family and model', () => {
   const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const vendorId = /^vendor_id\s*:\s*(\S+)/m.exec(cpuinfo)?.[1];
-  if (vendorId === undefined) return;  // not x86 Linux: nothing to compare with
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(\\S+)`, 'm').exec(cpuinfo)?.[1];
+  const vendorId = field('vendor_id');
+  if (vendorId === undefined) {
+    expect(info.cpuModel).toBe('');  // not x86: no CPUID
+    return;
+  }
   expect(info.cpuVendor).toBe({ AuthenticAMD: 'AMD', GenuineIntel: 'Intel' }[vendorId] ?? vendorId);
   expect(info.gemmDispatch.family.endsWith(`/${info.cpuVendor}`)).toBe(true);
+  expect(info.cpuModel).toBe(`family ${field('cpu family')} model ${field('model')}`);
 });
 
 test('the default rules keep what the built-in kernel reads in place at the x86 levels, and send the large packed products to OpenBLAS', () => {
@@ -86,6 +91,26 @@ test('a row\'s builtinAvx2 classes run the built-in kernel\'s AVX2 paths on an A
   applyGemmDispatch(native, row(NONE));  // a row without it: every class at the CPU's level
   expect(backendInfo().gemmDispatch.builtinAvx2).toEqual({ float64: [], float32: [] });
   expect(big('float32').builtinLevel).toBe(info.simd);
+});
+
+test('without OpenBLAS or without this family\'s row, a row measured on this CPU model gives its built-in levels, nothing else', () => {
+  const levels: GemmLevelClasses = { float64: [], float32: ['packed'] };
+  const twin = (cpu: string) => ({ [`${info.simd}/AnotherCore/${info.cpuVendor}`]:
+    { measured: '2026-12-03', machine: 'a twin', cpu, openblas: { float64: [['thin'], ['thin']], float32: [[], []] } as GemmDispatchClasses, builtinAvx2: levels } });
+  applyGemmDispatch(native, twin(info.cpuModel));
+  const d = backendInfo().gemmDispatch;
+  expect(d.openblas).toEqual(native.gemmDispatchDefaults());  // the twin's OpenBLAS classes are its OpenBLAS's
+  expect(d.builtinAvx2).toEqual(info.cpuModel ? levels : { float64: [], float32: [] });
+  if (info.cpuModel) expect(d.source).toMatch(new RegExp(`^${blas ? 'the default rules: no measurement' : 'no OpenBLAS'}.*; the built-in kernel's levels as measured on a twin \\(${info.cpuModel}\\), 2026-12-03$`));
+  applyGemmDispatch(native, twin('family 1 model 1'));  // another CPU model: not this one's levels
+  expect(backendInfo().gemmDispatch.builtinAvx2).toEqual({ float64: [], float32: [] });
+  process.env.DEEPNET_GEMM_DISPATCH = 'default';
+  try {
+    applyGemmDispatch(native, twin(info.cpuModel));
+    expect(backendInfo().gemmDispatch.builtinAvx2).toEqual({ float64: [], float32: [] });
+  } finally {
+    delete process.env.DEEPNET_GEMM_DISPATCH;
+  }
 });
 
 test('the small-K class stays built-in at the CPU\'s level whatever the table says (its fused epilogue must agree with it)', () => {

@@ -51,6 +51,7 @@ function info(argv: string[]): number {
     process.stdout.write(`deepnet ${b.version} (Node-API ${b.napiVersion})\n` +
       `platform ${b.platform}\naddon    ${b.addon} (${b.addonFile})\n` +
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
+      `cpu      ${[b.cpuVendor, b.cpuModel].filter(Boolean).join(' ') || 'unknown'}\n` +
       `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
       `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch, b.gemm === 'openblas')}`);
   }

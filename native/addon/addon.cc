@@ -28,6 +28,7 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   out.Set("simdReason", simd_reason());
   out.Set("simdBest", simd_level_name(simd_best()));
   out.Set("cpuVendor", cpu_vendor());
+  out.Set("cpuModel", cpu_model());
   out.Set("threads", num_threads());
   out.Set("version", DEEPNET_VERSION);
   out.Set("napiVersion", NAPI_VERSION);

@@ -100,4 +100,21 @@ const char* cpu_vendor() {
   return vendor.c_str();
 }
 
+const char* cpu_model() {
+  static const std::string model = [] {
+#if DEEPNET_HAS_X86
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+      // The extended fields count only where the base family says so (Intel's and AMD's rule).
+      const unsigned base_family = a >> 8 & 0xf, base_model = a >> 4 & 0xf;
+      const unsigned family = base_family == 0xf ? base_family + (a >> 20 & 0xff) : base_family;
+      const unsigned model = base_family == 0x6 || base_family == 0xf ? (a >> 16 & 0xf) << 4 | base_model : base_model;
+      return "family " + std::to_string(family) + " model " + std::to_string(model);
+    }
+#endif
+    return std::string();
+  }();
+  return model.c_str();
+}
+
 }  // namespace deepnet

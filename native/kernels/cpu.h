@@ -22,6 +22,11 @@ const char* simd_reason();     // why simd_level() was chosen, for backendInfo()
 // SIMD level and OpenBLAS's kernel family, the key of the gemm dispatch table
 // (OpenBLAS 0.3.21 calls a Zen 4 "Cooperlake", as it does Intel's).
 const char* cpu_vendor();
+// "family F model M" from CPUID (the display family and model, as
+// /proc/cpuinfo gives them; "" off x86): what tells a Zen 4 (25, 17) from a
+// Zen 5 (26, 2), which share the SIMD level and vendor, where no OpenBLAS
+// names a kernel family.
+const char* cpu_model();
 
 // The x86 vector levels (AVX-512 includes AVX2's instructions).
 inline bool simd_avx512() { return simd_level() == SimdLevel::AVX512; }
