@@ -48,7 +48,12 @@ function targetLine(t) {
   return `| ${t.name} | ${show(t.value)} | ${t.atMost ? '≤' : '≥'} ${show(t.goal)} | ${met ? 'met' : '**missed**'} |`;
 }
 
-/** Whether a section's label names this machine; labels written before the CPUID family was in them match without it. */
+/**
+ * Whether a section's label names this machine. Labels written before the
+ * CPUID family was in them (the Xeon's and the Zen 3's of 2026-12-02) match
+ * without it: their CPUs' families were not recorded, so another CPU of the
+ * same name and SIMD level would replace them too.
+ */
 function sameMachine(label, current) {
   return label === current || (!label.includes('; family ') && label === current.replace(/; family \d+ model \d+/, ''));
 }

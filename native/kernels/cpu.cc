@@ -105,10 +105,12 @@ const char* cpu_model() {
 #if DEEPNET_HAS_X86
     unsigned a, b, c, d;
     if (__get_cpuid(1, &a, &b, &c, &d)) {
-      // The extended fields count only where the base family says so (Intel's and AMD's rule).
+      // Linux's rule (x86_family, x86_model), so that /proc/cpuinfo agrees:
+      // the extended family counts from base family 15, the extended model
+      // from family 6.
       const unsigned base_family = a >> 8 & 0xf, base_model = a >> 4 & 0xf;
       const unsigned family = base_family == 0xf ? base_family + (a >> 20 & 0xff) : base_family;
-      const unsigned model = base_family == 0x6 || base_family == 0xf ? (a >> 16 & 0xf) << 4 | base_model : base_model;
+      const unsigned model = family >= 0x6 ? (a >> 16 & 0xf) << 4 | base_model : base_model;
       return "family " + std::to_string(family) + " model " + std::to_string(model);
     }
 #endif

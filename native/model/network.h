@@ -101,6 +101,7 @@ class Arena {
   LargeBuffer release() && { return std::move(memory_); }
   Workspace<T>& workspace() { return ws_; }
   size_t bytes() const { return bytes_; }
+  size_t capacity() const { return memory_.size(); }  // bytes() or more, when reused
   T* X() const { return X_; }
   T* Y() const { return Y_; }
 

@@ -233,7 +233,7 @@ void over_chunks(const Parameters<T>& p, int m, int c, bool copy, const Body& bo
   if (tasks == 1) run(0);
   else parallel_for(tasks, run);
   for (auto& arena : arenas)
-    if (arena->bytes() <= kKeptArenaBytes) kept.push_back(std::move(*arena).release());
+    if (arena->capacity() <= kKeptArenaBytes) kept.push_back(std::move(*arena).release());
 }
 
 template <typename T>
