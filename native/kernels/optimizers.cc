@@ -65,7 +65,7 @@ bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G
   const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   std::atomic<bool> ok{true};
   auto at = [](T* x, long i) { return x ? x + i : nullptr; };
-  parallel_range(size, 64, [&](long i0, long i1) {
+  parallel_range_balanced(size, 64, [&](long i0, long i1) {
     const bool chunk = simd ? simd->optimizer_steps(o.kind, c, P_new + i0, P + i0, G + i0, at(v, i0), at(s, i0),
                                                     i1 - i0, at(v_hat, i0), at(s_hat, i0))
                             : steps(o.kind, c, P_new + i0, P + i0, G + i0, at(v, i0), at(s, i0), i1 - i0,

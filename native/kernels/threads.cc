@@ -171,9 +171,10 @@ void parallel_for(int n_tasks, const std::function<void(int)>& fn) {
 
 bool in_parallel_task() { return in_region; }
 
-void split_range(long n, long align, const std::function<void(long, long)>& fn) {
+void split_range(long n, long align, const std::function<void(long, long)>& fn, int pieces_per_thread) {
   const int threads = num_threads();
-  const long per = ((n + threads - 1) / threads + align - 1) / align * align;
+  const long pieces = static_cast<long>(threads) * std::max(1, pieces_per_thread);
+  const long per = ((n + pieces - 1) / pieces + align - 1) / align * align;
   const int tasks = static_cast<int>((n + per - 1) / per);
   pool().run(tasks, threads, [&](int t) {
     const long begin = t * per;

@@ -6,7 +6,10 @@
 //
 // Runs the public kernels at the level this CPU has; ctest runs it again with
 // DEEPNET_SIMD=avx2 and =portable. Exits non-zero on any failure.
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -160,6 +163,25 @@ void test_optimizers() {
       check(!optimizer_step(o, Pout.data(), P.data(), bad.data(), vb.data(), sb.data(), n, 0.01, 1), "optimizer_step flags Inf " + where);
     }
   }
+  // Subnormal first moments with zero gradients (dead units' weights) in the
+  // second half only: the balanced split's pieces meet slow and fast blocks,
+  // and give the reference's bits.
+  {
+    const long n = 200001;
+    OptimizerSettings o;
+    o.kind = OptimizerKind::Adam;
+    std::vector<T> P = inputs<T>(n, 41, false), G = inputs<T>(n, 42, false), v1 = inputs<T>(n, 43, false), s1(n);
+    for (long i = 0; i < n; ++i) {
+      s1[i] = v1[i] * v1[i];
+      if (i >= n / 2) G[i] = T(0), v1[i] = std::numeric_limits<T>::min() * T(0.25);
+    }
+    std::vector<T> v2 = v1, s2 = s1, P1(n), P2(n);
+    for (long t = 1; t <= 3; ++t) {
+      optimizer_step(o, P1.data(), P.data(), G.data(), v1.data(), s1.data(), n, 0.01, t);
+      reference::optimizer_step(o, P2.data(), P.data(), G.data(), v2.data(), s2.data(), n, 0.01, t);
+    }
+    check(same(P1, P2) && same(v1, v2) && same(s1, s2), std::string("adam with subnormal moments in half the range ") + tname<T>());
+  }
   // The course's momentum and Adam arithmetic on one element, by hand.
   OptimizerSettings adam;
   adam.kind = OptimizerKind::Adam;
@@ -227,6 +249,23 @@ void test_permutation() {
 
 }  // namespace
 
+// split_range in pieces: every index once, each piece starting on the alignment.
+void test_split_range() {
+  const long n = 100003;
+  for (int pieces : {1, 8}) {
+    std::vector<int> seen(n, 0);
+    std::vector<long> begins(64, -1);
+    std::atomic<int> calls{0};
+    split_range(n, 64, [&](long b, long e) {
+      begins[calls.fetch_add(1)] = b;
+      for (long i = b; i < e; ++i) ++seen[i];
+    }, pieces);
+    check(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }), "split_range covers every index once, " + std::to_string(pieces) + " pieces a thread");
+    check(calls.load() == 2 * pieces, "split_range makes " + std::to_string(2 * pieces) + " pieces on two threads");
+    check(std::all_of(begins.begin(), begins.begin() + calls.load(), [](long b) { return b % 64 == 0; }), "split_range pieces start aligned");
+  }
+}
+
 int main() {
   set_num_threads(2);  // the large shapes run split over two threads, against serial twins
   std::printf("simd: %s\n", simd_level_name());
@@ -239,6 +278,7 @@ int main() {
   test_gathers<double>();
   test_gathers<float>();
   test_permutation();
+  test_split_range();
   std::printf("%d checks, %d failures\n", g_checks, g_failures);
   return g_failures == 0 ? 0 : 1;
 }
