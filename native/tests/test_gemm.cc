@@ -325,9 +325,10 @@ void run_thread_determinism() {
     bool tA, tB;
     int M, N, K;
   };
-  // Packed, thin (NN and TN, one and several K blocks, each tile shape), thin
-  // NT (small M and small N, one and two lane tiles) and dot (masked tail,
-  // prefetched) shapes, all big enough to be split between the two threads.
+  // Packed (split over N and over M), thin (NN and TN, one and several K
+  // blocks, each tile shape), thin NT (small M and small N, one and two lane
+  // tiles) and dot (masked tail, prefetched) shapes, all big enough to be
+  // split between the two threads.
   const Shape shapes[] = {{false, false, 300, 257, 513}, {true, true, 300, 257, 513},
                           {false, false, 20, 209, 12288}, {false, true, 20, 12288, 209},
                           {true, false, 12288, 209, 20},  {false, false, 1031, 29, 700},
@@ -336,7 +337,11 @@ void run_thread_determinism() {
                           {true, false, 4, 3000, 257},    {false, false, 32, 1001, 129},
                           {false, true, 1, 128, 8192},    {false, true, 2, 3000, 211},
                           {false, true, 3000, 2, 211},    {false, true, 5000, 20, 209},
-                          {false, true, 32, 3000, 211},   {false, true, 3000, 24, 300}};
+                          {false, true, 32, 3000, 211},   {false, true, 3000, 24, 300},
+                          // W4's batch products, split over M
+                          {false, false, 256, 128, 784},  {false, true, 256, 784, 128},
+                          {true, false, 256, 128, 130},   {false, false, 300, 100, 700},
+                          {false, true, 300, 100, 700}};  // the last two: K blocks of unequal depth
   const int saved = num_threads();
   uint64_t seed = 1000;
   for (const Shape& s : shapes) {
