@@ -41,7 +41,7 @@ if (spec.peak) {
   // Where OpenBLAS is loaded, every product goes to it, so that this is
   // OpenBLAS's own speed rather than wherever the dispatch table sends it.
   if (deepnet.backendInfo().gemm === 'openblas') {
-    const all = ['smallK', 'thin', 'thinNT', 'dot', 'packedShallow', 'packed'];
+    const all = require('./suite/dispatch_choice').CLASSES;
     require('../dist/native').native.setGemmDispatch({ float64: [all, all], float32: [all, all] });
   }
   const n = spec.peak;

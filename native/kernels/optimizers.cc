@@ -65,13 +65,17 @@ bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G
   const ElementwiseKernels<T>* simd = simd_elementwise<T>();
   std::atomic<bool> ok{true};
   auto at = [](T* x, long i) { return x ? x + i : nullptr; };
-  parallel_range_balanced(size, 64, [&](long i0, long i1) {
+  // kStepPieces a thread: the step takes a slow path on blocks of tiny
+  // moments, which gather where units died, and even halves left one thread
+  // waiting for the other.
+  constexpr int kStepPieces = 8;
+  parallel_range(size, 64, [&](long i0, long i1) {
     const bool chunk = simd ? simd->optimizer_steps(o.kind, c, P_new + i0, P + i0, G + i0, at(v, i0), at(s, i0),
                                                     i1 - i0, at(v_hat, i0), at(s_hat, i0))
                             : steps(o.kind, c, P_new + i0, P + i0, G + i0, at(v, i0), at(s, i0), i1 - i0,
                                     at(v_hat, i0), at(s_hat, i0));
     if (!chunk) ok.store(false, std::memory_order_relaxed);
-  });
+  }, kStepPieces);
   return ok.load();
 }
 

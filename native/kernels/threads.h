@@ -34,31 +34,17 @@ bool in_parallel_task();
 // std::function (which may allocate) on the training loop's hot path.
 constexpr long kParallelMin = 1L << 16;
 // pieces_per_thread > 1 cuts [0, n) finer, the pieces taken in turn by
-// whichever thread is free (see parallel_range_balanced).
+// whichever thread is free: for work whose cost varies along the range.
 void split_range(long n, long align, const std::function<void(long begin, long end)>& fn,
                  int pieces_per_thread = 1);
 
 template <typename Fn>
-inline void parallel_range(long n, long align, Fn&& fn) {
+inline void parallel_range(long n, long align, Fn&& fn, int pieces_per_thread = 1) {
   if (n < kParallelMin || num_threads() <= 1) {
     if (n > 0) fn(0L, n);
     return;
   }
-  split_range(n, align, fn);
-}
-
-// The same for work whose cost varies along the range (the optimizer's step
-// takes a slow path on blocks of tiny moments, which gather where units died):
-// kBalancePieces pieces per thread, so that one thread's slow half does not
-// leave the others waiting.
-constexpr int kBalancePieces = 8;
-template <typename Fn>
-inline void parallel_range_balanced(long n, long align, Fn&& fn) {
-  if (n < kParallelMin || num_threads() <= 1) {
-    if (n > 0) fn(0L, n);
-    return;
-  }
-  split_range(n, align, fn, kBalancePieces);
+  split_range(n, align, fn, pieces_per_thread);
 }
 
 // The same over n_rows rows of row_len elements (for per-row work: bias add,
