@@ -16,6 +16,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { log, pythonWith } = require('./suite/common');
+const { machineLabel, thisCpu, mergeResults, targetLine } = require('./suite/results');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -25,47 +26,10 @@ const SECTIONS = ['square', 'fullbatch', 'minibatch', 'inference'];
 const only = flag('--only')?.split(',') ?? SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section '${s}' (${SECTIONS.join(', ')})`);
 
-/**
- * This machine, as RESULTS.md labels its section: CPU model, SIMD level,
- * CPUID family and model (a Zen 4 and a Zen 5 both call themselves
- * "AMD EPYC" with AVX-512), cores.
- */
+/** This machine's label in RESULTS.md and the run's software. */
 function machine(backend) {
-  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const flags = /^flags\s*:\s*(.*)$/m.exec(cpuinfo)?.[1].split(' ') ?? [];
-  const model = os.cpus()[0]?.model ?? 'unknown CPU';
-  const isa = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : process.arch;
-  const amx = flags.includes('amx_tile') ? ', AMX' : '';
-  const cpuid = backend.cpuModel ? `; ${backend.cpuModel}` : '';
-  return { label: `${model} (${isa}${amx}${cpuid}), ${os.cpus().length} cores`, detail: `deepnet ${backend.version}, SIMD ${backend.simd}, ` +
+  return { label: machineLabel(thisCpu(), backend), detail: `deepnet ${backend.version}, SIMD ${backend.simd}, ` +
     `gemm ${backend.gemm}${backend.openblasConfig ? ` (${backend.openblasConfig})` : ''}, Node ${process.version}, ${os.platform()} ${os.release()}` };
-}
-
-function targetLine(t) {
-  if (t.value === null || t.value === undefined || Number.isNaN(t.value)) return `| ${t.name} | — | ${t.atMost ? '≤' : '≥'} ${t.goal}${t.unit === '%' ? '' : t.unit} | not measured |`;
-  const show = (v) => (t.unit === '%' ? `${(100 * v).toFixed(0)}%` : `${v.toFixed(2)}x`);
-  const met = t.atMost ? t.value <= t.goal : t.value >= t.goal;
-  return `| ${t.name} | ${show(t.value)} | ${t.atMost ? '≤' : '≥'} ${show(t.goal)} | ${met ? 'met' : '**missed**'} |`;
-}
-
-/**
- * Whether a section's label names this machine. Labels written before the
- * CPUID family was in them (the Xeon's and the Zen 3's of 2026-12-02) match
- * without it: their CPUs' families were not recorded, so another CPU of the
- * same name and SIMD level would replace them too.
- */
-function sameMachine(label, current) {
-  return label === current || (!label.includes('; family ') && label === current.replace(/; family \d+ model \d+/, ''));
-}
-
-function writeResults(section) {
-  const begin = (label) => `<!-- machine: ${label} -->`;
-  const old = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : '';
-  const kept = [...old.matchAll(/<!-- machine: (.*?) -->\n([\s\S]*?)(?=<!-- machine: |$)/g)]
-    .filter(([, label]) => !sameMachine(label, section.label)).map(([whole]) => whole.trimEnd());
-  const head = '# Benchmark results\n\nOne section per machine kind, the newest run of each (`npm run bench` rewrites its own machine\'s ' +
-    'section and keeps the others). How to read them: [docs/performance.md](../docs/performance.md).\n';
-  fs.writeFileSync(outFile, [head, `${begin(section.label)}\n${section.text}`, ...kept].join('\n\n') + '\n');
 }
 
 function main() {
@@ -92,7 +56,7 @@ function main() {
     `peers: ${numpy ? `numpy ${numpyVersion} (${numpy})` : 'no numpy'}, ${torch ? `PyTorch (${torch})` : 'no PyTorch'}.\n\n` +
     `### Targets (issue 17), in this run\n\n${targetTable}\n\n${parts.join('\n\n')}`;
   process.stdout.write(`${text}\n`);
-  writeResults({ label: m.label, text });
+  fs.writeFileSync(outFile, mergeResults(fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : '', { label: m.label, text }));
   log(`wrote ${path.relative(process.cwd(), outFile)}`);
 }
 
