@@ -4,9 +4,11 @@
 import { Matrix, Model, RandomState, standardScaler, toRows } from '../lib';
 
 const layers = [30, 16, 8, 1];
-const m = 20000;  // several prediction chunks on any cache size (at most 8192 examples each)
+// Several prediction chunks on any cache size (at most 8192 examples each),
+// copied out of X (its rows 20000 apart alias in L1) or read in place (20003).
+const M = [20000, 20003];
 
-function data(dtype: 'float64' | 'float32'): Matrix {
+function data(dtype: 'float64' | 'float32', m = M[0]): Matrix {
   const X = new RandomState(0).rand(30, m);
   return dtype === 'float64' ? X : { shape: X.shape, data: Float32Array.from(X.data) };
 }
@@ -17,9 +19,10 @@ function withValues(X: Matrix, values: [number, number, number][]): Matrix {
   return { shape: X.shape, data };
 }
 
-describe.each(['float64', 'float32'] as const)('predictProba on non-finite X (%s)', (dtype) => {
+describe.each(M.flatMap((examples) => (['float64', 'float32'] as const).map((dtype) => [examples, dtype] as const)))(
+  'predictProba on non-finite X (m = %d, %s)', (m, dtype) => {
   const model = new Model({ layers, output: 'sigmoid', init: 'he', seed: 3, dtype });
-  const X = data(dtype);
+  const X = data(dtype, m);
   const before = model.predictProba(X);
 
   test('one NaN in the last chunk: the value and its place', () => {

@@ -113,14 +113,15 @@ Arena<T>::Arena(const Parameters<T>& p, int m, bool masks, bool batch_inputs, La
 
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const Regularization& reg,
-                     int from, bool Z1_ready) {
+                     int from, bool Z1_ready, int ldx) {
   const int L = p.layers(), m = ws.m;
   for (int l = from; l <= L; ++l) {
     const int n = p.dims[l], k = p.dims[l - 1];
     const long size = static_cast<long>(n) * m;
     const T* A_prev = l == 1 ? X : ws.A[l - 1];
+    const int ld_prev = l == 1 && ldx > 0 ? ldx : m;
     if (l == L) {
-      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
+      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, ld_prev, T(0), ws.Z[l], m);
       if (p.head == Head::Softmax) {
         bias_add(ws.Z[l], p.b[l], n, m);
         softmax_forward(ws.A[l], ws.Z[l], n, m);
@@ -137,9 +138,9 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
       bias_activation_forward(ws.Z[1], out, p.b[1], n, m, act);
     } else if (ws.Z[l] == ws.A[l] && act == Activation::Relu && gemm_fusable(k)) {
       // A 2-D input layer: bias and relu in the product's stores.
-      gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, m, ws.A[l], m);
+      gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, ld_prev, ws.A[l], m);
     } else {
-      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, m, T(0), ws.Z[l], m);
+      gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, ld_prev, T(0), ws.Z[l], m);
       bias_activation_forward(ws.Z[l], out, p.b[l], n, m, act);
     }
     if (out != ws.A[l]) std::copy(out, out + size, ws.A[l]);
@@ -238,7 +239,7 @@ bool network_step(const Parameters<T>& into, const Parameters<T>& p, Workspace<T
 #define DEEPNET_INSTANTIATE(T)                                                                 \
   template class Arena<T>;                                                                     \
   template void network_forward<T>(Workspace<T>&, const Parameters<T>&, const T*,              \
-                                   const Regularization&, int, bool);                          \
+                                   const Regularization&, int, bool, int);                     \
   template void network_backward<T>(Workspace<T>&, const Parameters<T>&, const T*, const T*,   \
                                     BackwardForm, const Regularization&, bool);                \
   template void network_update<T>(const Parameters<T>&, const Parameters<T>&,                  \

@@ -122,10 +122,12 @@ class Arena {
 // after each activation (forward_propagation_with_dropout). from > 1
 // recomputes only layers from..L, reusing A[from-1]. Z1_ready: Z[1] already
 // holds W1 X (network_step computed it), so only its bias and activation remain.
+// ldx: X's row stride (0: ws.m, its m columns contiguous; more: a chunk of
+// a wider X read in place).
 template <typename T>
 void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X,
                      const Regularization& reg = Regularization(), int from = 1,
-                     bool Z1_ready = false);
+                     bool Z1_ready = false, int ldx = 0);
 
 // dW[l], db[l] (and dA[l] when ws.dA is set) from the cached Z, A (and masks):
 // the notes' L_model_backward (form Notes), Course 2's backward (Course2) or

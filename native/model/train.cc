@@ -151,13 +151,28 @@ double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, 
   return cost;
 }
 
-// Chunk j0 .. j0 + count - 1 of X's examples as columns in B (or X itself
-// when one chunk holds all of X's columns).
+// Whether chunks of X's examples are read in place rather than copied: X
+// holds them as columns, and its rows (m apart) do not alias in L1, so each
+// product takes the path it would take on a copy (chunk_width keeps a
+// copy's rows from aliasing), with the same results. The copy is a pass
+// over X: without it, a 100k-example predictProba of [30, 16, 8, 1] took
+// about a tenth less time.
 template <typename T>
-const T* chunk_of(T* B, const T* X, int n_x, int m, int j0, int count, bool X_rows) {
+bool chunks_in_place(int m, int c, bool X_rows) {
+  return !X_rows && (c >= m || !gemm_rows_alias(static_cast<size_t>(m) * sizeof(T)));
+}
+
+// Chunk j0 .. j0 + count - 1 of X's examples as columns, its row stride in
+// *ld: X's own (chunks_in_place), or a copy in B (of c examples a chunk).
+template <typename T>
+const T* chunk_of(T* B, const T* X, int n_x, int m, int c, int j0, int count, bool X_rows, int* ld) {
+  if (chunks_in_place<T>(m, c, X_rows)) {
+    *ld = m;
+    return X + j0;
+  }
+  *ld = count;
   if (X_rows) gather_rows(B, X, nullptr, j0, n_x, count);
-  else if (count < m) copy_columns(B, X, n_x, m, j0, count);
-  else return X;
+  else copy_columns(B, X, n_x, m, j0, count);
   return B;
 }
 
@@ -243,15 +258,17 @@ void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int
   // Per chunk, summed in chunk order below: the same sum whoever computed them.
   std::vector<double> sums((static_cast<long>(m) + c - 1) / c);
   std::vector<long> correct(sums.size());
+  // The arena holds chunks of Y (and of X, unless read in place).
   over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int i, int j0, int count) {
     Workspace<T>& ws = arena.workspace();
-    const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
+    int ld;
+    const T* Xc = chunk_of(arena.X(), X, n_x, m, c, j0, count, X_rows, &ld);
     const T* Yc = Y;
     if (c < m) {
       copy_columns(arena.Y(), Y, K, m, j0, count);
       Yc = arena.Y();
     }
-    network_forward(ws, p, Xc);
+    network_forward(ws, p, Xc, Regularization(), 1, false, ld);
     sums[i] = head_cost_sum(p.head, ws.Z[L], ws.A[L], Yc, K, count);
     correct[i] = head_correct(p.head, ws.A[L], Yc, K, count);
   });
@@ -270,15 +287,18 @@ bool network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
   std::atomic<bool> finite{true};
-  over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int, int j0, int count) {
+  over_chunks(p, m, c, !chunks_in_place<T>(m, c, X_rows), [&](Arena<T>& arena, int, int j0, int count) {
     if (!finite.load(std::memory_order_relaxed)) return;
-    const T* Xc = chunk_of(arena.X(), X, n_x, m, j0, count, X_rows);
-    if (check_finite && !all_finite(Xc, static_cast<long>(n_x) * count)) {
-      finite.store(false, std::memory_order_relaxed);
-      return;
-    }
+    int ld;
+    const T* Xc = chunk_of(arena.X(), X, n_x, m, c, j0, count, X_rows, &ld);
+    if (check_finite)
+      for (int r = 0; r < n_x; ++r)
+        if (!all_finite(Xc + static_cast<long>(r) * ld, count)) {
+          finite.store(false, std::memory_order_relaxed);
+          return;
+        }
     Workspace<T>& ws = arena.workspace();
-    network_forward(ws, p, Xc);
+    network_forward(ws, p, Xc, Regularization(), 1, false, ld);
     for (int k = 0; k < K; ++k)
       std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
   });

@@ -1,0 +1,29 @@
+// predict, predictProba and evaluate read chunks of X's columns in place when
+// X's rows do not alias in L1 (m = 20003), and copy them otherwise (20000) or
+// when X holds rows: every way gives the same bits, each column's products
+// taking the same path.
+import { Matrix, Model, RandomState, toRows } from '../lib';
+
+const layers = [30, 16, 8, 1];
+const X = new RandomState(0).rand(30, 20003);
+
+/** The first `m` columns of X. */
+function columns(m: number): Matrix {
+  const data = new Float64Array(30 * m);
+  for (let r = 0; r < 30; r++) data.set(X.data.subarray(r * 20003, r * 20003 + m), r * m);
+  return { shape: [30, m], data };
+}
+const labels = (A: Matrix): Matrix => ({ shape: A.shape, data: A.data.map((v) => (v > 0.5 ? 1 : 0)) });
+
+test.each(['sigmoid', 'linear'] as const)('%s: in place, copied and from rows, the same predictions and evaluation, bit for bit', (output) => {
+  const model = new Model({ layers, output, init: 'he', seed: 3 });
+  const inPlace = model.predictProba(X);
+  const copied = model.predictProba(columns(20000));
+  expect(Array.from(inPlace.data.subarray(0, 20000))).toEqual(Array.from(copied.data));
+  expect(Array.from(model.predictProba(toRows(X), { layout: 'rows' }).data)).toEqual(Array.from(inPlace.data));
+
+  const Y = labels({ shape: [1, 20003], data: X.data.slice(0, 20003) });
+  expect(model.evaluate(X, Y)).toEqual(model.evaluate(toRows(X), toRows(Y), { layout: 'rows' }));
+  // A network's outputs are not all alike (a constant would match anywhere).
+  expect(new Set(inPlace.data).size).toBeGreaterThan(1000);
+});
