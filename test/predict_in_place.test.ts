@@ -1,7 +1,8 @@
-// predict, predictProba and evaluate read chunks of X's columns in place when
-// X's rows do not alias in L1 (m = 20003), and copy them otherwise (20000) or
-// when X holds rows: every way gives the same bits, each column's products
-// taking the same path.
+// predict, predictProba and evaluate read chunks of X's columns in place
+// where the first layer's product takes the same path on X's rows as on a
+// copy's (m = 20003), and copy them otherwise (m = 20000: rows that alias in
+// L1 take the 16-unit layer off the thin path) or when X holds rows: every
+// way gives the same bits.
 import { Matrix, Model, RandomState, toRows } from '../lib';
 
 const layers = [30, 16, 8, 1];

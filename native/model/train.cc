@@ -151,28 +151,30 @@ double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, 
   return cost;
 }
 
-// Whether chunks of X's examples are read in place rather than copied: X
-// holds them as columns, and its rows (m apart) do not alias in L1, so each
-// product takes the path it would take on a copy (chunk_width keeps a
-// copy's rows from aliasing), with the same results. The copy is a pass
-// over X: without it, a 100k-example predictProba of [30, 16, 8, 1] took
-// about a tenth less time.
+// Whether a chunk of `count` of X's m examples is read in place rather than
+// copied: X holds them as columns, and the first layer's product takes the
+// same path on them (rows m apart) as on a copy (rows count apart), so the
+// results are a copy's. The copy is a pass over X: without it, a
+// 100k-example predictProba of [30, 16, 8, 1] took about a tenth less time.
 template <typename T>
-bool chunks_in_place(int m, int c, bool X_rows) {
-  return !X_rows && (c >= m || !gemm_rows_alias(static_cast<size_t>(m) * sizeof(T)));
+bool chunk_in_place(const Parameters<T>& p, int m, int count, bool X_rows) {
+  if (X_rows) return false;
+  if (count >= m) return true;
+  const int n = p.dims[1], k = p.dims[0];
+  return gemm_builtin_class<T>(false, false, n, count, k, m) == gemm_builtin_class<T>(false, false, n, count, k, count);
 }
 
 // Chunk j0 .. j0 + count - 1 of X's examples as columns, its row stride in
-// *ld: X's own (chunks_in_place), or a copy in B (of c examples a chunk).
+// *ld: X's own (chunk_in_place), or a copy in B.
 template <typename T>
-const T* chunk_of(T* B, const T* X, int n_x, int m, int c, int j0, int count, bool X_rows, int* ld) {
-  if (chunks_in_place<T>(m, c, X_rows)) {
+const T* chunk_of(const Parameters<T>& p, T* B, const T* X, int m, int j0, int count, bool X_rows, int* ld) {
+  if (chunk_in_place(p, m, count, X_rows)) {
     *ld = m;
     return X + j0;
   }
   *ld = count;
-  if (X_rows) gather_rows(B, X, nullptr, j0, n_x, count);
-  else copy_columns(B, X, n_x, m, j0, count);
+  if (X_rows) gather_rows(B, X, nullptr, j0, p.dims[0], count);
+  else copy_columns(B, X, p.dims[0], m, j0, count);
   return B;
 }
 
@@ -253,16 +255,15 @@ void over_chunks(const Parameters<T>& p, int m, int c, bool copy, const Body& bo
 template <typename T>
 void network_evaluate(const Parameters<T>& p, const T* X, const T* Y, int m, int chunk,
                       double lambd, double* cost, double* accuracy, bool X_rows) {
-  const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
+  const int L = p.layers(), K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
   // Per chunk, summed in chunk order below: the same sum whoever computed them.
   std::vector<double> sums((static_cast<long>(m) + c - 1) / c);
   std::vector<long> correct(sums.size());
-  // The arena holds chunks of Y (and of X, unless read in place).
   over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int i, int j0, int count) {
     Workspace<T>& ws = arena.workspace();
     int ld;
-    const T* Xc = chunk_of(arena.X(), X, n_x, m, c, j0, count, X_rows, &ld);
+    const T* Xc = chunk_of(p, arena.X(), X, m, j0, count, X_rows, &ld);
     const T* Yc = Y;
     if (c < m) {
       copy_columns(arena.Y(), Y, K, m, j0, count);
@@ -287,10 +288,10 @@ bool network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
   std::atomic<bool> finite{true};
-  over_chunks(p, m, c, !chunks_in_place<T>(m, c, X_rows), [&](Arena<T>& arena, int, int j0, int count) {
+  over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int, int j0, int count) {
     if (!finite.load(std::memory_order_relaxed)) return;
     int ld;
-    const T* Xc = chunk_of(arena.X(), X, n_x, m, c, j0, count, X_rows, &ld);
+    const T* Xc = chunk_of(p, arena.X(), X, m, j0, count, X_rows, &ld);
     if (check_finite)
       for (int r = 0; r < n_x; ++r)
         if (!all_finite(Xc + static_cast<long>(r) * ld, count)) {
