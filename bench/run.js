@@ -16,7 +16,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { log, pythonWith } = require('./suite/common');
-const { machineLabel, thisCpu, mergeResults, targetLine } = require('./suite/results');
+const { machineLabel, thisCpu, mergeResults, targetLine, TARGETS_HEAD } = require('./suite/results');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -51,7 +51,7 @@ function main() {
     targets.push(...r.targets);
   }
   const minutes = ((Date.now() - started) / 60000).toFixed(0);
-  const targetTable = ['| target | measured | goal | |', '|---|---|---|---|', ...targets.map(targetLine)].join('\n');
+  const targetTable = [TARGETS_HEAD, ...targets.map(targetLine)].join('\n');
   const text = `## ${m.label}\n\nMeasured ${new Date().toISOString().slice(0, 10)} (${minutes} min${quick ? ', --quick: one round' : ''}): ${m.detail}; ` +
     `peers: ${numpy ? `numpy ${numpyVersion} (${numpy})` : 'no numpy'}, ${torch ? `PyTorch (${torch})` : 'no PyTorch'}.\n\n` +
     `### Targets (issue 17), in this run\n\n${targetTable}\n\n${parts.join('\n\n')}`;

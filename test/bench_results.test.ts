@@ -2,7 +2,7 @@
 // own machine's section, labels tell CPU families apart, and the targets
 // table says met or missed by the goal's direction.
 /* eslint-disable @typescript-eslint/no-var-requires */
-const { machineLabel, sameMachine, mergeResults, targetLine } = require('../bench/suite/results');
+const { machineLabel, sameMachine, mergeResults, targetLine, TARGETS_HEAD } = require('../bench/suite/results');
 const { gemmShown } = require('../bench/suite/common');
 
 const zen4 = { model: 'AMD EPYC', flags: ['fma', 'avx2', 'avx512f'], cores: 2 };
@@ -41,13 +41,21 @@ test('merging keeps the other machines\' sections word for word and puts this ru
 });
 
 test('a target row is met or missed by its direction, in its unit, or not measured', () => {
-  expect(targetLine({ name: 'W1', value: 8.5, goal: 8, unit: 'x' })).toBe('| W1 | 8.50x | ≥ 8.00x | met |');
-  expect(targetLine({ name: 'W1', value: 7.83, goal: 8, unit: 'x' })).toBe('| W1 | 7.83x | ≥ 8.00x | **missed** |');
-  expect(targetLine({ name: 'W2', value: 0.894, goal: 0.9, unit: '%' })).toBe('| W2 | 89% | ≥ 90% | **missed** |');
-  expect(targetLine({ name: 'RSS', value: 1.04, goal: 1.3, unit: 'x', atMost: true })).toBe('| RSS | 1.04x | ≤ 1.30x | met |');
-  expect(targetLine({ name: 'RSS', value: 1.4, goal: 1.3, unit: 'x', atMost: true })).toBe('| RSS | 1.40x | ≤ 1.30x | **missed** |');
-  expect(targetLine({ name: 'W4', value: null, goal: 3, unit: 'x' })).toBe('| W4 | — | ≥ 3.00x | not measured |');
-  expect(targetLine({ name: 'W2', value: NaN, goal: 0.9, unit: '%' })).toBe('| W2 | — | ≥ 90% | not measured |');
+  expect(targetLine({ name: 'W1', value: 8.5, goal: 8, unit: 'x' })).toBe('| W1 | 8.50x | ≥ 8.00x | — | met |');
+  expect(targetLine({ name: 'W1', value: 7.83, goal: 8, unit: 'x' })).toBe('| W1 | 7.83x | ≥ 8.00x | — | **missed** |');
+  expect(targetLine({ name: 'W2', value: 0.894, goal: 0.9, unit: '%' })).toBe('| W2 | 89% | ≥ 90% | — | **missed** |');
+  expect(targetLine({ name: 'RSS', value: 1.04, goal: 1.3, unit: 'x', atMost: true })).toBe('| RSS | 1.04x | ≤ 1.30x | — | met |');
+  expect(targetLine({ name: 'RSS', value: 1.4, goal: 1.3, unit: 'x', atMost: true })).toBe('| RSS | 1.40x | ≤ 1.30x | — | **missed** |');
+  expect(targetLine({ name: 'W4', value: null, goal: 3, unit: 'x' })).toBe('| W4 | — | ≥ 3.00x | — | not measured |');
+  expect(targetLine({ name: 'W2', value: NaN, goal: 0.9, unit: '%' })).toBe('| W2 | — | ≥ 90% | — | not measured |');
+});
+
+test('a speed-up measured at a share of the gemm peak says what share its goal needs', () => {
+  // 5.56x at 75% of the peak: 8x needs 75% * 8 / 5.56 = 108%, past what the machine does.
+  expect(targetLine({ name: 'W1', value: 5.56, goal: 8, unit: 'x', peakShare: 0.75 })).toBe('| W1 | 5.56x | ≥ 8.00x | 108% | **missed** |');
+  expect(targetLine({ name: 'W3', value: 13.69, goal: 30, unit: 'x', peakShare: 0.27 })).toBe('| W3 | 13.69x | ≥ 30.00x | 59% | **missed** |');
+  expect(targetLine({ name: 'I1', value: 2.5, goal: 2, unit: 'x', peakShare: 0.5 })).toBe('| I1 | 2.50x | ≥ 2.00x | 40% | met |');
+  expect(TARGETS_HEAD.split('\n')[0].split('|').length).toBe(targetLine({ name: 'a', value: 1, goal: 1, unit: 'x' }).split('|').length);
 });
 
 test('rows say which gemm ran: the measured dispatch, or the built-in forced', () => {

@@ -4,17 +4,23 @@
 //   I1 [30, 16, 8, 1] sigmoid, m = 100,000
 //   I2 [784, 256, 128, 10] softmax (W4's network), m = 16,384
 const { deepnet, python, log, paired, Rounds, BACKENDS, gemmShown } = require('./common');
+const { measurePeaks } = require('./peaks');
 
 const WORKLOADS = [
   { id: 'I1', name: 'small net, many examples', layers: [30, 16, 8, 1], m: 100000 },
   { id: 'I2', name: "W4's network", layers: [784, 256, 128, 10], m: 16384 },
 ];
 
+/** FLOPs of the forward pass's products over m examples. */
+const forwardFlops = (layers, m) => layers.slice(1).reduce((sum, n, l) => sum + 2 * m * n * layers[l], 0);
+
 function run({ quick, numpy }) {
   const ms = new Rounds();
+  const peak = new Rounds();  // measured in I1's rounds, for both workloads' targets
   const n = quick ? 1 : 5;
   for (const w of WORKLOADS) {
     for (let round = 1; round <= n; round++) {
+      if (w === WORKLOADS[0]) measurePeaks(peak, 'I', `I round ${round}`);
       for (const dtype of ['float64', 'float32']) {
         for (const threads of [1, 2]) {
           const spec = { layers: w.layers, m: w.m, dtype, reps: quick ? 3 : 7 };
@@ -48,8 +54,10 @@ function run({ quick, numpy }) {
       for (const dtype of ['float64', 'float32']) {
         for (const threads of [1, 2]) {
           const key = [`${w.id}/${dtype}/${threads}/openblas`, `${w.id}/${dtype}/${threads}/builtin`].find((k) => ms.has(k));
+          const gflops = forwardFlops(w.layers, w.m) / (ms.median(key) * 1e6);
           targets.push({ name: `${w.id} inference ${dtype}, ${threads} thread${threads > 1 ? 's' : ''}, vs numpy's forward pass`,
-            value: paired(ms.get(`${w.id}/${dtype}/${threads}/numpy`), ms.get(key)), goal: 2, unit: 'x' });
+            value: paired(ms.get(`${w.id}/${dtype}/${threads}/numpy`), ms.get(key)), goal: 2, unit: 'x',
+            peakShare: gflops / peak.median(`I/${dtype}/${threads}`) });
         }
       }
     }

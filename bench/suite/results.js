@@ -44,13 +44,24 @@ function mergeResults(old, section) {
   return [HEAD, `<!-- machine: ${section.label} -->\n${section.text}`, ...kept].join('\n\n') + '\n';
 }
 
-/** A row of the targets table: { name, value (null when not measured), goal, unit 'x' | '%', atMost }. */
+/**
+ * A row of the targets table: { name, value (null when not measured), goal,
+ * unit 'x' | '%', atMost, peakShare }. peakShare, for a speed-up, is the
+ * share of this machine's gemm peak (measured in the same run) the row runs
+ * at: the row then says what share the goal needs, and a goal past 100% is
+ * out of this machine's reach whatever the code does.
+ */
 function targetLine(t) {
   const bound = t.atMost ? '≤' : '≥';
   const show = (v) => (t.unit === '%' ? `${(100 * v).toFixed(0)}%` : `${v.toFixed(2)}x`);
-  if (t.value === null || t.value === undefined || Number.isNaN(t.value)) return `| ${t.name} | — | ${bound} ${show(t.goal)} | not measured |`;
+  const measured = !(t.value === null || t.value === undefined || Number.isNaN(t.value));
+  const needs = measured && t.peakShare > 0 ? `${(100 * t.peakShare * t.goal / t.value).toFixed(0)}%` : '—';
+  if (!measured) return `| ${t.name} | — | ${bound} ${show(t.goal)} | — | not measured |`;
   const met = t.atMost ? t.value <= t.goal : t.value >= t.goal;
-  return `| ${t.name} | ${show(t.value)} | ${bound} ${show(t.goal)} | ${met ? 'met' : '**missed**'} |`;
+  return `| ${t.name} | ${show(t.value)} | ${bound} ${show(t.goal)} | ${needs} | ${met ? 'met' : '**missed**'} |`;
 }
 
-module.exports = { machineLabel, thisCpu, sameMachine, mergeResults, targetLine };
+/** The targets table's head, for targetLine's rows. */
+const TARGETS_HEAD = '| target | measured | goal | the goal needs, of the gemm peak | |\n|---|---|---|---|---|';
+
+module.exports = { machineLabel, thisCpu, sameMachine, mergeResults, targetLine, TARGETS_HEAD };
