@@ -85,6 +85,10 @@ const char* gemm_class_name(GemmClass c);  // "smallK", "thin", "thinNT", "dot",
 
 template <typename T>
 GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb);
+// The same for the built-in kernel's paths at `level` (as gemm_builtin_at
+// takes it: the AVX2 paths on an AVX-512 CPU have their own row tiles).
+template <typename T>
+GemmClass gemm_builtin_class_at(SimdLevel level, bool transA, bool transB, int M, int N, int K, int ldb);
 
 // True when rows `row_bytes` apart fall in fewer than all sets of L1: a
 // column strip of them then thrashes a few sets, so the thin path takes them

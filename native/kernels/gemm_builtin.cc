@@ -257,12 +257,6 @@ const GemmLevel<T>* x86_level(SimdLevel level = simd_level()) {
 }
 
 template <typename T>
-Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
-  const GemmLevel<T>* x86 = x86_level<T>();
-  return x86 ? x86->path(transA, transB, M, N, K, ldb) : Path::Packed;
-}
-
-template <typename T>
 void run(SimdLevel level, bool transA, bool transB, int M, int N, int K, T alpha, const T* A,
          int lda, const T* B, int ldb, T beta, T* C, int ldc) {
   if (M <= 0 || N <= 0) return;
@@ -300,7 +294,13 @@ bool gemm_rows_alias(size_t row_bytes) { return l1_aliased(row_bytes); }
 
 template <typename T>
 GemmClass gemm_builtin_class(bool transA, bool transB, int M, int N, int K, int ldb) {
-  switch (choose_path<T>(transA, transB, M, N, K, ldb)) {
+  return gemm_builtin_class_at<T>(simd_level(), transA, transB, M, N, K, ldb);
+}
+
+template <typename T>
+GemmClass gemm_builtin_class_at(SimdLevel level, bool transA, bool transB, int M, int N, int K, int ldb) {
+  const GemmLevel<T>* x86 = x86_level<T>(level);
+  switch (x86 ? x86->path(transA, transB, M, N, K, ldb) : Path::Packed) {
     case Path::SmallK: return GemmClass::SmallK;
     case Path::Thin: return GemmClass::Thin;
     case Path::ThinNT: return GemmClass::ThinNT;
@@ -341,6 +341,8 @@ template void gemm_builtin<double>(bool, bool, int, int, int, double, const doub
                                    const double*, int, double, double*, int);
 template GemmClass gemm_builtin_class<float>(bool, bool, int, int, int, int);
 template GemmClass gemm_builtin_class<double>(bool, bool, int, int, int, int);
+template GemmClass gemm_builtin_class_at<float>(SimdLevel, bool, bool, int, int, int, int);
+template GemmClass gemm_builtin_class_at<double>(SimdLevel, bool, bool, int, int, int, int);
 template void gemm_builtin_at<float>(SimdLevel, bool, bool, int, int, int, float, const float*,
                                      int, const float*, int, float, float*, int);
 template void gemm_builtin_at<double>(SimdLevel, bool, bool, int, int, int, double,

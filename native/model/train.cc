@@ -153,15 +153,19 @@ double network_cost(const Workspace<T>& ws, const Parameters<T>& p, const T* Y, 
 
 // Whether a chunk of `count` of X's m examples is read in place rather than
 // copied: X holds them as columns, and the first layer's product takes the
-// same path on them (rows m apart) as on a copy (rows count apart), so the
-// results are a copy's. The copy is a pass over X: without it, a
-// 100k-example predictProba of [30, 16, 8, 1] took about a tenth less time.
+// same path, at the same level, on them (rows m apart) as on a copy (rows
+// count apart), so the results are a copy's. The copy is a pass over X:
+// without it, a 100k-example predictProba of [30, 16, 8, 1] took about a
+// tenth less time.
 template <typename T>
 bool chunk_in_place(const Parameters<T>& p, int m, int count, bool X_rows) {
   if (X_rows) return false;
   if (count >= m) return true;
   const int n = p.dims[1], k = p.dims[0];
-  return gemm_builtin_class<T>(false, false, n, count, k, m) == gemm_builtin_class<T>(false, false, n, count, k, count);
+  const SimdLevel in_place = gemm_builtin_level_for<T>(false, false, n, count, k, m);
+  const SimdLevel copied = gemm_builtin_level_for<T>(false, false, n, count, k, count);
+  return in_place == copied && gemm_builtin_class_at<T>(in_place, false, false, n, count, k, m) ==
+                                   gemm_builtin_class_at<T>(copied, false, false, n, count, k, count);
 }
 
 // Chunk j0 .. j0 + count - 1 of X's examples as columns, its row stride in
