@@ -531,6 +531,20 @@ void run_level_dispatch_cases() {
     std::printf("level dispatch<%s>: this CPU does not run AVX-512: skipped\n", type_name<T>());
     return;
   }
+  // A class is its level's: 7 rows are one AVX-512 row tile (thin whatever
+  // B's stride) but more than one AVX2 tile (thin only while B's rows, 512
+  // apart, do not alias in L1). train.cc's chunk_in_place relies on it.
+  for (const int ldb : {512, 509}) {
+    const GemmClass at512 = gemm_builtin_class_at<T>(SimdLevel::AVX512, false, false, 7, 200, 30, ldb);
+    const GemmClass at2 = gemm_builtin_class_at<T>(SimdLevel::AVX2_FMA, false, false, 7, 200, 30, ldb);
+    const GemmClass want2 = ldb == 512 ? GemmClass::PackedShallow : GemmClass::Thin;
+    ++g_checks;
+    if (at512 != GemmClass::Thin || at2 != want2 || gemm_builtin_class<T>(false, false, 7, 200, 30, ldb) != at512) {
+      ++g_failures;
+      std::printf("FAIL level classes<%s>, ldb %d: AVX-512 %s, AVX2 %s (want thin, %s)\n", type_name<T>(), ldb,
+                  gemm_class_name(at512), gemm_class_name(at2), gemm_class_name(want2));
+    }
+  }
   const GemmDispatch saved = gemm_dispatch();
   const int saved_threads = num_threads();
   const bool f64 = sizeof(T) == 8;
