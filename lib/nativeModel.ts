@@ -1,4 +1,4 @@
-// The addon's NativeModel as Model drives it (native/addon/model_wrap.cc):
+// The addon's NativeModel as Model drives it (native/addon/model_wrap.h):
 // one object per Model holding its parameters, optimizer state and generator.
 import type { NativeFitSettings, NativeHistory } from './native';
 import type { RandomStateState } from './rng';

@@ -3,7 +3,7 @@
 // model.fit()` running on one would keep the exit waiting for its last
 // epoch; the 'exit' event comes first, and sets each running fit's cancel
 // flag: the native loop stops at its next step. (A worker thread being torn
-// down cancels its fits natively: see the heartbeat in model_wrap.cc.)
+// down cancels its fits natively: see the heartbeat in model_fit_wrap.cc.)
 const running = new Set<() => void>();
 let listening = false;
 

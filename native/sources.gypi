@@ -39,6 +39,7 @@
       "native/addon/csv_wrap.cc",
       "native/addon/fit_args.cc",
       "native/addon/gemm_wrap.cc",
+      "native/addon/model_fit_wrap.cc",
       "native/addon/model_wrap.cc",
       "native/addon/ops_wrap.cc",
       "native/addon/rng_wrap.cc",

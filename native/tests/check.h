@@ -19,6 +19,12 @@ namespace testing {
 inline int g_failures = 0;
 inline int g_checks = 0;
 
+// Prints the tally; the test's exit code (1 on any failure).
+inline int report() {
+  std::printf("%d checks, %d failures\n", g_checks, g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
+
 inline void check(bool ok, const std::string& what) {
   ++g_checks;
   if (!ok) {

@@ -354,6 +354,5 @@ int main() {
   test_first_non_finite<float>();
   test_cgroup_headroom();
   test_pool_exceptions();
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  return report();
 }

@@ -279,6 +279,5 @@ int main() {
   test_gathers<float>();
   test_permutation();
   test_split_range();
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  return report();
 }
