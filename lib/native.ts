@@ -44,6 +44,13 @@ export interface NativeBackendInfo {
   openblasCore?: string;
   /** The MPI library found for distributed training, or why there is none. */
   mpi: string;
+  /**
+   * How the optimizers compute a dead unit's subnormal moments (the same bits either way):
+   * measured per kernel (the default), or DEEPNET_SUBNORMAL=checked|hardware.
+   */
+  subnormal: string;
+  /** The kernels measured so far in this process and what each chose, e.g. "float32 adam (avx2): the hardware's, the safe path 2.91x its time". */
+  subnormalChoices: string[];
 }
 
 /** The layers' kinds, as the native layer takes them (see architecture.ts). */
@@ -181,7 +188,8 @@ const loaded = load();
 export const native: NativeBinding = loaded.binding;
 applyGemmDispatch(native);
 {
-  const { simdReason } = loaded.binding.backendInfo();
+  const { simdReason, subnormal } = loaded.binding.backendInfo();
   if (/is not a level/.test(simdReason)) process.emitWarning(`deepnet: ${simdReason}`);
+  if (/is not a path/.test(subnormal)) process.emitWarning(`deepnet: ${subnormal}`);
 }
 export const addonOrigin: AddonOrigin = loaded.origin;

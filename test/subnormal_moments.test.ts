@@ -8,6 +8,8 @@
 // beta2 = 0.75 keep 1 - beta^t the same whichever pow computes it.
 import { DType, Matrix, NetworkParameters, updateParametersWithAdam, updateParametersWithMomentum, zeros } from '../lib';
 import { OptimizerState } from '../lib/optimizers';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 
 const ROWS = 24;
 const COLS = 40;  // W1 24 x 40: rows 0-9 dead (G = 0), their v tiny; the rest normal
@@ -111,5 +113,64 @@ describe.each(['float64', 'float32'] as DType[])('subnormal moments, %s', (dtype
       expectSameBits(P[p], wantP, p);
       expectSameBits(V[g], wantV, `v.${g}`);
     }
+  });
+});
+
+// The path each optimizer kernel takes for such moments is measured per
+// process (the subnormal-safe one where the hardware takes assists, Intel's
+// cores; the hardware's where it takes none, AMD's Zen 3), or forced with
+// DEEPNET_SUBNORMAL: the bits are the same on either, and backendInfo says
+// which was chosen and why.
+describe('DEEPNET_SUBNORMAL, in child processes', () => {
+  const root = path.join(__dirname, '..');
+  const snippet = `
+    const d = require('./dist');
+    const out = {};
+    for (const dtype of ['float32', 'float64']) {
+      const least = dtype === 'float32' ? 2 ** -149 : 2 ** -1074;
+      const mat = (cols, at) => { const m = d.zeros(16, cols, dtype); for (let i = 0; i < 16 * cols; i++) m.data[i] = at(i); return m; };
+      const P = { W1: mat(64, (i) => (i % 97) / 97 - 0.5), b1: mat(1, () => 0.25) };
+      const G = { dW1: mat(64, () => 0), db1: mat(1, () => 0) };
+      const v = () => ({ dW1: mat(64, (i) => (1 + (i % 7)) * least * (i % 2 ? -1 : 1)), db1: mat(1, () => 3 * least) });
+      const s = () => ({ dW1: mat(64, () => 1e-12), db1: mat(1, () => 1e-12) });
+      const adam = d.updateParametersWithAdam(P, G, v(), s(), 3, 0.01, 0.9, 0.999, 1e-8);
+      const momentum = d.updateParametersWithMomentum(P, G, v(), 0.5, 0.01);
+      const bits = (m) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).toString('base64');
+      out[dtype] = [adam[0].W1, adam[1].dW1, adam[2].dW1, momentum[0].W1, momentum[1].dW1, momentum[1].db1].map(bits);
+      // 7 least subnormals times beta: 6.3 rounds to 6, 3.5 to the even 4.
+      out[dtype + ' v[6]'] = [adam[1].dW1.data[6] / least, momentum[1].dW1.data[6] / least];
+    }
+    const { subnormal, subnormalChoices, simd } = d.backendInfo();
+    console.log(JSON.stringify({ out, subnormal, subnormalChoices, simd }));`;
+  type Child = { out: Record<string, (string | number)[]>; subnormal: string; subnormalChoices: string[]; simd: string; stderr: string };
+  const run = (value?: string): Child => {
+    const env = { ...process.env };
+    delete env.DEEPNET_SUBNORMAL;
+    if (value !== undefined) env.DEEPNET_SUBNORMAL = value;
+    const r = spawnSync(process.execPath, ['-e', snippet], { cwd: root, env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    return { ...JSON.parse(r.stdout), stderr: r.stderr };
+  };
+
+  test('checked, hardware and measured give the same bits; backendInfo names the path and each measured choice', () => {
+    const checked = run('checked'), hardware = run('hardware'), measured = run();
+    expect(hardware.out).toEqual(checked.out);
+    expect(measured.out).toEqual(checked.out);
+    for (const dtype of ['float32', 'float64']) expect(checked.out[`${dtype} v[6]`]).toEqual([6, 4]);
+    expect([checked.subnormal, checked.subnormalChoices]).toEqual(['DEEPNET_SUBNORMAL=checked', []]);
+    expect([hardware.subnormal, hardware.subnormalChoices]).toEqual(['DEEPNET_SUBNORMAL=hardware', []]);
+    expect(measured.subnormal).toMatch(/^measured: /);
+    const vector = measured.simd === 'avx2+fma' || measured.simd === 'avx512';
+    const level = measured.simd === 'avx512' ? '(avx2|avx512)' : 'avx2';
+    const choice = new RegExp(`^float(32|64) (adam|momentum) \\(${level}\\): ` +
+      '(the safe path, the hardware\'s|the hardware\'s, the safe path) \\d+\\.\\d\\dx its time$');
+    expect(measured.subnormalChoices.filter((c) => choice.test(c))).toHaveLength(vector ? 4 : 0);
+    expect(measured.subnormalChoices).toHaveLength(vector ? 4 : 0);
+  });
+
+  test('a value that is not a path warns and measures', () => {
+    const bogus = run('fast');
+    expect(bogus.subnormal).toBe('DEEPNET_SUBNORMAL=fast is not a path (checked, hardware): measured');
+    expect(bogus.stderr).toContain('deepnet: DEEPNET_SUBNORMAL=fast is not a path');
   });
 });

@@ -53,6 +53,7 @@ function info(argv: string[]): number {
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
       `cpu      ${[b.cpuVendor, b.cpuModel].filter(Boolean).join(' ') || 'unknown'}\n` +
       `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
+      `subnormal moments: ${b.subnormal}${b.subnormalChoices.map((c) => `\n  ${c}`).join('')}\n` +
       `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch, b.gemm === 'openblas')}`);
   }
   return 0;

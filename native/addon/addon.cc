@@ -8,6 +8,7 @@
 #include "gemm.h"
 #include "memory.h"
 #include "openblas.h"
+#include "optimizers.h"
 #include "threads.h"
 
 #ifndef DEEPNET_VERSION
@@ -19,7 +20,8 @@ namespace addon {
 
 namespace {
 
-// backendInfo(): which gemm, which SIMD level, how many threads, which build.
+// backendInfo(): which gemm, which SIMD level, how many threads, which build,
+// and how the optimizers compute subnormal moments.
 Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
@@ -33,6 +35,12 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   out.Set("version", DEEPNET_VERSION);
   out.Set("napiVersion", NAPI_VERSION);
   out.Set("mpi", mpi_library());
+  const std::string& tiny = tiny_moment_path_reason();
+  out.Set("subnormal", tiny.empty() ? "measured: each optimizer kernel times both paths at its first subnormal moments" : tiny);
+  const std::vector<std::string> choices = tiny_moment_choices();
+  Napi::Array chosen = Napi::Array::New(env, choices.size());
+  for (size_t i = 0; i < choices.size(); ++i) chosen.Set(static_cast<uint32_t>(i), choices[i]);
+  out.Set("subnormalChoices", chosen);
   if (const openblas::Library* lib = openblas::library()) {
     out.Set("openblasLibrary", lib->path);
     if (lib->get_config) out.Set("openblasConfig", lib->get_config());

@@ -15,10 +15,17 @@
 // over the thread pool first); the shapes are those of the public kernels of
 // the same name in the family's header. Every kernel gives the same bits at
 // both levels: each element (each softmax column) gets the same operations
-// in the same order whatever the vector width.
+// in the same order whatever the vector width. (The C++ headers below are
+// also the bodies', which include nothing: elementwise_level.h.)
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "activations.h"
 #include "cost.h"

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <mutex>
 
 #include "elementwise.h"
 #include "threads.h"
@@ -9,6 +11,47 @@
 namespace deepnet {
 
 std::atomic<long> optimizer_checked_blocks{0};
+
+namespace {
+
+struct TinyMomentSetting {
+  std::atomic<TinyMomentPath> path{TinyMomentPath::Measured};
+  std::string reason;
+  std::mutex lock;  // guards choices
+  std::vector<std::string> choices;
+  TinyMomentSetting() {
+    const char* env = std::getenv("DEEPNET_SUBNORMAL");
+    if (!env || !*env) return;
+    const std::string e = env;
+    if (e == "checked") path = TinyMomentPath::Checked;
+    else if (e == "hardware") path = TinyMomentPath::Hardware;
+    reason = e == "checked" || e == "hardware" ? "DEEPNET_SUBNORMAL=" + e
+                                               : "DEEPNET_SUBNORMAL=" + e + " is not a path (checked, hardware): measured";
+  }
+};
+
+TinyMomentSetting& tiny_setting() {
+  static TinyMomentSetting setting;
+  return setting;
+}
+
+}  // namespace
+
+TinyMomentPath tiny_moment_path() { return tiny_setting().path.load(std::memory_order_relaxed); }
+void set_tiny_moment_path(TinyMomentPath path) { tiny_setting().path.store(path); }
+const std::string& tiny_moment_path_reason() { return tiny_setting().reason; }
+
+void record_tiny_moment_choice(const std::string& choice) {
+  TinyMomentSetting& t = tiny_setting();
+  std::lock_guard<std::mutex> hold(t.lock);
+  t.choices.push_back(choice);
+}
+
+std::vector<std::string> tiny_moment_choices() {
+  TinyMomentSetting& t = tiny_setting();
+  std::lock_guard<std::mutex> hold(t.lock);
+  return t.choices;
+}
 
 namespace {
 

@@ -16,6 +16,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace deepnet {
 
@@ -59,6 +61,21 @@ bool optimizer_step(const OptimizerSettings& o, T* P_new, const T* P, const T* G
 // their subnormal-safe paths (optimizers_simd.h), since the process started:
 // lets the tests see that those paths run (their bits are the plain ones).
 extern std::atomic<long> optimizer_checked_blocks;
+
+// Where the vector steps compute a block of tiny moments: Measured (the
+// default) times the subnormal-safe path against the hardware's once per
+// kernel, at its first such block, and keeps the faster (both give the same
+// bits); Checked and Hardware force one. DEEPNET_SUBNORMAL=checked|hardware
+// sets it at first use; tests set it directly.
+enum class TinyMomentPath { Measured, Checked, Hardware };
+TinyMomentPath tiny_moment_path();
+void set_tiny_moment_path(TinyMomentPath path);
+// What the first use made of DEEPNET_SUBNORMAL ("" when unset).
+const std::string& tiny_moment_path_reason();
+// The measured kernels' choices, in the order they were made, e.g.
+// "float32 adam (avx2): the hardware's, the safe path 2.91x its time".
+void record_tiny_moment_choice(const std::string& choice);
+std::vector<std::string> tiny_moment_choices();
 
 namespace reference {
 template <typename T>

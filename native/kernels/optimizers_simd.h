@@ -5,11 +5,11 @@
 //
 // Subnormal moments: a weight whose gradient stays 0 (a dead ReLU unit) sees
 // its momentum v shrink by beta each step until it sits among the subnormal
-// numbers (after some 700 steps in float, 6600 in double), where x86
-// multiplies, divides and square roots take a microcode assist of about 100
-// cycles each (adds, compares and conversions take none): W4 ran 3x slower
-// per epoch after its tenth epoch. A vector with such a lane is computed by
-// other means that give the same bits without the assists:
+// numbers (after some 700 steps in float, 6600 in double), where Intel's
+// x86 cores take a microcode assist of about 100 cycles for each multiply,
+// divide and square root (adds, compares and conversions take none): W4 ran
+// 3x slower per epoch after its tenth epoch. A vector with such a lane can be
+// computed by other means that give the same bits without the assists:
 //   float: in double, each operation rounded to float; a +, -, *, / or sqrt
 //     of floats computed in double and rounded to float is the float
 //     operation's correctly rounded result (53 >= 2 * 24 + 2 bits, Figueroa
@@ -18,7 +18,10 @@
 //     scaled integer rounding (momentum, and Adam when its denominator is
 //     in range; RMSprop's s takes some 700000 steps to get there and is
 //     left to the hardware).
-// The arithmetic is a policy (Exact, ToFloat, Scaled) of one formula.
+// The arithmetic is a policy (Exact, ToFloat, Scaled) of one formula. Other
+// CPUs take no such assist (AMD's Zen 3: none for multiplies, a few cycles
+// for divisions), and there the hardware's path is the faster: each kernel
+// measures both once, at its first tiny block (checked_pays).
 //
 // Level-generic: see elementwise_level.h.
 #pragma once
@@ -231,13 +234,69 @@ bool checked_steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* 
   return finite;
 }
 
+#define DEEPNET_LEVEL_NAME_(level) #level
+#define DEEPNET_LEVEL_NAME(level) DEEPNET_LEVEL_NAME_(level)
+
+// Whether a kernel's tiny blocks take the hardware's path: set once its
+// measurement chose it, so that its later steps skip the scan as well.
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
+inline std::atomic<bool> tiny_on_hardware{false};
+
+// Whether checked_steps beats the hardware's arithmetic on this CPU, timed
+// once per kernel on a dead unit's values (G = 0, the decaying moment among
+// the subnormals, 2048 of them) with the caller's scalars: the best of 7
+// alternating runs of each (the two differ 3-5x either way where measured:
+// Intel's assists, Zen 3's slower safe path). The choice is recorded.
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
+bool checked_pays(const OptimizerScalars<T>& c) {
+  static const bool pays = [&] {
+    constexpr long n = 2048;
+    const T least = std::numeric_limits<T>::denorm_min();
+    const Splats<V> k(c);
+    std::vector<T> P(n, T(0.5)), G(n, T(0)), out(n), v(n), s(n);
+    T* const vp = kind == OptimizerKind::RMSprop ? nullptr : v.data();
+    T* const sp = kind == OptimizerKind::Momentum ? nullptr : s.data();
+    const auto seconds = [&](bool checked) {
+      for (long i = 0; i < n; ++i) {
+        v[i] = T(1 + i % 7) * least * T(i % 2 ? -1 : 1);
+        s[i] = kind == OptimizerKind::RMSprop ? T(1 + i % 5) * least : T(1e-12);  // Adam's s decays slowly: normal
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      if (checked) checked_steps<V, kind, unit1, unit2, T>(c, out.data(), P.data(), G.data(), vp, sp, n, nullptr, nullptr);
+      else plain_steps<V, kind, unit1, unit2, T>(k, out.data(), P.data(), G.data(), vp, sp, n, nullptr, nullptr);
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    double checked = 1e30, hardware = 1e30;
+    for (int r = 0; r < 7; ++r) {
+      checked = std::min(checked, seconds(true));
+      hardware = std::min(hardware, seconds(false));
+    }
+    const bool faster = checked < hardware;
+    static const char* const kinds[] = {"gd", "momentum", "rmsprop", "adam"};
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.2fx", faster ? hardware / checked : checked / hardware);
+    record_tiny_moment_choice(std::string(sizeof(T) == 4 ? "float32 " : "float64 ") + kinds[int(kind)] + " (" +
+                              DEEPNET_LEVEL_NAME(DEEPNET_LEVEL) + "): " +
+                              (faster ? "the safe path, the hardware's " : "the hardware's, the safe path ") + ratio +
+                              " its time");
+    if (!faster) tiny_on_hardware<V, kind, unit1, unit2, T>.store(true);
+    return faster;
+  }();
+  return pays;
+}
+
+#undef DEEPNET_LEVEL_NAME
+#undef DEEPNET_LEVEL_NAME_
+
 // Blocks of 256 whose decaying moment (v, or s for RMSprop in float: where
 // G stays 0 it shrinks by beta each step) has a tiny value in one of every
 // four vectors (a dead unit's weights are a row: whole vectors of them; a
 // full scan costs momentum 7-9% on AVX2) go vector by vector through
-// checked_steps. Other tiny values (a G or s below 1e-17 next to normal
-// moments) are left to the hardware, as is gradient descent, whose one
-// product lr * G is subnormal only for gradients below 1e-38 / lr.
+// checked_steps, unless the kernel measured the hardware's path faster (or
+// the path is forced: tiny_moment_path()). Other tiny values (a G or s below
+// 1e-17 next to normal moments) are left to the hardware, as is gradient
+// descent, whose one product lr * G is subnormal only for gradients below
+// 1e-38 / lr.
 template <typename V, OptimizerKind kind, bool unit1 = false, bool unit2 = false, typename T = typename V::element>
 bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v, T* s, long n, T* vh, T* sh) {
   const Splats<V> k(c);
@@ -247,6 +306,10 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
     if constexpr (sizeof(T) == 8) {
       if (!scalable<kind>(c)) return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
     }
+    const TinyMomentPath path = tiny_moment_path();
+    if (path == TinyMomentPath::Hardware ||
+        (path == TinyMomentPath::Measured && tiny_on_hardware<V, kind, unit1, unit2, T>.load(std::memory_order_relaxed)))
+      return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
     constexpr long kBlock = 256;
     const T* watch = kind == OptimizerKind::RMSprop ? s : v;
     const T bound = sizeof(T) == 4 ? T(kTiny) : T(subnormal::kTinyDouble);
@@ -258,6 +321,10 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
       auto acc = V::tiny_scan_start();
       for (long i = 0; i + V::lanes <= len; i += 4 * V::lanes) acc = V::tiny_scan(acc, V::load(watch + b + i), bound);
       const bool tiny = V::any_tiny(acc, bound);
+      if (tiny && path == TinyMomentPath::Measured && !checked_pays<V, kind, unit1, unit2>(c)) {
+        finite &= plain_steps<V, kind, unit1, unit2>(k, P_new + b, P + b, G + b, at(v, b), at(s, b), n - b, at(vh, b), at(sh, b));
+        break;
+      }
       tiny_blocks += tiny;
       finite &= tiny ? checked_steps<V, kind, unit1, unit2>(c, P_new + b, P + b, G + b, at(v, b), at(s, b), len,
                                                           at(vh, b), at(sh, b))

@@ -64,8 +64,8 @@ void fill(Aligned<T>& v, unsigned long long seed, double lo, double hi) {
 }
 
 // The arrays of one size: x, y, h in [-3, 3), v in [-1, 1), s and the
-// probabilities p in (0, 1), 0/1 labels; and for "adam dead" and
-// "momentum dead", dead units': y and v where 30 of every 100 values are a gradient of 0 and a momentum decayed to 4
+// probabilities p in (0, 1), 0/1 labels; and for "adam dead ..." and
+// "momentum dead ...", dead units': y and v where 30 of every 100 values are a gradient of 0 and a momentum decayed to 4
 // times the least subnormal (where it stays, 0.9 * 4 rounding to 4).
 template <typename T>
 struct Arrays {
@@ -99,8 +99,12 @@ double cost(const ElementwiseKernels<T>& k, CostTerm term, const T* X, const T* 
   });
 }
 
+// dead: on the dead units' arrays, whose tiny moments take the path given
+// (the subnormal-safe one, or the hardware's).
 template <typename T>
-bool step(const ElementwiseKernels<T>& k, OptimizerKind kind, Arrays<T>& a, long n, bool dead = false) {
+bool step(const ElementwiseKernels<T>& k, OptimizerKind kind, Arrays<T>& a, long n, bool dead = false,
+          TinyMomentPath path = TinyMomentPath::Checked) {
+  set_tiny_moment_path(path);
   OptimizerSettings o;
   o.kind = kind;
   return k.optimizer_steps(kind, OptimizerScalars<T>(o, 1e-3, 10), a.h.data(), a.h.data(), (dead ? a.y_dead : a.y).data(),
@@ -121,7 +125,9 @@ std::vector<Kernel<T>> kernels() {
       {"exp", 2, true, [=](L l, A a, long n) { l.vmath.exp(a.dout.data(), a.dx.data(), n); }},
       {"softmax K=10", 2, false, [=](L l, A a, long n) { K(l).softmax_columns(a.out.data(), a.x.data(), 10, n / 10, 0, n / 10); }},
       {"adam", 7, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n); }},
-      {"adam dead", 7, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n, true); }},
+      {"adam dead safe", 7, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n, true); }},
+      {"adam dead hw", 7, false,
+       [=](L l, A a, long n) { step(K(l), OptimizerKind::Adam, a, n, true, TinyMomentPath::Hardware); }},
       {"binary cost", 2, false, [=](L l, A a, long n) { sink = cost(K(l), CostTerm::Logits, a.x.data(), a.labels.data(), n); }},
       {"bias add", 1, false, [=](L l, A a, long n) { K(l).bias_add(a.out.data(), a.y.data(), 16, static_cast<int>(n / 16)); }},
       {"bias+relu", 2, false,
@@ -141,7 +147,9 @@ std::vector<Kernel<T>> kernels() {
       {"squared cost", 2, false, [=](L l, A a, long n) { sink = cost(K(l), CostTerm::Squared, a.p.data(), a.labels.data(), n); }},
       {"gd", 3, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::GD, a, n); }},
       {"momentum", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n); }},
-      {"momentum dead", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n, true); }},
+      {"momentum dead safe", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n, true); }},
+      {"momentum dead hw", 5, false,
+       [=](L l, A a, long n) { step(K(l), OptimizerKind::Momentum, a, n, true, TinyMomentPath::Hardware); }},
       {"rmsprop", 5, false, [=](L l, A a, long n) { step(K(l), OptimizerKind::RMSprop, a, n); }},
       {"update", 3, false, [=](L l, A a, long n) { K(l).update(a.out.data(), a.h.data(), a.y.data(), T(1e-3), n); }},
       {"l2 gradient", 3, false, [=](L l, A a, long n) { K(l).l2_gradient(a.out.data(), a.h.data(), T(0.7), T(64), n); }},
@@ -187,10 +195,10 @@ void bench(long n, int rounds, const std::string& filter) {
     const double best2 = *std::min_element(t2.begin(), t2.end());
     if (avx512) {
       const double best512 = *std::min_element(t512.begin(), t512.end());
-      std::printf("| %-16s | %s | %8ld | %7.3f | %7.3f | %5.2fx | %6.1f | %6.1f |\n", kernel.name, dtype, n,
+      std::printf("| %-18s | %s | %8ld | %7.3f | %7.3f | %5.2fx | %6.1f | %6.1f |\n", kernel.name, dtype, n,
                   best2 / n * 1e9, best512 / n * 1e9, median(ratio), bytes / best2 / 1e9, bytes / best512 / 1e9);
     } else {
-      std::printf("| %-16s | %s | %8ld | %7.3f | - | - | %6.1f | - |\n", kernel.name, dtype, n, best2 / n * 1e9,
+      std::printf("| %-18s | %s | %8ld | %7.3f | - | - | %6.1f | - |\n", kernel.name, dtype, n, best2 / n * 1e9,
                   bytes / best2 / 1e9);
     }
     std::fflush(stdout);

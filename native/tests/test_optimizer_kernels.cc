@@ -2,7 +2,8 @@
 // momentum, RMSprop, Adam) level by level against their reference twins,
 // above all on moments and gradients whose products are subnormal or nearly
 // (optimizers_simd.h, subnormal_simd.h): every level's bits must be the
-// reference's. Like test_elementwise, it runs once, at the best level, and
+// reference's, on the subnormal-safe paths and on the hardware's, and with
+// the path each kernel measures. Like test_elementwise, it runs once, at the best level, and
 // exits 77 (skipped) where no vector level runs.
 #include <cmath>
 #include <cstdint>
@@ -88,9 +89,12 @@ void test_optimizers() {
 // = 0 and s = 0 as the divisor) and by chance (large multiples over a random
 // epsilon: the rounded quotient often lands on a half that the exact one
 // is not on): every level's bits against the reference's, in P_new, v, s,
-// v_hat and s_hat (optimizers_simd.h, subnormal_simd.h).
+// v_hat and s_hat (optimizers_simd.h, subnormal_simd.h), on the path forced
+// (the safe one or the hardware's).
 template <typename T>
-void test_tiny_moments_fuzz() {
+void test_tiny_moments_fuzz(TinyMomentPath path) {
+  set_tiny_moment_path(path);
+  const bool safe = path == TinyMomentPath::Checked;
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> unit(0, 1);
   const int digits = std::numeric_limits<T>::digits - 1;  // a subnormal's mantissa bits
@@ -134,9 +138,10 @@ void test_tiny_moments_fuzz() {
       if (!(same(P1, P2) && same(v1, v2) && same(s1, s2) && same(vh1, vh2) && same(sh1, sh2) && f1 == f2))
         fail = "trial " + std::to_string(trial);
     }
-    check(fail.empty(), std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " + level.name + " " + fail);
-    check(optimizer_checked_blocks.load() > blocks, std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " +
-                                                        level.name + " took the subnormal-safe paths");
+    const std::string what = std::string("optimizer_steps tiny moments fuzz ") + tname<T>() + " " + level.name +
+                             (safe ? " (safe path)" : " (hardware's path)");
+    check(fail.empty(), what + " " + fail);
+    check((optimizer_checked_blocks.load() > blocks) == safe, what + ": the path taken");
   }
 }
 
@@ -178,6 +183,44 @@ void test_tiny_moment_edges() {
   check_tiny_case<float>("normal moments", o, 0.01, 3, 0.25f, 0.5f, false);
 }
 
+// Measured (the default): a kernel times both paths at its first tiny block,
+// records its choice once, takes it (the safe path's blocks are counted, the
+// hardware's not) and gives the reference's bits either way.
+template <typename T>
+void test_measured_path() {
+  set_tiny_moment_path(TinyMomentPath::Measured);
+  const long n = 1000;
+  const T least = std::numeric_limits<T>::denorm_min();
+  for (const Level& level : levels())
+    for (OptimizerKind kind : {OptimizerKind::Momentum, OptimizerKind::Adam}) {
+      OptimizerSettings o;
+      o.kind = kind;
+      const std::string what = std::string("measured path ") + tname<T>() + " " + level.name + " kind " +
+                               std::to_string(static_cast<int>(kind));
+      const size_t recorded = tiny_moment_choices().size();
+      for (int call = 0; call < 2; ++call) {
+        std::vector<T> P(n), G(n, T(0)), v(n), s(n, T(1e-12));
+        for (long i = 0; i < n; ++i) P[i] = T(0.001 * (i % 997)), v[i] = T(1 + i % 7) * least;
+        std::vector<T> P2 = P, v2 = v, s2 = s;
+        const long blocks = optimizer_checked_blocks.load();
+        level.kernels->of<T>().optimizer_steps(kind, OptimizerScalars<T>(o, 0.01, 3), P.data(), P.data(), G.data(),
+                                               v.data(), s.data(), n, nullptr, nullptr);
+        const bool counted = optimizer_checked_blocks.load() > blocks;
+        reference::optimizer_step(o, P2.data(), P2.data(), G.data(), v2.data(), s2.data(), n, 0.01, 3);
+        check(same(P, P2) && same(v, v2) && same(s, s2), what + " call " + std::to_string(call) + ": the reference's bits");
+        const std::vector<std::string> choices = tiny_moment_choices();
+        check(choices.size() == recorded + 1, what + " call " + std::to_string(call) + ": one choice recorded");
+        if (choices.size() != recorded + 1) continue;
+        const std::string& choice = choices.back();
+        const bool safe = choice.find(": the safe path, the hardware's ") != std::string::npos;
+        check(choice.find(std::string(" (") + level.name + "): ") != std::string::npos &&
+                  (safe || choice.find(": the hardware's, the safe path ") != std::string::npos) && counted == safe,
+              what + " call " + std::to_string(call) + ": took its choice, " + choice);
+        if (call == 0) std::printf("%s\n", choice.c_str());
+      }
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -186,10 +229,18 @@ int main() {
     std::printf("no vector level runs here (%s): nothing to test\n", simd_level_name());
     return 77;
   }
-  test_optimizers<double>();
-  test_optimizers<float>();
-  test_tiny_moments_fuzz<double>();
-  test_tiny_moments_fuzz<float>();
+  // The safe paths, forced whatever this CPU measures faster, then the
+  // hardware's, then the choice measured.
+  for (TinyMomentPath path : {TinyMomentPath::Checked, TinyMomentPath::Hardware}) {
+    set_tiny_moment_path(path);
+    test_optimizers<double>();
+    test_optimizers<float>();
+    test_tiny_moments_fuzz<double>(path);
+    test_tiny_moments_fuzz<float>(path);
+  }
+  set_tiny_moment_path(TinyMomentPath::Checked);
   test_tiny_moment_edges();
+  test_measured_path<double>();
+  test_measured_path<float>();
   return report();
 }
