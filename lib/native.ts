@@ -107,6 +107,8 @@ export interface NativeBinding {
   gemmClass(transA: boolean, transB: boolean, M: number, N: number, K: number, ldb: number, dtype: string):
     { class: GemmClass; backend: 'openblas' | 'builtin'; builtinLevel: 'avx512' | 'avx2+fma' | 'neon' | 'portable' };
   setNumThreads(n: number): void;
+  /** The optimizers' path for subnormal moments (native/kernels/optimizers.h): tests run each. */
+  setSubnormalPath(path: 'measured' | 'checked' | 'hardware'): void;
   /** Bytes new allocations may take: MemAvailable, or a cgroup's limit less its use (native/kernels/memory.h). */
   availableMemory(): number;
   mpiWorld(): { rank: number; size: number };

@@ -1,12 +1,15 @@
 // Optimizer steps on subnormal moments, through the addon as it ships: a
 // dead unit's momentum decays into the subnormal numbers, where the kernels
-// compute by other means than the hardware's slow path
-// (native/kernels/optimizers_simd.h, subnormal_simd.h). Their bits must be
+// can compute by other means than the hardware's slow path
+// (native/kernels/optimizers_simd.h, subnormal_simd.h), or leave them to the
+// hardware where that measured faster; each path is run here, and the
+// measured one. Their bits must be
 // the course's formula's, operation by operation in IEEE arithmetic: here
 // JavaScript's doubles, and for float32 each operation rounded by
 // Math.fround (exact for +, -, *, / and sqrt of floats). beta1 = 0.5 and
 // beta2 = 0.75 keep 1 - beta^t the same whichever pow computes it.
 import { DType, Matrix, NetworkParameters, updateParametersWithAdam, updateParametersWithMomentum, zeros } from '../lib';
+import { native } from '../lib/native';
 import { OptimizerState } from '../lib/optimizers';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -67,7 +70,11 @@ function expectSameBits(got: Matrix, want: number[], what: string) {
   expect(bad === -1 ? 'same bits' : `${what}[${bad}]: ${g[bad]} vs ${want[bad]}`).toBe('same bits');
 }
 
-describe.each(['float64', 'float32'] as DType[])('subnormal moments, %s', (dtype) => {
+const PATHS = ['checked', 'hardware', 'measured'] as const;
+describe.each(PATHS.flatMap((p) => (['float64', 'float32'] as DType[]).map((d) => [p, d] as const)))('subnormal moments, the %s path, %s', (subnormalPath, dtype) => {
+  beforeAll(() => native.setSubnormalPath(subnormalPath));
+  afterAll(() => native.setSubnormalPath('measured'));
+
   test('the setup holds subnormal moments where the gradient is 0', () => {
     const { v } = setup(dtype);
     const normal = dtype === 'float64' ? 2 ** -1022 : 2 ** -126;
@@ -166,6 +173,10 @@ describe('DEEPNET_SUBNORMAL, in child processes', () => {
       '(the safe path, the hardware\'s|the hardware\'s, the safe path) \\d+\\.\\d\\dx its time$');
     expect(measured.subnormalChoices.filter((c) => choice.test(c))).toHaveLength(vector ? 4 : 0);
     expect(measured.subnormalChoices).toHaveLength(vector ? 4 : 0);
+  });
+
+  test('setSubnormalPath names what it takes', () => {
+    expect(() => native.setSubnormalPath('fast' as 'checked')).toThrow("path must be 'measured', 'checked' or 'hardware'; received 'fast'");
   });
 
   test('a value that is not a path warns and measures', () => {

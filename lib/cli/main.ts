@@ -25,7 +25,7 @@ const INFO_HELP = `Usage: deepnet info [--json]
 
 Prints the platform, whether the prebuilt binary or a source build of the
 native addon loaded, which gemm (OpenBLAS or built-in), SIMD level and thread
-count it uses, and its version.`;
+count it uses, how the optimizers compute subnormal moments, and its version.`;
 
 /** The dispatch's classes off the built-in kernel's default, one line each ('' when none). */
 function dispatchClasses(d: GemmDispatchInfo, openblas: boolean): string {
@@ -53,7 +53,7 @@ function info(argv: string[]): number {
       `gemm     ${b.gemm}${b.openblasConfig ? ` (${b.openblasConfig}, ${b.openblasLibrary})` : ''}\n` +
       `cpu      ${[b.cpuVendor, b.cpuModel].filter(Boolean).join(' ') || 'unknown'}\n` +
       `simd     ${b.simd} (${b.simdReason})\nthreads  ${b.threads}\n` +
-      `subnormal moments: ${b.subnormal}${b.subnormalChoices.map((c) => `\n  ${c}`).join('')}\n` +
+      `subnormal ${b.subnormal}\n` +
       `dispatch ${b.gemmDispatch.family}: ${b.gemmDispatch.source}\n${dispatchClasses(b.gemmDispatch, b.gemm === 'openblas')}`);
   }
   return 0;

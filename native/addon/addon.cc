@@ -36,7 +36,7 @@ Napi::Value BackendInfo(const Napi::CallbackInfo& info) {
   out.Set("napiVersion", NAPI_VERSION);
   out.Set("mpi", mpi_library());
   const std::string& tiny = tiny_moment_path_reason();
-  out.Set("subnormal", tiny.empty() ? "measured: each optimizer kernel times both paths at its first subnormal moments" : tiny);
+  out.Set("subnormal", tiny.empty() ? "measured: each optimizer, per dtype and SIMD level, times both paths at its first subnormal moments" : tiny);
   const std::vector<std::string> choices = tiny_moment_choices();
   Napi::Array chosen = Napi::Array::New(env, choices.size());
   for (size_t i = 0; i < choices.size(); ++i) chosen.Set(static_cast<uint32_t>(i), choices[i]);
@@ -72,6 +72,19 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   });
 }
 
+// setSubnormalPath('measured' | 'checked' | 'hardware'): the optimizers' path
+// for subnormal moments (tests run each; DEEPNET_SUBNORMAL sets it at load).
+Napi::Value SetSubnormalPath(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    const std::string path = string_value(info[0], "path");
+    if (path == "measured") set_tiny_moment_path(TinyMomentPath::Measured);
+    else if (path == "checked") set_tiny_moment_path(TinyMomentPath::Checked);
+    else if (path == "hardware") set_tiny_moment_path(TinyMomentPath::Hardware);
+    else throw_range(info.Env(), "path must be 'measured', 'checked' or 'hardware'; received '" + path + "'");
+    return info.Env().Undefined();
+  });
+}
+
 // availableMemory(): bytes new allocations may take (MemAvailable, or a
 // cgroup's limit less its use): the JavaScript layer's memory checks use it too.
 Napi::Value AvailableMemory(const Napi::CallbackInfo& info) {
@@ -87,6 +100,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->noop = Napi::Persistent(Napi::Function::New(env, [](const Napi::CallbackInfo&) {}, "noop"));
   exports.Set("backendInfo", Napi::Function::New(env, BackendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("setSubnormalPath", Napi::Function::New(env, SetSubnormalPath, "setSubnormalPath"));
   exports.Set("availableMemory", Napi::Function::New(env, AvailableMemory, "availableMemory"));
   exports.Set("mpiWorld", Napi::Function::New(env, MpiWorld, "mpiWorld"));
   register_rng(env, exports);

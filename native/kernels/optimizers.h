@@ -64,9 +64,10 @@ extern std::atomic<long> optimizer_checked_blocks;
 
 // Where the vector steps compute a block of tiny moments: Measured (the
 // default) times the subnormal-safe path against the hardware's once per
-// kernel, at its first such block, and keeps the faster (both give the same
-// bits); Checked and Hardware force one. DEEPNET_SUBNORMAL=checked|hardware
-// sets it at first use; tests set it directly.
+// optimizer, dtype and SIMD level, at the first such block, and keeps the
+// faster (both give the same bits); Checked and Hardware force one.
+// DEEPNET_SUBNORMAL=checked|hardware sets it at first use; tests set it
+// directly (the addon's setSubnormalPath).
 enum class TinyMomentPath { Measured, Checked, Hardware };
 TinyMomentPath tiny_moment_path();
 void set_tiny_moment_path(TinyMomentPath path);

@@ -237,52 +237,70 @@ bool checked_steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* 
 #define DEEPNET_LEVEL_NAME_(level) #level
 #define DEEPNET_LEVEL_NAME(level) DEEPNET_LEVEL_NAME_(level)
 
-// Whether a kernel's tiny blocks take the hardware's path: set once its
-// measurement chose it, so that its later steps skip the scan as well.
-template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
-inline std::atomic<bool> tiny_on_hardware{false};
+// One optimizer's choice for its tiny blocks, per dtype at this level (its
+// variants without Adam's bias divisions share it): measured once, by the
+// first variant to meet a tiny block.
+template <typename V, OptimizerKind kind, typename T>
+struct TinyChoice {
+  static inline std::once_flag measured;
+  static inline bool safe_path = true;               // written once, under `measured`
+  static inline std::atomic<bool> on_hardware{false};  // lets later steps skip the scan too
+};
 
-// Whether checked_steps beats the hardware's arithmetic on this CPU, timed
-// once per kernel on a dead unit's values (G = 0, the decaying moment among
-// the subnormals, 2048 of them) with the caller's scalars: the best of 7
-// alternating runs of each (the two differ 3-5x either way where measured:
-// Intel's assists, Zen 3's slower safe path). The choice is recorded.
+// Times checked_steps against the hardware's arithmetic on a dead unit's
+// values (G = 0, the decaying moment among the subnormals, 2048 of them, on
+// a cache line's boundary like the model's arrays) with the caller's scalars:
+// the best of 7 runs of each, in alternating order (the two differ 2-8x
+// either way where measured: Intel's assists, Zen 3's slower safe path).
+// Whether the safe path is faster; the choice is recorded.
+template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
+bool measure_safe_path(const OptimizerScalars<T>& c) {
+  constexpr long n = 2048, line = 64 / sizeof(T);
+  const T least = std::numeric_limits<T>::denorm_min();
+  const Splats<V> k(c);
+  std::vector<T> buffer(5 * n + line);
+  T* const P = buffer.data() + (line - reinterpret_cast<uintptr_t>(buffer.data()) / sizeof(T) % line) % line;
+  T *const G = P + n, *const out = G + n, *const v = out + n, *const s = v + n;
+  std::fill(P, P + n, T(0.5));
+  std::fill(G, G + n, T(0));
+  T* const vp = kind == OptimizerKind::RMSprop ? nullptr : v;
+  T* const sp = kind == OptimizerKind::Momentum ? nullptr : s;
+  const auto seconds = [&](bool safe) {
+    for (long i = 0; i < n; ++i) {
+      v[i] = T(1 + i % 7) * least * T(i % 2 ? -1 : 1);
+      s[i] = kind == OptimizerKind::RMSprop ? T(1 + i % 5) * least : T(1e-12);  // Adam's s decays slowly: normal
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    if (safe) checked_steps<V, kind, unit1, unit2, T>(c, out, P, G, vp, sp, n, nullptr, nullptr);
+    else plain_steps<V, kind, unit1, unit2, T>(k, out, P, G, vp, sp, n, nullptr, nullptr);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  double safe = 1e30, hardware = 1e30;
+  for (int r = 0; r < 14; ++r) {
+    const bool take_safe = (r % 2 == 0) == (r / 2 % 2 == 0);  // pairs safe-hardware, then hardware-safe
+    double& best = take_safe ? safe : hardware;
+    best = std::min(best, seconds(take_safe));
+  }
+  const bool faster = safe < hardware;
+  static const char* const kinds[] = {"gd", "momentum", "rmsprop", "adam"};
+  char ratio[32];
+  std::snprintf(ratio, sizeof ratio, "%.2fx", faster ? hardware / safe : safe / hardware);
+  record_tiny_moment_choice(std::string(sizeof(T) == 4 ? "float32 " : "float64 ") + kinds[int(kind)] + " (" +
+                            DEEPNET_LEVEL_NAME(DEEPNET_LEVEL) + "): " +
+                            (faster ? "the safe path, the hardware's " : "the hardware's, the safe path ") + ratio +
+                            " its time");
+  return faster;
+}
+
+// Whether this optimizer's tiny blocks take checked_steps (measuring that once).
 template <typename V, OptimizerKind kind, bool unit1, bool unit2, typename T>
 bool checked_pays(const OptimizerScalars<T>& c) {
-  static const bool pays = [&] {
-    constexpr long n = 2048;
-    const T least = std::numeric_limits<T>::denorm_min();
-    const Splats<V> k(c);
-    std::vector<T> P(n, T(0.5)), G(n, T(0)), out(n), v(n), s(n);
-    T* const vp = kind == OptimizerKind::RMSprop ? nullptr : v.data();
-    T* const sp = kind == OptimizerKind::Momentum ? nullptr : s.data();
-    const auto seconds = [&](bool checked) {
-      for (long i = 0; i < n; ++i) {
-        v[i] = T(1 + i % 7) * least * T(i % 2 ? -1 : 1);
-        s[i] = kind == OptimizerKind::RMSprop ? T(1 + i % 5) * least : T(1e-12);  // Adam's s decays slowly: normal
-      }
-      const auto t0 = std::chrono::steady_clock::now();
-      if (checked) checked_steps<V, kind, unit1, unit2, T>(c, out.data(), P.data(), G.data(), vp, sp, n, nullptr, nullptr);
-      else plain_steps<V, kind, unit1, unit2, T>(k, out.data(), P.data(), G.data(), vp, sp, n, nullptr, nullptr);
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
-    double checked = 1e30, hardware = 1e30;
-    for (int r = 0; r < 7; ++r) {
-      checked = std::min(checked, seconds(true));
-      hardware = std::min(hardware, seconds(false));
-    }
-    const bool faster = checked < hardware;
-    static const char* const kinds[] = {"gd", "momentum", "rmsprop", "adam"};
-    char ratio[32];
-    std::snprintf(ratio, sizeof ratio, "%.2fx", faster ? hardware / checked : checked / hardware);
-    record_tiny_moment_choice(std::string(sizeof(T) == 4 ? "float32 " : "float64 ") + kinds[int(kind)] + " (" +
-                              DEEPNET_LEVEL_NAME(DEEPNET_LEVEL) + "): " +
-                              (faster ? "the safe path, the hardware's " : "the hardware's, the safe path ") + ratio +
-                              " its time");
-    if (!faster) tiny_on_hardware<V, kind, unit1, unit2, T>.store(true);
-    return faster;
-  }();
-  return pays;
+  using Choice = TinyChoice<V, kind, T>;
+  std::call_once(Choice::measured, [&] {
+    Choice::safe_path = measure_safe_path<V, kind, unit1, unit2>(c);
+    if (!Choice::safe_path) Choice::on_hardware.store(true);
+  });
+  return Choice::safe_path;
 }
 
 #undef DEEPNET_LEVEL_NAME
@@ -308,7 +326,7 @@ bool steps(const OptimizerScalars<T>& c, T* P_new, const T* P, const T* G, T* v,
     }
     const TinyMomentPath path = tiny_moment_path();
     if (path == TinyMomentPath::Hardware ||
-        (path == TinyMomentPath::Measured && tiny_on_hardware<V, kind, unit1, unit2, T>.load(std::memory_order_relaxed)))
+        (path == TinyMomentPath::Measured && TinyChoice<V, kind, T>::on_hardware.load(std::memory_order_relaxed)))
       return plain_steps<V, kind, unit1, unit2>(k, P_new, P, G, v, s, n, vh, sh);
     constexpr long kBlock = 256;
     const T* watch = kind == OptimizerKind::RMSprop ? s : v;

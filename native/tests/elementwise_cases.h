@@ -23,7 +23,7 @@ struct Level {
   const ElementwiseLevel* kernels;
 };
 
-std::vector<Level> levels() {
+inline std::vector<Level> levels() {
   std::vector<Level> out;
 #if DEEPNET_HAS_X86
   if (simd_avx2_or_better()) out.push_back({"avx2", &avx2::elementwise});
@@ -54,7 +54,7 @@ struct Run {
 };
 
 // The same bits, or both finite and within the larger of the two runs' tolerances.
-bool matches(const Run& a, const Run& b, bool bits, std::string* where) {
+inline bool matches(const Run& a, const Run& b, bool bits, std::string* where) {
   if (a.out.size() != b.out.size()) return *where = "sizes differ", false;
   for (size_t i = 0; i < a.out.size(); ++i) {
     if (same_bits(a.out[i], b.out[i])) continue;

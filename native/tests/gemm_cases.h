@@ -40,7 +40,7 @@ struct Case {
   double alpha, beta;
 };
 
-std::string describe(const char* what, const char* type, const Case& c) {
+inline std::string describe(const char* what, const char* type, const Case& c) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s<%s> tA=%d tB=%d M=%d N=%d K=%d pads=%d,%d,%d alpha=%g beta=%g",
                 what, type, c.tA, c.tB, c.M, c.N, c.K, c.padA, c.padB, c.padC, c.alpha, c.beta);

@@ -164,9 +164,10 @@ void test_optimizers() {
     }
   }
   // Subnormal first moments with zero gradients (dead units' weights) in the
-  // second half only: the balanced split's pieces meet slow and fast blocks,
-  // and give the reference's bits.
-  {
+  // second half only: the balanced split's pieces meet tiny and normal blocks,
+  // and give the reference's bits, on either path for the tiny ones.
+  for (TinyMomentPath path : {TinyMomentPath::Checked, TinyMomentPath::Hardware}) {
+    set_tiny_moment_path(path);
     const long n = 200001;
     OptimizerSettings o;
     o.kind = OptimizerKind::Adam;
@@ -180,8 +181,10 @@ void test_optimizers() {
       optimizer_step(o, P1.data(), P.data(), G.data(), v1.data(), s1.data(), n, 0.01, t);
       reference::optimizer_step(o, P2.data(), P.data(), G.data(), v2.data(), s2.data(), n, 0.01, t);
     }
-    check(same(P1, P2) && same(v1, v2) && same(s1, s2), std::string("adam with subnormal moments in half the range ") + tname<T>());
+    check(same(P1, P2) && same(v1, v2) && same(s1, s2), std::string("adam with subnormal moments in half the range ") + tname<T>() +
+                                                            (path == TinyMomentPath::Checked ? " (safe path)" : " (hardware's)"));
   }
+  set_tiny_moment_path(TinyMomentPath::Measured);
   // The course's momentum and Adam arithmetic on one element, by hand.
   OptimizerSettings adam;
   adam.kind = OptimizerKind::Adam;

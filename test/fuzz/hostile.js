@@ -105,6 +105,7 @@ function builders(native, r) {
   return {
     backendInfo: () => ({ fn: native.backendInfo, args: [] }),
     setNumThreads: () => ({ fn: native.setNumThreads, args: [native.backendInfo().threads] }),
+    setSubnormalPath: () => ({ fn: native.setSubnormalPath, args: ['measured'] }),
     availableMemory: () => ({ fn: native.availableMemory, args: [] }),
     gemmDispatch: () => ({ fn: native.gemmDispatch, args: [] }),
     gemmDispatchDefaults: () => ({ fn: native.gemmDispatchDefaults, args: [] }),
