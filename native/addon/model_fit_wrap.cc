@@ -69,16 +69,27 @@ FitRequest<T> ModelWrap::request(const FitArrays& a, int m, int val_m, bool val_
   return r;
 }
 
+ModelWrap::FitCall ModelWrap::fit_call(const Napi::CallbackInfo& info) {
+  FitCall c;
+  c.settings = fit_settings(info[3]);
+  c.early = early_stopping(info[3]);
+  c.values = fit_values(info);
+  if (info[4].IsFunction()) c.on_progress = info[4].As<Napi::Function>();
+  c.arrays = fit_arrays(c.values, dtype_, inputs(), outputs(), c.settings.epochs);
+  return c;
+}
+
 // fitSync(X, Y, m, settings, onProgress, history, validation) -> result
 Napi::Value ModelWrap::FitSync(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     ensure_idle(env);
-    const TrainSettings settings = fit_settings(info[3]);
-    const EarlyStopping early = early_stopping(info[3]);
-    const FitValues values = fit_values(info);
-    Napi::Function on_progress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
-    const FitArrays arrays = fit_arrays(values, dtype_, inputs(), outputs(), settings.epochs);
+    const FitCall call = fit_call(info);
+    const TrainSettings& settings = call.settings;
+    const EarlyStopping& early = call.early;
+    const FitValues& values = call.values;
+    const Napi::Function& on_progress = call.on_progress;
+    const FitArrays& arrays = call.arrays;
     const long log_every = settings.log_every;
     auto last = std::chrono::steady_clock::now();
     TrainLog log = [&](const EpochReport& r) {
@@ -305,13 +316,9 @@ Napi::Value ModelWrap::Fit(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     ensure_idle(env);
-    const TrainSettings settings = fit_settings(info[3]);
-    const EarlyStopping early = early_stopping(info[3]);
-    const FitValues values = fit_values(info);
-    Napi::Function on_progress = info[4].IsFunction() ? info[4].As<Napi::Function>() : Napi::Function();
-    const FitArrays arrays = fit_arrays(values, dtype_, inputs(), outputs(), settings.epochs);
-    auto* worker = new FitWorker(env, this, info.This().As<Napi::Object>(), values, arrays, settings,
-                                 early, on_progress);
+    const FitCall call = fit_call(info);
+    auto* worker = new FitWorker(env, this, info.This().As<Napi::Object>(), call.values, call.arrays, call.settings,
+                                 call.early, call.on_progress);
     busy_ = true;
     cancel_ = false;
     napi_add_env_cleanup_hook(env, cancel_on_teardown, &cancel_);

@@ -67,6 +67,15 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value ResetOptimizer(const Napi::CallbackInfo& info);
 
   // model_fit_wrap.cc
+  // A fit call's arguments, read as fit_args.h says (every JavaScript value, then the arrays' memory).
+  struct FitCall {
+    TrainSettings settings;
+    EarlyStopping early;
+    FitValues values;
+    Napi::Function on_progress;  // empty without a callback
+    FitArrays arrays;
+  };
+  FitCall fit_call(const Napi::CallbackInfo& info);
   template <typename T>
   FitRequest<T> request(const FitArrays& a, int m, int val_m, bool val_rows, const TrainSettings& s,
                         const EarlyStopping& e);
