@@ -46,10 +46,10 @@ export interface NativeBackendInfo {
   mpi: string;
   /**
    * How the optimizers compute a dead unit's subnormal moments (the same bits either way):
-   * measured per kernel (the default), or DEEPNET_SUBNORMAL=checked|hardware.
+   * measured per optimizer, dtype and SIMD level (the default), or DEEPNET_SUBNORMAL=checked|hardware.
    */
   subnormal: string;
-  /** The kernels measured so far in this process and what each chose, e.g. "float32 adam (avx2): the hardware's, the safe path 2.91x its time". */
+  /** The optimizers measured so far in this process and what each chose, e.g. "float32 adam (avx2): the hardware's, the safe path 2.91x its time". */
   subnormalChoices: string[];
 }
 

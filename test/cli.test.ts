@@ -202,7 +202,9 @@ describe('gradcheck and info', () => {
       addon: process.env.DEEPNET_ADDON ? 'DEEPNET_ADDON' : 'source build' });
     const text = deepnet('info');
     expect(text.out).toMatch(new RegExp(`^platform ${process.platform}-${process.arch}`, 'm'));
-    const { gemmDispatch, gemm, cpuVendor, cpuModel } = JSON.parse(r.out);
+    const { gemmDispatch, gemm, cpuVendor, cpuModel, subnormal } = JSON.parse(r.out);
+    expect(subnormal).toMatch(/^(measured: |DEEPNET_SUBNORMAL=)/);
+    expect(text.out).toContain(`\nsubnormal ${subnormal}\n`);
     expect(text.out).toContain(`dispatch ${gemmDispatch.family}: ${gemmDispatch.source}\n`);
     expect(text.out).toContain(`\ncpu      ${[cpuVendor, cpuModel].filter(Boolean).join(' ') || 'unknown'}\n`);
     for (const dtype of ['float64', 'float32']) {

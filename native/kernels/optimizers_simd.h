@@ -20,8 +20,8 @@
 //     left to the hardware).
 // The arithmetic is a policy (Exact, ToFloat, Scaled) of one formula. Other
 // CPUs take no such assist (AMD's Zen 3: none for multiplies, a few cycles
-// for divisions), and there the hardware's path is the faster: each kernel
-// measures both once, at its first tiny block (checked_pays).
+// for divisions), and there the hardware's path is the faster: each optimizer
+// measures both once per dtype and level, at its first tiny block (checked_pays).
 //
 // Level-generic: see elementwise_level.h.
 #pragma once
