@@ -145,6 +145,19 @@ void gemm_streamed(int M, int N, int K, const T* D, int ldd, const T* X, int ldx
                            ldg, W, ldw, Z, ldz, between);
 }
 
+template <typename T>
+bool gemm_fusable(bool transA, int M, int N, int K, int ldb) {
+  const Route r = route<T>(transA, false, M, N, K, ldb);
+  return r.backend == GemmBackend::Builtin && gemm_builtin_fusable<T>(r.level, transA, M, N, K, ldb);
+}
+
+template <typename T>
+void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
+                int lda, const T* B, int ldb, T* C, int ldc) {
+  gemm_builtin_fused<T>(route<T>(transA, false, M, N, K, ldb).level, epilogue, data, transA, M, N, K,
+                        A, lda, B, ldb, C, ldc);
+}
+
 template <>
 void gemm<double>(bool transA, bool transB, int M, int N, int K, double alpha, const double* A,
                   int lda, const double* B, int ldb, double beta, double* C, int ldc) {
@@ -185,5 +198,11 @@ template void gemm_streamed<float>(int, int, int, const float*, int, const float
 template void gemm_streamed<double>(int, int, int, const double*, int, const double*, int,
                                     double*, int, const double*, int, double*, int,
                                     const std::function<void(int, int)>&);
+template bool gemm_fusable<float>(bool, int, int, int, int);
+template bool gemm_fusable<double>(bool, int, int, int, int);
+template void gemm_fused<float>(Epilogue, const float*, bool, int, int, int, const float*, int,
+                                const float*, int, float*, int);
+template void gemm_fused<double>(Epilogue, const double*, bool, int, int, int, const double*, int,
+                                 const double*, int, double*, int);
 
 }  // namespace deepnet

@@ -123,14 +123,16 @@ enum class Epilogue {
   ReluMask,  // C = AB where data[i, j] > 0, else 0; data: Z (M, N)  = relu_backward
 };           //   with row stride ldc, which may be C itself
 
-// True when gemm_fused computes products with this K: those on the built-in
-// small-K path (the x86 vector levels, K <= 4), which gemm() itself uses for
-// them.
-bool gemm_fusable(int K);
+// True when gemm_fused computes this product (B not transposed): when gemm()
+// sends it to the built-in kernel at an x86 vector level, on the small-K
+// path (K <= 4) or on the thin path in one K block (K up to the thin path's
+// block, 128 at AVX2), whose tiles apply the epilogue as they store.
+template <typename T>
+bool gemm_fusable(bool transA, int M, int N, int K, int ldb);
 
 // C (M, N) = epilogue(op(A) (M, K) . B (K, N), data), B not transposed;
 // bit-identical to gemm(..., alpha 1, beta 0) followed by the epilogue's
-// kernel. Requires gemm_fusable(K).
+// kernel. Requires gemm_fusable(transA, M, N, K, ldb).
 template <typename T>
 void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
                 int lda, const T* B, int ldb, T* C, int ldc);
@@ -163,6 +165,12 @@ template <typename T>
 void gemm_builtin_streamed(SimdLevel level, int M, int N, int K, const T* D, int ldd, const T* X,
                            int ldx, T* G, int ldg, const T* W, int ldw, T* Z, int ldz,
                            const std::function<void(int, int)>& between);
+// And of gemm_fusable / gemm_fused.
+template <typename T>
+bool gemm_builtin_fusable(SimdLevel level, bool transA, int M, int N, int K, int ldb);
+template <typename T>
+void gemm_builtin_fused(SimdLevel level, Epilogue epilogue, const T* data, bool transA, int M, int N,
+                        int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc);
 
 // The truth: textbook triple loop, k ascending, no blocking, no threads.
 template <typename T>

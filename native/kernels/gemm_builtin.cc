@@ -14,9 +14,9 @@
 // choose_path() in gemm_x86_paths.h:
 //
 // 1. Thin (NN, TN; M <= 32, or all of B within half of L1; M <= kThinRows,
-//    6 at AVX2 and 8 at AVX-512, when B's row stride aliases in L1, see
-//    l1_aliased): B is read in place, row k contiguous along N. Register
-//    tiles of R <= kThinRows rows x V vectors of C
+//    6 at AVX2 and 8 at AVX-512, when a K block of B's rows would crowd an
+//    L1 set, see l1_strip_aliased): B is read in place, row k contiguous
+//    along N. Register tiles of R <= kThinRows rows x V vectors of C
 //    (5 x 16 floats at M = 20), k ascending, op(A) broadcast straight from
 //    A. Per KC block, each tile of B's columns is loaded from memory once and
 //    reused from L1 by every row tile while the next one is prefetched. A
@@ -322,17 +322,18 @@ void gemm_builtin_streamed(SimdLevel level, int M, int N, int K, const T* D, int
   x86_level<T>(level)->streamed(M, N, K, D, ldd, X, ldx, G, ldg, W, ldw, Z, ldz, between);
 }
 
-bool gemm_fusable(int K) {
-  const GemmLevel<double>* x86 = x86_level<double>();
-  return x86 && K >= 1 && K <= x86->small_k;
+template <typename T>
+bool gemm_builtin_fusable(SimdLevel level, bool transA, int M, int N, int K, int ldb) {
+  const GemmLevel<T>* x86 = x86_level<T>(level);
+  return x86 && M >= 1 && N >= 1 && K >= 1 && x86->fusable(transA, M, N, K, ldb);
 }
 
 template <typename T>
-void gemm_fused(Epilogue epilogue, const T* data, bool transA, int M, int N, int K, const T* A,
-                int lda, const T* B, int ldb, T* C, int ldc) {
+void gemm_builtin_fused(SimdLevel level, Epilogue epilogue, const T* data, bool transA, int M, int N,
+                        int K, const T* A, int lda, const T* B, int ldb, T* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   const Problem<T> p{transA, false, M, N, K, T(1), T(0), A, lda, B, ldb, C, ldc, data};
-  x86_level<T>()->fused(epilogue, p);
+  x86_level<T>(level)->fused(epilogue, p);
 }
 
 template void gemm_builtin<float>(bool, bool, int, int, int, float, const float*, int,
@@ -356,9 +357,11 @@ template void gemm_builtin_streamed<float>(SimdLevel, int, int, int, const float
 template void gemm_builtin_streamed<double>(SimdLevel, int, int, int, const double*, int,
                                             const double*, int, double*, int, const double*, int,
                                             double*, int, const std::function<void(int, int)>&);
-template void gemm_fused<float>(Epilogue, const float*, bool, int, int, int, const float*, int,
-                                const float*, int, float*, int);
-template void gemm_fused<double>(Epilogue, const double*, bool, int, int, int, const double*, int,
-                                 const double*, int, double*, int);
+template bool gemm_builtin_fusable<float>(SimdLevel, bool, int, int, int, int);
+template bool gemm_builtin_fusable<double>(SimdLevel, bool, int, int, int, int);
+template void gemm_builtin_fused<float>(SimdLevel, Epilogue, const float*, bool, int, int, int,
+                                        const float*, int, const float*, int, float*, int);
+template void gemm_builtin_fused<double>(SimdLevel, Epilogue, const double*, bool, int, int, int,
+                                         const double*, int, const double*, int, double*, int);
 
 }  // namespace deepnet

@@ -12,6 +12,7 @@
 #include <new>
 
 #include "cache.h"
+#include "gemm.h"
 #include "threads.h"
 
 namespace deepnet {
@@ -31,7 +32,8 @@ struct Problem {
   idx ldb;
   T* C;
   idx ldc;
-  const T* epilogue_data = nullptr;  // gemm_fused's bias or mask
+  const T* epilogue_data = nullptr;  // gemm_fused's bias or mask (null: no epilogue)
+  Epilogue epilogue = Epilogue::BiasRelu;
 };
 
 // The paths of the built-in gemm (see gemm_builtin.cc); all but Packed exist
@@ -322,6 +324,17 @@ void scale_c(int M, int N, T beta, T* C, idx ldc) {
 inline bool l1_aliased(size_t stride) {
   const size_t r = stride % 4096;
   return r == 0 || (r & (~r + 1)) > 64;
+}
+
+// True when a strip of `rows` such rows, a line or two of each, puts more
+// than half of 8 ways' worth in one of the sets they fall in (4096 /
+// the power of two, 16 at I1's stride of 100000 doubles): a short strip of
+// aliased rows still fits (30 rows: 2 per set).
+inline bool l1_strip_aliased(size_t stride, int rows) {
+  if (!l1_aliased(stride)) return false;
+  const size_t r = stride % 4096;
+  const size_t sets = r == 0 ? 1 : 4096 / (r & (~r + 1));
+  return 2 * ((static_cast<size_t>(rows) + sets - 1) / sets) > 4;
 }
 
 

@@ -19,12 +19,12 @@ struct GemmLevel {
   Path (*path)(bool transA, bool transB, int M, int N, int K, int ldb);
   // Computes p on that path (M, N, K >= 1, alpha != 0).
   void (*run)(Path path, const Problem<T>& p);
-  // gemm_streamable / gemm_streamed (gemm.h), and gemm_fused (K <= small_k).
+  // gemm_streamable / gemm_streamed and gemm_fusable / gemm_fused (gemm.h).
   bool (*streamable)(int M, int N, int K, int ldx);
   void (*streamed)(int M, int N, int K, const T* D, int ldd, const T* X, int ldx, T* G, int ldg,
                    const T* W, int ldw, T* Z, int ldz, const std::function<void(int, int)>& between);
+  bool (*fusable)(bool transA, int M, int N, int K, int ldb);
   void (*fused)(Epilogue epilogue, const Problem<T>& p);
-  int small_k;
 };
 
 }  // namespace gemm_internal

@@ -21,7 +21,8 @@ inline int thin_kc_max() {
 
 // One K block [pc, pc + kc) of a thin-path task: C[:, j0:j1] (+)= op(A)[:, pc:+kc]
 // B[pc:+kc, j0:j1], all M rows, in balanced row tiles of at most kThinRows rows
-// (beta on the first block, 1 after).
+// (beta on the first block, 1 after); p's epilogue, if any, in the last
+// block's stores.
 template <typename T>
 void thin_k_block(const Problem<T>& p, int j0, int j1, int pc, int kc) {
   const int tiles = (p.M + kThinRows - 1) / kThinRows;
@@ -35,12 +36,16 @@ void thin_k_block(const Problem<T>& p, int j0, int j1, int pc, int kc) {
   const T beta = pc == 0 ? p.beta : T(1);
   const T* A = p.A + pc * a_k;
   const T* B = p.B + pc * p.ldb;
+  const bool epilogue = p.epilogue_data && pc + kc == p.K;
   // Row tiles over C[:, j:j + count * NR] (count full tiles, or the edge).
   const auto row_tiles = [&](int j, int count, int skip, int n, const T* b, idx ldb, idx pf) {
     for (int t = 0, i = 0; t < tiles; ++t) {
       const int rows = t < tall_tiles ? rows_max : rows_max - 1;
-      fn(count, rows, skip, n, kc, A + i * a_r, a_r, a_k, b, ldb, p.C + i * p.ldc + j - skip,
-         p.ldc, p.alpha, beta, pf, 0);
+      const idx c = i * p.ldc + j - skip;
+      TileEpilogue<T> e;
+      if (epilogue)
+        e = {p.epilogue, p.epilogue == Epilogue::BiasRelu ? p.epilogue_data + i : p.epilogue_data + c};
+      fn(count, rows, skip, n, kc, A + i * a_r, a_r, a_k, b, ldb, p.C + c, p.ldc, p.alpha, beta, pf, 0, e);
       i += rows;
     }
   };
@@ -133,7 +138,7 @@ struct ThinNT {
                            ? kThinNTPrefetch * sh.R * ld_large
                            : 0;
         fn(1, std::min(sh.R, r1 - r), 0, std::min(NR, S - s0), kc, large + r * ld_large + pc,
-           ld_large, 1, St + s0, sh.W, p.C + r * c_r + s0 * c_s, p.ldc, p.alpha, beta, 0, pf);
+           ld_large, 1, St + s0, sh.W, p.C + r * c_r + s0 * c_s, p.ldc, p.alpha, beta, 0, pf, {});
       }
   }
 };
@@ -248,10 +253,10 @@ template <typename T>
 Path choose_path(bool transA, bool transB, int M, int N, int K, int ldb) {
   constexpr int L = Vec<T>::lanes;
   if (!transB && K <= kSmallK) return Path::SmallK;
-  // The thin path reuses B's column strips from L1 across row tiles, so it
-  // needs them to stay there when M takes more than one tile.
+  // The thin path reuses B's column strips (a K block's rows) from L1 across
+  // row tiles, so it needs them to stay there when M takes more than one tile.
   if (!transB && (M <= 32 || static_cast<size_t>(N) * K * sizeof(T) <= half_l1()) &&
-      (M <= kThinRows || !l1_aliased(static_cast<size_t>(ldb) * sizeof(T))))
+      (M <= kThinRows || !l1_strip_aliased(static_cast<size_t>(ldb) * sizeof(T), thin_kc(K))))
     return Path::Thin;
   if (!transA && transB && std::min(M, N) <= 32 && 8 * std::min(M, N) >= 7 * L)
     return Path::ThinNT;
@@ -281,16 +286,32 @@ bool streamable(int M, int N, int K, int ldx) {
          static_cast<size_t>(thin_kc(K)) * ldx * sizeof(T) <= half_l2();
 }
 
+// gemm_fused's products: the small-K path's, and the thin path's with one K
+// block, whose stores are the last (a mask in place of C is then read
+// before C is first written).
+template <typename T>
+bool fusable(bool transA, int M, int N, int K, int ldb) {
+  const Path path = choose_path<T>(transA, false, M, N, K, ldb);
+  return path == Path::SmallK || (path == Path::Thin && thin_kc(K) >= K);
+}
+
 template <typename T>
 void fused(Epilogue epilogue, const Problem<T>& p) {
-  if (epilogue == Epilogue::BiasRelu) gemm_small_k_as<T, Store::BiasRelu>(p);
-  else gemm_small_k_as<T, Store::ReluMask>(p);
+  if (choose_path<T>(p.transA, false, p.M, p.N, p.K, p.ldb) == Path::Thin) {
+    Problem<T> q = p;
+    q.epilogue = epilogue;
+    gemm_thin<T>(q);
+  } else if (epilogue == Epilogue::BiasRelu) {
+    gemm_small_k_as<T, Store::BiasRelu>(p);
+  } else {
+    gemm_small_k_as<T, Store::ReluMask>(p);
+  }
 }
 
 template <typename T>
 const GemmLevel<T>& gemm_level() {
   static const GemmLevel<T> level{choose_path<T>, run<T>, streamable<T>, gemm_streamed_x86<T>,
-                                  fused<T>, kSmallK};
+                                  fusable<T>, fused<T>};
   return level;
 }
 

@@ -13,34 +13,63 @@
 //   dot_tile                             the dot path's DA x DB dot products
 //   small_k_rows                         the small-K path's rows
 
+// gemm_fused's epilogue at a tile's stores (data null: none), alpha 1 and
+// beta 0 only: BiasRelu's bias from the tile's first row (row r: data[r]),
+// or ReluMask's mask from the tile's first element (row r, column c:
+// data[r * ldc + c], C's strides).
+template <typename T>
+struct TileEpilogue {
+  Epilogue kind = Epilogue::BiasRelu;
+  const T* data = nullptr;
+};
+
+// relu(x) (mask == x), or x where mask > 0, else 0: the epilogues' relu,
+// as relu_backward and bias_activation_forward compute it (NaN passes).
+template <typename T>
+inline T relu_mask1(T x, T mask) {
+  return mask <= T(0) ? T(0) : x;
+}
+
 // d = combine(alpha, acc, beta, d) for the first `rows` rows of an R x V tile
 // of vectors at dst (row stride ld), one loop per case: SCALED = (alpha != 1),
-// BETA = 0, 1 or 2 (any other beta).
-template <typename T, int R, int V, bool SCALED, int BETA>
+// BETA = 0, 1 or 2 (any other beta); EPI (SCALED false, BETA 0): then e's
+// epilogue, its mask at dst's strides.
+template <typename T, int R, int V, bool SCALED, int BETA, bool EPI = false>
 DEEPNET_X86_INLINE void store_rows(const typename Vec<T>::V (&acc)[R][V], int rows, T* dst,
-                                    idx ld, typename Vec<T>::V va, typename Vec<T>::V vb) {
+                                    idx ld, typename Vec<T>::V va, typename Vec<T>::V vb,
+                                    TileEpilogue<T> e = {}) {
   using Y = Vec<T>;
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) {
     if (r >= rows) break;
+    const typename Y::V bias = EPI && e.kind == Epilogue::BiasRelu ? Y::set1(e.data[r]) : Y::zero();
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v) {
       T* d = dst + r * ld + v * Y::lanes;
       typename Y::V x = SCALED ? Y::mul(va, acc[r][v]) : acc[r][v];
       if (BETA == 1) x = Y::add(x, Y::loadu(d));
       if (BETA == 2) x = Y::add(x, Y::mul(vb, Y::loadu(d)));
+      if (EPI) {
+        if (e.kind == Epilogue::BiasRelu) {
+          x = Y::add(x, bias);
+          x = Y::unless_nonpositive(x, x);
+        } else {
+          x = Y::unless_nonpositive(x, Y::loadu(e.data + r * ld + v * Y::lanes));
+        }
+      }
       Y::storeu(d, x);
     }
   }
 }
 
 // C[0:rows, skip:skip+n] = combine(alpha, acc, beta, C) lane by lane, for the
-// first rows of a register tile of R rows x V vectors (skip + n <= V * lanes).
-// Edge columns go through a temp tile so the vector arithmetic is the same
-// whatever the tile's position.
+// first rows of a register tile of R rows x V vectors (skip + n <= V * lanes),
+// then e's epilogue (alpha 1, beta 0; e's mask at C's position). Edge columns
+// go through a temp tile so the vector arithmetic is the same whatever the
+// tile's position; their epilogue is the same arithmetic, one by one.
 template <typename T, int R, int V>
 DEEPNET_X86_INLINE void store_tile(const typename Vec<T>::V (&acc)[R][V], int rows, int skip,
-                                    int n, T* C, idx ldc, T alpha, T beta) {
+                                    int n, T* C, idx ldc, T alpha, T beta, TileEpilogue<T> e = {}) {
   using Y = Vec<T>;
   constexpr int L = Y::lanes, NR = V * L;
   alignas(64) T tmp[R * NR];
@@ -56,7 +85,23 @@ DEEPNET_X86_INLINE void store_tile(const typename Vec<T>::V (&acc)[R][V], int ro
     }
   }
   const typename Y::V va = Y::set1(alpha), vb = Y::set1(beta);
-  if (alpha == T(1)) {  // alpha * acc is acc, exactly
+  if (e.data) {
+    if (n == NR) {
+      store_rows<T, R, V, false, 0, true>(acc, rows, dst, ld, va, vb, e);
+      return;
+    }
+    store_rows<T, R, V, false, 0>(acc, rows, dst, ld, va, vb);
+    for (int r = 0; r < rows; ++r)
+      for (int c = skip; c < skip + n; ++c) {
+        T& x = tmp[r * NR + c];
+        if (e.kind == Epilogue::BiasRelu) {
+          x = x + e.data[r];
+          x = relu_mask1(x, x);
+        } else {
+          x = relu_mask1(x, e.data[r * ldc + c]);
+        }
+      }
+  } else if (alpha == T(1)) {  // alpha * acc is acc, exactly
     if (beta == T(0)) store_rows<T, R, V, false, 0>(acc, rows, dst, ld, va, vb);
     else if (beta == T(1)) store_rows<T, R, V, false, 1>(acc, rows, dst, ld, va, vb);
     else store_rows<T, R, V, false, 2>(acc, rows, dst, ld, va, vb);
@@ -166,17 +211,19 @@ struct PackedKernel {
 // (computed, not stored), so every element is the same k-ascending FMA chain
 // whatever the tile. Prefetches: pf != 0, at each k, B's row k at column pf
 // (the tile after this one); pfa != 0, once per cache line of k, op(A)'s rows
-// pfa elements further (the row tiles ahead).
+// pfa elements further (the row tiles ahead). e: the epilogue at the first
+// tile's stores (not TRANS; store_tile), its mask moving along with C.
 template <typename T, int R, int V, bool TRANS>
 void thin_tile(int count, int rows, int skip, int n, int kc, const T* A,
                                    idx a_r, idx a_k, const T* B, idx ldb, T* C, idx ldc, T alpha,
-                                   T beta, idx pf, idx pfa) {
+                                   T beta, idx pf, idx pfa, TileEpilogue<T> e) {
   using Y = Vec<T>;
   constexpr int L = Y::lanes, NR = V * L;
+  const idx e_step = e.data && e.kind == Epilogue::ReluMask ? NR : 0;
   idx off[R];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) off[r] = std::min(r, rows - 1) * a_r;
-  for (; count > 0; --count, B += NR, C += NR) {
+  for (; count > 0; --count, B += NR, C += NR, e.data += e_step) {
     typename Y::V acc[R][V];
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r)
@@ -210,7 +257,7 @@ void thin_tile(int count, int rows, int skip, int n, int kc, const T* A,
     if (TRANS)
       store_tile_transposed<T, R, V>(acc, rows, skip, n, C, ldc, alpha, beta);
     else
-      store_tile<T, R, V>(acc, rows, skip, n, C, ldc, alpha, beta);
+      store_tile<T, R, V>(acc, rows, skip, n, C, ldc, alpha, beta, e);
   }
 }
 
@@ -226,7 +273,7 @@ struct ThinNTShape {
 
 template <typename T>
 using ThinFn = void (*)(int, int, int, int, int, const T*, idx, idx, const T*, idx, T*, idx, T, T,
-                        idx, idx);
+                        idx, idx, TileEpilogue<T>);
 
 // ---------------------------------------------------------------------------
 // Dot tile.
@@ -326,11 +373,6 @@ constexpr int kSmallK = 4;
 // (Plain: alpha == 1, beta == 0, the network's products), or one of
 // gemm_fused's epilogues (alpha == 1, beta == 0).
 enum class Store { Scaled, Plain, BiasRelu, ReluMask };
-
-template <typename T>
-inline T relu_mask1(T x, T z) {
-  return z <= T(0) ? T(0) : x;
-}
 
 // Rows i0..i1 of C, K a compile-time constant so that the K broadcasts stay
 // in registers.

@@ -136,8 +136,8 @@ void network_forward(Workspace<T>& ws, const Parameters<T>& p, const T* X, const
     T* out = ws.H.empty() ? ws.A[l] : ws.H[l];
     if (l == 1 && Z1_ready) {
       bias_activation_forward(ws.Z[1], out, p.b[1], n, m, act);
-    } else if (ws.Z[l] == ws.A[l] && act == Activation::Relu && gemm_fusable(k)) {
-      // A 2-D input layer: bias and relu in the product's stores.
+    } else if (ws.Z[l] == ws.A[l] && act == Activation::Relu && gemm_fusable<T>(false, n, m, k, ld_prev)) {
+      // Bias and relu in the product's stores (a few inputs, or a thin layer).
       gemm_fused<T>(Epilogue::BiasRelu, p.b[l], false, n, m, k, p.W[l], k, A_prev, ld_prev, ws.A[l], m);
     } else {
       gemm<T>(false, false, n, m, k, T(1), p.W[l], k, A_prev, ld_prev, T(0), ws.Z[l], m);
@@ -178,10 +178,11 @@ void network_backward(Workspace<T>& ws, const Parameters<T>& p, const T* X, cons
       bias_backward(ws.db[1], dZ, n, m, form);
       break;
     }
-    // Lean, after a layer of few units (n <= 4) above a relu layer:
-    // dZ_{l-1} = W^T dZ masked by relu, in the product's stores, over
-    // A_{l-1}; no dA_{l-1}.
-    const bool fused = !keep && l > 1 && !reg.dropout() && p.hidden(l - 1) == Activation::Relu && gemm_fusable(n);
+    // Lean, above a relu layer, when the product fuses (a layer of few
+    // units, or a thin product): dZ_{l-1} = W^T dZ masked by relu, in the
+    // product's stores, over A_{l-1}; no dA_{l-1}.
+    const bool fused = !keep && l > 1 && !reg.dropout() && p.hidden(l - 1) == Activation::Relu &&
+                       gemm_fusable<T>(true, k, m, n, m);
     T* dA_prev = keep ? ws.dA[l - 1] : (l == 1 || fused ? nullptr : ws.scratch[0]);
     linear_backward(dA_prev, ws.dW[l], ws.db[l], dZ, A_prev, p.W[l], n, k, m, form);
     if (reg.lambd > 0)

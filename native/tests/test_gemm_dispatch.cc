@@ -19,12 +19,16 @@ using namespace deepnet;
 using namespace deepnet::testing;
 
 // gemm_fused must equal gemm() followed by the epilogue (relu's mask applied
-// as forward.cc and backward.cc do), bit for bit, with 1 and 2 threads: K =
-// 1..4, A transposed or not, vector tails, negative values, NaN and in-place
-// masks. The bias and mask have negative and NaN entries so every branch runs.
+// as forward.cc and backward.cc do), bit for bit, with 1 and 2 threads, on
+// both of its paths: small K (1..4) and thin (K up to one thin block; M up to
+// 32, so the thin path whatever N), A transposed or not, vector tails and
+// right edges (N = 1, 9, 13, 211, 813), negative values, NaN and in-place
+// masks. The bias and mask have negative and NaN entries so every branch
+// runs. Then which products it takes: I1's and a backward TN product, not
+// K = 300 (several thin blocks), nor a thin product sent to OpenBLAS.
 template <typename T>
 void run_fused_cases() {
-  if (!gemm_fusable(1)) {
+  if (!gemm_fusable<T>(false, 1, 1, 1, 1)) {
     std::printf("gemm_fused<%s>: not available on this CPU (no AVX2): skipped\n", type_name<T>());
     return;
   }
@@ -34,14 +38,25 @@ void run_fused_cases() {
   struct Shape {
     int M, N;
   };
-  for (const Shape s : {Shape{1, 1}, Shape{20, 211}, Shape{3, 13}, Shape{7, 9}, Shape{64, 4099}})
-    for (int K = 1; K <= 4; ++K)
+  int thin_cases = 0;
+  for (const Shape s : {Shape{1, 1}, Shape{20, 211}, Shape{3, 13}, Shape{7, 9}, Shape{64, 4099},
+                        Shape{16, 813}, Shape{32, 13}})
+    for (int K : {1, 2, 3, 4, 5, 8, 16, 30, 32})
       for (bool tA : {false, true})
         for (Epilogue e : {Epilogue::BiasRelu, Epilogue::ReluMask})
           for (bool in_place : {false, true}) {
             if (in_place && e == Epilogue::BiasRelu) continue;
             const Case c{tA, false, s.M, s.N, K, 0, 1, 2, 1.0, 0.0};
             const Operands<T> o = make_operands<T>(c, seed++);
+            const bool fusable = gemm_fusable<T>(tA, c.M, c.N, K, o.ldb);
+            ++g_checks;
+            if (fusable != (K <= 4 || s.M <= 32)) {
+              ++g_failures;
+              std::printf("FAIL %s: gemm_fusable %d\n", describe("gemm_fused", type_name<T>(), c).c_str(),
+                          fusable);
+            }
+            if (!fusable) continue;
+            if (K > 4) ++thin_cases;
             Lcg rng(seed++);
             std::vector<T> data(e == Epilogue::BiasRelu ? s.M : o.C0.size());
             for (size_t i = 0; i < data.size(); ++i) data[i] = i % 17 == 5 ? nan : T(rng.next());
@@ -76,6 +91,51 @@ void run_fused_cases() {
             }
           }
   set_num_threads(saved);
+  const bool i1 = gemm_fusable<T>(false, 16, 813, 30, 813), tn = gemm_fusable<T>(true, 16, 813, 8, 813);
+  const bool deep = gemm_fusable<T>(false, 16, 813, 300, 813);
+  ++g_checks;
+  if (thin_cases == 0 || !i1 || !tn || deep) {
+    ++g_failures;
+    std::printf("FAIL gemm_fusable<%s>: %d thin cases; I1 %d, TN %d (want 1), K = 300 %d (want 0)\n",
+                type_name<T>(), thin_cases, i1, tn, deep);
+  }
+  if (openblas::library()) {
+    const GemmDispatch d0 = gemm_dispatch();
+    GemmDispatch d = d0;
+    d.openblas[sizeof(T) == 8][num_threads() > 1][int(GemmClass::Thin)] = true;
+    set_gemm_dispatch(d);
+    ++g_checks;
+    if (gemm_fusable<T>(false, 16, 813, 30, 813)) {
+      ++g_failures;
+      std::printf("FAIL gemm_fusable<%s>: true for a thin product the dispatch sends to OpenBLAS\n",
+                  type_name<T>());
+    }
+    set_gemm_dispatch(d0);
+  }
+  std::printf("gemm_fused<%s>: %d thin-path cases\n", type_name<T>(), thin_cases);
+}
+
+// The thin path reads B in place at a stride that aliases in L1 while a K
+// block of its rows stays within half of the ways of the sets they fall in:
+// I1's first layer read from X (100000 values a row: 16 sets, 30 rows) is
+// thin; with K = 300 (a block of 100 rows or more) or a 4K stride (one set),
+// it is not.
+template <typename T>
+void run_strided_class_cases() {
+  ++g_checks;
+  if (!gemm_fusable<T>(false, 1, 1, 1, 1)) {
+    std::printf("strided classes<%s>: no x86 vector level: skipped\n", type_name<T>());
+    return;
+  }
+  const int wide = 100000, page = 4096 / sizeof(T);
+  const GemmClass i1 = gemm_builtin_class<T>(false, false, 16, 813, 30, wide);
+  const GemmClass deep = gemm_builtin_class<T>(false, false, 16, 813, 300, wide);
+  const GemmClass one_set = gemm_builtin_class<T>(false, false, 16, 813, 30, page);
+  if (i1 != GemmClass::Thin || deep == GemmClass::Thin || one_set == GemmClass::Thin) {
+    ++g_failures;
+    std::printf("FAIL strided classes<%s>: K 30 at %d: %s (want thin), K 300: %s, K 30 at %d: %s (want not thin)\n",
+                type_name<T>(), wide, gemm_class_name(i1), gemm_class_name(deep), page, gemm_class_name(one_set));
+  }
 }
 
 // gemm_streamed against its definition: the NT product, `between` over all
@@ -91,7 +151,7 @@ void run_streamed_cases() {
   const bool two = gemm_streamable<T>(20, 209, 12288, 209);
   set_num_threads(1);
   ++g_checks;
-  if (!gemm_fusable(1)) {
+  if (!gemm_fusable<T>(false, 1, 1, 1, 1)) {
     std::printf("gemm_streamed<%s>: not available on this CPU (no AVX2): skipped\n", type_name<T>());
     set_num_threads(saved);
     return;
@@ -290,6 +350,8 @@ int main() {
               gemm_backend_name(), num_threads());
   run_fused_cases<double>();
   run_fused_cases<float>();
+  run_strided_class_cases<double>();
+  run_strided_class_cases<float>();
   run_streamed_cases<double>();
   run_streamed_cases<float>();
   run_level_dispatch_cases<double>();
