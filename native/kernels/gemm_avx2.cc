@@ -96,6 +96,7 @@ using Packed = PackedKernel<T, 6, 2, 50>;
 // registers (accumulators, B vectors, the broadcast). Measured: 5 x 2 beats
 // 4 x 3 at M = 20; wider tiles (more B lines per row in flight) lose.
 constexpr int kThinRows = 6;
+constexpr int kThinMinRows = 4;  // 4 x 3 where it computes fewer rows (thin_row_tiles)
 constexpr size_t kThinTileBytes = 2 * 32;  // a row of the usual 5 x 2 or 6 x 2 tile
 inline ThinShape thin_shape(int rows_max) {
   return rows_max >= 5 ? ThinShape{rows_max, 2}

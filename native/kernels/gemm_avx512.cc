@@ -106,6 +106,7 @@ using Packed = PackedKernel<T, 8, 3, 100>;
 // tiles no wider than 4 vectors, so that the right edge (recomputed in full,
 // stored in part) stays small next to the m of a layer.
 constexpr int kThinRows = 8;
+constexpr int kThinMinRows = 8;  // no fewer-row tiling measured here yet (thin_row_tiles)
 constexpr size_t kThinTileBytes = 3 * 64;  // a row of the usual 7 x 3 or 8 x 3 tile
 inline ThinShape thin_shape(int rows_max) {
   return rows_max >= 7 ? ThinShape{rows_max, 3}
