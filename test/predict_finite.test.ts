@@ -1,12 +1,15 @@
 // predict and predictProba check X for NaN and infinity in the addon, chunk by
 // chunk (no scaler), or up front (with one): the same errors either way,
-// naming the first non-finite value in X's memory order.
+// naming the first non-finite value in X's memory order. A chunk read in
+// place is checked through its first layer's Z1 = W1 X, and X itself only
+// where Z1 is not finite.
 import { Matrix, Model, RandomState, standardScaler, toRows } from '../lib';
 
 const layers = [30, 16, 8, 1];
 // Several prediction chunks on any cache size (at most 8192 examples each),
-// copied out of X (its rows 20000 apart alias in L1) or read in place (20003).
-const M = [20000, 20003];
+// copied out of X (its rows 16384 apart fall in one L1 set) or read in place
+// (20003).
+const M = [16384, 20003];
 
 function data(dtype: 'float64' | 'float32', m = M[0]): Matrix {
   const X = new RandomState(0).rand(30, m);
@@ -37,6 +40,19 @@ describe.each(M.flatMap((examples) => (['float64', 'float32'] as const).map((dty
     // [29, 10] is in the first chunk, [0, 15000] in a later one but earlier in memory.
     const bad = withValues(X, [[29, 10, -Infinity], [0, 15000, Infinity]]);
     expect(() => model.predictProba(bad)).toThrow('received Infinity at [0, 15000]');
+  });
+
+  test('-Infinity alone (relu would map its Z1 to 0)', () => {
+    expect(() => model.predictProba(withValues(X, [[5, 100, -Infinity]]))).toThrow('received -Infinity at [5, 100]');
+  });
+
+  test('finite X whose Z1 overflows: no error, the outputs of a checked copy', () => {
+    const huge = dtype === 'float64' ? 1e308 : 3e38;
+    const big = withValues(X, Array.from({ length: 30 }, (_, r) => [r, 4321, huge] as [number, number, number]));
+    const out = model.predictProba(big);
+    expect(Array.from(out.data)).toEqual(Array.from(model.predictProba(toRows(big), { layout: 'rows' }).data));
+    expect(out.data[4321]).not.toBe(before.data[4321]);
+    expect(out.data[4320]).toBe(before.data[4320]);
   });
 
   test('one chunk, X read in place', () => {

@@ -292,18 +292,30 @@ bool network_predict(const Parameters<T>& p, const T* X, int m, int chunk, T* AL
   const int L = p.layers(), n_x = p.dims[0], K = p.dims[L];
   const int c = chunk_width(p, m, chunk);
   std::atomic<bool> finite{true};
+  const auto rows_finite = [n_x](const T* Xc, int count, int ld) {
+    for (int r = 0; r < n_x; ++r)
+      if (!all_finite(Xc + static_cast<long>(r) * ld, count)) return false;
+    return true;
+  };
   over_chunks(p, m, c, c < m || X_rows, [&](Arena<T>& arena, int, int j0, int count) {
     if (!finite.load(std::memory_order_relaxed)) return;
     int ld;
     const T* Xc = chunk_of(p, arena.X(), X, m, j0, count, X_rows, &ld);
-    if (check_finite)
-      for (int r = 0; r < n_x; ++r)
-        if (!all_finite(Xc + static_cast<long>(r) * ld, count)) {
-          finite.store(false, std::memory_order_relaxed);
-          return;
-        }
     Workspace<T>& ws = arena.workspace();
-    network_forward(ws, p, Xc, Regularization(), 1, false, ld);
+    // X read in place is checked through Z1 = W1 X, in cache: a non-finite
+    // value of X makes its whole column of Z1 non-finite, so X itself is read
+    // again only when Z1 is not finite (X's doing, W1's or an overflow). That
+    // saves a pass over X from memory (I1: 15% of float64, 22% of float32);
+    // a copied chunk is checked in cache.
+    const bool z1_ready = check_finite && Xc != arena.X() && L > 1;
+    if (z1_ready)
+      gemm<T>(false, false, p.dims[1], count, n_x, T(1), p.W[1], n_x, Xc, ld, T(0), ws.Z[1], count);
+    if (check_finite && !(z1_ready && all_finite(ws.Z[1], static_cast<long>(p.dims[1]) * count)) &&
+        !rows_finite(Xc, count, ld)) {
+      finite.store(false, std::memory_order_relaxed);
+      return;
+    }
+    network_forward(ws, p, Xc, Regularization(), 1, z1_ready, ld);
     for (int k = 0; k < K; ++k)
       std::memcpy(AL + static_cast<long>(k) * m + j0, ws.A[L] + static_cast<long>(k) * count, sizeof(T) * count);
   });
