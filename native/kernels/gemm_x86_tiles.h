@@ -223,7 +223,7 @@ void thin_tile(int count, int rows, int skip, int n, int kc, const T* A,
   idx off[R];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r) off[r] = std::min(r, rows - 1) * a_r;
-  for (; count > 0; --count, B += NR, C += NR, e.data += e_step) {
+  for (; count > 0; --count, B += NR, C += NR, e.data = e_step ? e.data + e_step : e.data) {
     typename Y::V acc[R][V];
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r)
