@@ -117,9 +117,10 @@ void run_fused_cases() {
 
 // The thin path reads B in place at a stride that aliases in L1 while a K
 // block of its rows stays within half of the ways of the sets they fall in:
-// I1's first layer read from X (100000 values a row: 16 sets, 30 rows) is
-// thin; with K = 300 (a block of 100 rows or more) or a 4K stride (one set),
-// it is not.
+// I1's first layer read from X (100000 values a row: 16 sets in double, 32
+// in float; 30 rows) is thin. At a stride of 512 bytes times an odd number
+// (8 sets), K = 12 (2 rows a set) is thin and K = 300 is not: its K blocks
+// are of 32 rows or more at every level. A 4K stride (one set) is not thin.
 template <typename T>
 void run_strided_class_cases() {
   ++g_checks;
@@ -127,14 +128,18 @@ void run_strided_class_cases() {
     std::printf("strided classes<%s>: no x86 vector level: skipped\n", type_name<T>());
     return;
   }
-  const int wide = 100000, page = 4096 / sizeof(T);
+  const int wide = 100000, eight_sets = 512 / sizeof(T) * 781, page = 4096 / sizeof(T);
   const GemmClass i1 = gemm_builtin_class<T>(false, false, 16, 813, 30, wide);
-  const GemmClass deep = gemm_builtin_class<T>(false, false, 16, 813, 300, wide);
+  const GemmClass shallow = gemm_builtin_class<T>(false, false, 16, 813, 12, eight_sets);
+  const GemmClass deep = gemm_builtin_class<T>(false, false, 16, 813, 300, eight_sets);
   const GemmClass one_set = gemm_builtin_class<T>(false, false, 16, 813, 30, page);
-  if (i1 != GemmClass::Thin || deep == GemmClass::Thin || one_set == GemmClass::Thin) {
+  if (i1 != GemmClass::Thin || shallow != GemmClass::Thin || deep == GemmClass::Thin ||
+      one_set == GemmClass::Thin) {
     ++g_failures;
-    std::printf("FAIL strided classes<%s>: K 30 at %d: %s (want thin), K 300: %s, K 30 at %d: %s (want not thin)\n",
-                type_name<T>(), wide, gemm_class_name(i1), gemm_class_name(deep), page, gemm_class_name(one_set));
+    std::printf("FAIL strided classes<%s>: K 30 at %d: %s (want thin), at %d K 12: %s (want thin), "
+                "K 300: %s (want not thin), K 30 at %d: %s (want not thin)\n",
+                type_name<T>(), wide, gemm_class_name(i1), eight_sets, gemm_class_name(shallow),
+                gemm_class_name(deep), page, gemm_class_name(one_set));
   }
 }
 
