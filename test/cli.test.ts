@@ -81,10 +81,13 @@ describe('softmax and linear outputs from the command line', () => {
     const model = path.join(sandbox.dir, 'digits.safetensors');
     const r = deepnet('train', '--data', path.join(DATASETS, 'digits.csv'), '--output', 'softmax', '--hidden', '32',
       '--activation', 'tanh', '--optimizer', 'adam', '--learning-rate', '0.01', '--batch-size', '32', '--epochs', '20',
-      '--out', model, '--log-every', '10');
+      '--scaler', 'standard', '--out', model, '--log-every', '10');
     expect(r.code).toBe(0);
     const done = JSON.parse(r.out.trim().split('\n').pop() as string);
-    expect(done.trainAccuracy).toBeGreaterThan(0.95);
+    // Standardized, 20 epochs fit digits (1.0 at every SIMD level); unscaled
+    // pixels (0-16) leave tanh near saturation, where rounding-level changes
+    // in a product's summation move the 20th epoch's accuracy by 0.02.
+    expect(done.trainAccuracy).toBeGreaterThan(0.99);
     const loaded = Model.load(model);
     expect([loaded.layers, loaded.output, loaded.activation]).toEqual([[64, 32, 10], 'softmax', ['tanh']]);
     const p = deepnet('predict', '--model', model, '--data', path.join(DATASETS, 'digits.csv'), '--json');
