@@ -10,13 +10,17 @@
 //   Packed<T>                                 the packed path's kernel
 // No includes here (see gemm_x86_tiles.h).
 
-// Thin path blocking: KC rows of B per pass, so a tile's B rows (KC rows of
-// the level's typical tile, kThinTileBytes, twice that in cache lines when
-// rows straddle them) take half of L1 while every row tile passes over them.
-// On a Zen 3 with AVX2 that is 128, which measured best there (64-128 at
-// M = 20; 256 slower). Between 32 and 256, a multiple of 16.
+// Thin path blocking: KC rows of B per pass, 128 where a strip of them as
+// wide as the level's typical tile (kThinTileBytes) fits in L1, fewer (a
+// multiple of 16, 32 at least) where it does not. Each pass reloads and
+// stores C's tiles, so fewer, longer passes save more than keeping the strip
+// within half of L1 does: 128 rows measured best at AVX2 on a Zen 3 (64-128
+// at M = 20, 256 slower) and at AVX-512 on a Zen 4 (against 32 and 64, the
+// thin products of K >= 128 in bench_gemm, medians of three runs: W1's
+// 20 x 209 by 12288 f32 1.51 -> 1.20 ms, f64 3.00 -> 2.64 ms; I2's K = 128
+// 7-11% faster).
 inline int thin_kc_max() {
-  static const int kc = std::min(256, std::max(32, static_cast<int>(half_l1() / (2 * kThinTileBytes)) / 16 * 16));
+  static const int kc = std::min(128, std::max(32, static_cast<int>(cache_sizes().l1d / kThinTileBytes) / 16 * 16));
   return kc;
 }
 
