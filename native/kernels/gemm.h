@@ -126,7 +126,8 @@ enum class Epilogue {
 // True when gemm_fused computes this product (B not transposed): when gemm()
 // sends it to the built-in kernel at an x86 vector level, on the small-K
 // path (K <= 4) or on the thin path in one K block (K up to the thin path's
-// block, 128 at AVX2), whose tiles apply the epilogue as they store.
+// block, 128 where L1 holds a strip of them), whose tiles apply the
+// epilogue as they store.
 template <typename T>
 bool gemm_fusable(bool transA, int M, int N, int K, int ldb);
 
