@@ -11,8 +11,9 @@
 // No includes here (see gemm_x86_tiles.h).
 
 // Thin path blocking: KC rows of B per pass, 128 where a strip of them as
-// wide as the level's typical tile (kThinTileBytes) fits in L1, fewer (a
-// multiple of 16, 32 at least) where it does not. Each pass reloads and
+// wide as the level's typical tile (kThinTileBytes a row, not counting the
+// lines they straddle) fits in L1, fewer (a multiple of 16, 32 at least)
+// where it does not. Each pass reloads and
 // stores C's tiles, so fewer, longer passes save more than keeping the strip
 // within half of L1 does: 128 rows measured best at AVX2 on a Zen 3 (64-128
 // at M = 20, 256 slower) and at AVX-512 on a Zen 4 (against 32 and 64, the
@@ -24,19 +25,16 @@ inline int thin_kc_max() {
   return kc;
 }
 
-// The thin path's row tiles for C (M, N): of at most kThinRows rows, as few
-// as compute the fewest elements (each tile computes its tallest's rows and
-// whole tiles of columns), down to tiles of kThinMinRows. At AVX2, M = 16 is
-// four 4 x 3 tiles, not three 6 x 2 ones computing 18 rows (measured: 4-15%
-// faster on I1's first layer, 16 x 813 by 30); M = 20 stays four 5 x 2.
-template <typename T>
-int thin_row_tiles(int M, int N) {
-  const auto computed = [M, N](int t) {
-    const int rows = (M + t - 1) / t, NR = thin_shape(rows).V * Vec<T>::lanes;
-    return static_cast<long>(t) * rows * ((N + NR - 1) / NR) * NR;
-  };
+// The thin path's row tiles for C (M, N): of at most kThinRows rows and at
+// least kThinMinRows, as few as compute the fewest rows (each tile computes
+// its tallest's rows). At AVX2, M = 16 is four 4 x 3 tiles, not three 6 x 2
+// computing 18 rows (measured: 4-15% faster on I1's first layer, 16 x 813
+// by 30); M = 20 stays four 5 x 2, which measured faster than five 4 x 3
+// although those compute fewer columns at some N.
+inline int thin_row_tiles(int M) {
   int best = (M + kThinRows - 1) / kThinRows;
-  for (int t = best + 1; t <= (M + kThinMinRows - 1) / kThinMinRows; ++t)
+  const auto computed = [M](int t) { return t * ((M + t - 1) / t); };
+  for (int t = best + 1; t <= M / kThinMinRows; ++t)
     if (computed(t) < computed(best)) best = t;
   return best;
 }
@@ -47,7 +45,7 @@ int thin_row_tiles(int M, int N) {
 // block's stores.
 template <typename T>
 void thin_k_block(const Problem<T>& p, int j0, int j1, int pc, int kc) {
-  const int tiles = thin_row_tiles<T>(p.M, p.N);
+  const int tiles = thin_row_tiles(p.M);
   const int rows_max = (p.M + tiles - 1) / tiles;
   const int tall_tiles = p.M - (rows_max - 1) * tiles;  // the rest have one row less
   const ThinShape sh = thin_shape(rows_max);
@@ -112,7 +110,7 @@ void thin_block(const Problem<T>& p, int j0, int j1) {
 
 template <typename T>
 void gemm_thin(const Problem<T>& p) {
-  const int tiles = thin_row_tiles<T>(p.M, p.N);
+  const int tiles = thin_row_tiles(p.M);
   const int NR = thin_shape((p.M + tiles - 1) / tiles).V * Vec<T>::lanes;
   split_tasks(p, (p.N + NR - 1) / NR, [&](int u0, int u1) {
     thin_block<T>(p, u0 * NR, std::min(p.N, u1 * NR));
