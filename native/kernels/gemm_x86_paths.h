@@ -13,19 +13,18 @@
 // Thin path blocking: KC rows of B per pass, 128 where a strip of them as
 // wide as the level's typical tile (kThinTileBytes a row, not counting the
 // lines they straddle) fits in L1, fewer (a multiple of 16, 32 at least)
-// where it does not. Each pass reloads and
-// stores C's tiles, so fewer, longer passes save more than keeping the strip
-// within half of L1 does: 128 rows measured best at AVX2 on a Zen 3 (64-128
-// at M = 20, 256 slower) and at AVX-512 on a Zen 4 (against 32 and 64, the
-// thin products of K >= 128 in bench_gemm, medians of three runs: W1's
-// 20 x 209 by 12288 f32 1.51 -> 1.20 ms, f64 3.00 -> 2.64 ms; I2's K = 128
-// 7-11% faster).
+// where it does not. Each pass reloads and stores C's tiles, so fewer,
+// longer passes save more than keeping the strip within half of L1 does:
+// 128 rows measured best at AVX2 on a Zen 3 (64-128 at M = 20, 256 slower)
+// and at AVX-512 on a Zen 4 (against 32 and 64, the thin products of
+// K >= 128 in bench_gemm, medians of three runs: W1's 20 x 209 by 12288 f32
+// 1.51 -> 1.20 ms, f64 3.00 -> 2.64 ms; I2's K = 128 7-11% faster).
 inline int thin_kc_max() {
   static const int kc = std::min(128, std::max(32, static_cast<int>(cache_sizes().l1d / kThinTileBytes) / 16 * 16));
   return kc;
 }
 
-// The thin path's row tiles for C (M, N): of at most kThinRows rows and at
+// The thin path's row tiles for C's M rows: of at most kThinRows rows and at
 // least kThinMinRows, as few as compute the fewest rows (each tile computes
 // its tallest's rows). At AVX2, M = 16 is four 4 x 3 tiles, not three 6 x 2
 // computing 18 rows (measured: 4-15% faster on I1's first layer, 16 x 813
